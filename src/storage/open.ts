@@ -1,0 +1,74 @@
+// Choosing a concrete adapter from DATABASE_URL. Only main.ts, the CLI and test helpers call this.
+import type { Keyring } from '../secrets/keyring.js';
+import type { Storage } from './port.js';
+import { createPgPool, migratePostgres, openPostgres } from './postgres/dialect.js';
+import { migrateSqlite, openSqlite, sqlitePathFromUrl } from './sqlite/dialect.js';
+import { createSqlStore } from './sql/store.js';
+
+const NOTIFY_CHANNEL = 'opentriggers_deliveries';
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export async function openStorage(url: string, keyring: Keyring, opts: { migrate?: boolean; poolSize?: number } = {}): Promise<Storage> {
+  const migrate = opts.migrate ?? true;
+  if (isPostgresUrl(url)) {
+    const pool = createPgPool(url, opts.poolSize ?? 10);
+    const db = openPostgres(pool);
+    if (migrate) await migratePostgres(db, pool);
+    return createSqlStore(db, keyring, {
+      dialect: 'postgres',
+      async notifyOtherProcesses() {
+        await pool.query(`NOTIFY ${NOTIFY_CHANNEL}`);
+      },
+      async listenToOtherProcesses(onNotify) {
+        // LISTEN needs a connection of its own that stays checked out for the life of the process.
+        const client = await pool.connect();
+        client.on('notification', onNotify);
+        await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        return async () => {
+          client.off('notification', onNotify);
+          await client.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
+          client.release();
+        };
+      },
+      async close() {
+        await db.destroy();
+      },
+    });
+  }
+  if (url.startsWith('sqlite:')) {
+    const db = openSqlite(sqlitePathFromUrl(url));
+    if (migrate) await migrateSqlite(db);
+    return createSqlStore(db, keyring, {
+      dialect: 'sqlite',
+      async notifyOtherProcesses() {},
+      async listenToOtherProcesses() {
+        return async () => {};
+      },
+      async close() {
+        await db.destroy();
+      },
+    });
+  }
+  throw new Error('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+export async function migrateOnly(url: string): Promise<number[]> {
+  if (isPostgresUrl(url)) {
+    const pool = createPgPool(url, 2);
+    const db = openPostgres(pool);
+    try {
+      return (await migratePostgres(db, pool)).applied;
+    } finally {
+      await db.destroy();
+    }
+  }
+  const db = openSqlite(sqlitePathFromUrl(url));
+  try {
+    return (await migrateSqlite(db)).applied;
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,361 @@
+// The storage port: the only storage surface the engine, delivery and HTTP layers see. One implementation
+// (storage/sql) serves both dialects through Kysely; dialect differences (row locking, wake-ups) are
+// behind `Dialect` in storage/sql/dialect-hooks.ts. Secrets are sealed/opened here, so callers only ever
+// handle plaintext in memory and ciphertext never leaves the store.
+
+export type SubscriptionStatus = 'ACTIVE' | 'ERRORED';
+export type CredentialStatus = 'VALID' | 'INVALID';
+export type EventStatus = 'PENDING' | 'HELD' | 'DELIVERED' | 'FAILED';
+export type DeliveryStatus = 'PENDING' | 'SENDING' | 'HELD' | 'SUCCEEDED' | 'FAILED';
+
+export interface Project {
+  id: string;
+  name: string;
+  webhookUrl: string | null;
+  signingSecret: string;
+  previousSigningSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SigningKey {
+  id: string;
+  projectId: string;
+  publicKey: string;
+  algorithm: string;
+  createdAt: number;
+}
+
+export interface IntegrationConfig {
+  projectId: string;
+  integration: string;
+  enabled: boolean;
+  clientId: string | null;
+  clientSecret: string | null;
+  webhookSecret: string | null;
+  scopes: string[] | null;
+  apiBaseUrl: string | null;
+  authorizationUrl: string | null;
+  tokenUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ConnectedUser {
+  projectId: string;
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/** What a credential holds; sealed as one JSON document. */
+export interface CredentialSecrets {
+  accessToken?: string;
+  refreshToken?: string;
+  apiKey?: string;
+  /** Provider-specific extras kept with the secret (e.g. Salesforce instance_url, Jira cloud id). */
+  extra?: Record<string, unknown>;
+}
+
+export interface Credential {
+  id: string;
+  projectId: string;
+  userId: string;
+  integration: string;
+  providerAccountId: string | null;
+  status: CredentialStatus;
+  statusReason: string | null;
+  secrets: CredentialSecrets;
+  keyId: string;
+  expiresAt: number | null;
+  rateLimitedUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WebhookOverride {
+  url: string;
+  headers?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface Subscription {
+  id: string;
+  projectId: string;
+  userId: string;
+  credentialId: string | null;
+  integration: string;
+  triggerType: string;
+  parameters: Record<string, unknown>;
+  webhookOverride: WebhookOverride | null;
+  status: SubscriptionStatus;
+  error: string | null;
+  /** Engine-owned source state: polling cursor, provider webhook id, channel expiry, … */
+  state: Record<string, unknown>;
+  /** Per-subscription inbound secret (sealed at rest). */
+  secret: string | null;
+  dateCreated: number;
+  dateLastReceivedEvent: number | null;
+  nextPollAt: number | null;
+  consecutiveFailures: number;
+  renewAt: number | null;
+  updatedAt: number;
+}
+
+export interface StoredEvent {
+  seq: number;
+  id: string;
+  projectId: string;
+  userId: string;
+  subscriptionId: string;
+  credentialId: string | null;
+  integration: string;
+  triggerType: string;
+  dedupeKey: string;
+  payload: unknown;
+  status: EventStatus;
+  dateReceived: number;
+  deliveredAt: number | null;
+}
+
+export interface NewEvent {
+  subscription: Pick<Subscription, 'id' | 'projectId' | 'userId' | 'credentialId' | 'integration' | 'triggerType' | 'status'>;
+  dedupeKey: string;
+  payload: unknown;
+}
+
+export interface Delivery {
+  id: string;
+  eventId: string;
+  projectId: string;
+  subscriptionId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  runAt: number;
+  leaseOwner: string | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Attempt {
+  id: number;
+  deliveryId: string;
+  eventId: string;
+  projectId: string;
+  attemptNumber: number;
+  startedAt: number;
+  url: string;
+  statusCode: number | null;
+  latencyMs: number;
+  responseExcerpt: string | null;
+  error: string | null;
+  outcome: 'succeeded' | 'retry' | 'failed';
+}
+
+export interface SubscriptionLogLine {
+  id: number;
+  projectId: string;
+  subscriptionId: string;
+  at: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface OauthState {
+  id: string;
+  projectId: string;
+  userId: string;
+  integration: string;
+  redirectUrl: string;
+  codeVerifier: string;
+  expiresAt: number;
+  usedAt: number | null;
+  createdAt: number;
+}
+
+export interface CustomTrigger {
+  id: string;
+  projectId: string;
+  integration: string;
+  type: string;
+  definition: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface EventFilter {
+  projectId: string;
+  userId?: string;
+  integration?: string;
+  triggerType?: string;
+  subscriptionId?: string;
+  status?: EventStatus;
+  eventId?: string;
+  from?: number;
+  to?: number;
+  /** events with seq < beforeSeq (newest first pagination) */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface SubscriptionFilter {
+  projectId: string;
+  userId?: string;
+  integrations?: string[];
+  status?: SubscriptionStatus;
+  triggerType?: string;
+  credentialId?: string;
+}
+
+/** A delivery claimed by a worker, joined with everything needed to send it without further reads. */
+export interface ClaimedDelivery {
+  delivery: Delivery;
+  event: StoredEvent;
+  subscription: Pick<Subscription, 'id' | 'status' | 'webhookOverride'> | null;
+}
+
+export interface DeliveryOutcome {
+  /** The delivery as claimed (its lease owner and attempt count at claim time). */
+  claimed: Delivery;
+  /** The HTTP try that was made; absent when the delivery is only being held. */
+  attempt?: Pick<Attempt, 'startedAt' | 'url' | 'statusCode' | 'latencyMs' | 'responseExcerpt' | 'error' | 'outcome'>;
+  /**
+   * succeeded → done; retry → PENDING again at runAt; failed → FAILED (exhausted or permanent) and the
+   * subscription ERRORED with `reason`; held → parked until the subscription is re-activated.
+   */
+  next: { kind: 'succeeded' } | { kind: 'retry'; runAt: number } | { kind: 'failed'; reason: string } | { kind: 'held' };
+}
+
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Run fn inside one transaction; repositories on `tx` see and write within it. */
+  transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Wake-ups for delivery workers: fired after a commit that made deliveries due, in this process and
+   * (PostgreSQL, via LISTEN/NOTIFY) in every other process sharing the database.
+   */
+  onDeliveriesQueued(listener: () => void): () => void;
+
+  meta: {
+    get(key: string): Promise<string | null>;
+    /** Insert if absent; returns true when this call set it (first writer wins across processes). */
+    setIfAbsent(key: string, value: string): Promise<boolean>;
+    set(key: string, value: string): Promise<void>;
+  };
+
+  projects: {
+    create(p: { name: string; webhookUrl: string | null; signingSecret: string }): Promise<Project>;
+    get(id: string): Promise<Project | null>;
+    list(): Promise<Project[]>;
+    update(id: string, patch: Partial<Pick<Project, 'name' | 'webhookUrl' | 'signingSecret' | 'previousSigningSecret' | 'previousSecretExpiresAt'>>): Promise<Project | null>;
+    delete(id: string): Promise<boolean>;
+  };
+
+  signingKeys: {
+    create(k: { projectId: string; publicKey: string; algorithm: string }): Promise<SigningKey>;
+    list(projectId: string): Promise<SigningKey[]>;
+    delete(projectId: string, id: string): Promise<boolean>;
+  };
+
+  integrationConfigs: {
+    upsert(c: Omit<IntegrationConfig, 'createdAt' | 'updatedAt'>): Promise<IntegrationConfig>;
+    get(projectId: string, integration: string): Promise<IntegrationConfig | null>;
+    list(projectId: string): Promise<IntegrationConfig[]>;
+  };
+
+  users: {
+    /** Create on first sight; refresh last_seen_at at most once a minute. */
+    touch(projectId: string, userId: string): Promise<void>;
+    get(projectId: string, userId: string): Promise<ConnectedUser | null>;
+    list(projectId: string, q: { search?: string; afterId?: string; limit: number }): Promise<ConnectedUser[]>;
+    delete(projectId: string, userId: string): Promise<boolean>;
+  };
+
+  credentials: {
+    create(c: {
+      projectId: string; userId: string; integration: string; providerAccountId: string | null;
+      secrets: CredentialSecrets; expiresAt: number | null;
+    }): Promise<Credential>;
+    get(id: string): Promise<Credential | null>;
+    listForUser(projectId: string, userId: string, integration?: string): Promise<Credential[]>;
+    findByProviderAccount(projectId: string, integration: string, providerAccountId: string): Promise<Credential[]>;
+    update(id: string, patch: Partial<Pick<Credential, 'secrets' | 'expiresAt' | 'status' | 'statusReason' | 'providerAccountId' | 'rateLimitedUntil'>>): Promise<Credential | null>;
+    delete(id: string): Promise<boolean>;
+    /** Cross-process single-flight: true when this caller now holds the refresh lock until `until`. */
+    tryLockRefresh(id: string, now: number, until: number): Promise<boolean>;
+    unlockRefresh(id: string): Promise<void>;
+    listExpiringBefore(at: number, limit: number): Promise<Credential[]>;
+  };
+
+  subscriptions: {
+    create(s: Omit<Subscription, 'id' | 'dateCreated' | 'dateLastReceivedEvent' | 'updatedAt' | 'consecutiveFailures'> & { id?: string }): Promise<Subscription>;
+    get(id: string): Promise<Subscription | null>;
+    list(f: SubscriptionFilter): Promise<Subscription[]>;
+    update(id: string, patch: Partial<Omit<Subscription, 'id' | 'projectId' | 'userId' | 'dateCreated'>>): Promise<Subscription | null>;
+    delete(id: string): Promise<boolean>;
+    /** Lease up to `limit` polling subscriptions due at `now` until `leaseUntil`; each is returned to one caller only. */
+    claimDuePolls(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
+    releasePoll(id: string, nextPollAt: number): Promise<void>;
+    listDueRenewals(now: number, limit: number): Promise<Subscription[]>;
+    countByUser(projectId: string, userIds: string[]): Promise<Array<{ userId: string; status: SubscriptionStatus; count: number }>>;
+  };
+
+  events: {
+    /**
+     * Store events and their outbox deliveries in one transaction. Duplicates (same subscription and
+     * dedupe key) are skipped; returns only the events that were new. Events of an ERRORED subscription
+     * are stored HELD and wait for re-activation.
+     */
+    record(items: NewEvent[], now: number): Promise<StoredEvent[]>;
+    get(projectId: string, id: string): Promise<StoredEvent | null>;
+    list(f: EventFilter): Promise<StoredEvent[]>;
+    /** Pull API: a user's events after a sequence number, oldest first. */
+    listForUserAfter(projectId: string, userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+    lastSeqByUser(projectId: string, userIds: string[]): Promise<Array<{ userId: string; lastReceived: number }>>;
+  };
+
+  deliveries: {
+    /** Lease due deliveries (PENDING whose run_at passed, or SENDING whose lease expired). */
+    claimDue(now: number, leaseUntil: number, owner: string, limit: number): Promise<ClaimedDelivery[]>;
+    /** Record attempts and outcomes of a batch in one transaction. */
+    complete(outcomes: DeliveryOutcome[], now: number): Promise<void>;
+    /** Move HELD deliveries of a subscription back to PENDING (after re-activation). */
+    releaseHeld(subscriptionId: string, now: number): Promise<number>;
+    /** A new delivery for an existing event; the event id stays the same. */
+    redeliver(projectId: string, eventId: string, now: number): Promise<Delivery | null>;
+    redeliverFailed(projectId: string, q: { subscriptionId: string; from?: number; to?: number }, now: number): Promise<number>;
+    listForEvent(eventId: string): Promise<Delivery[]>;
+    nextRunAt(): Promise<number | null>;
+    countByStatus(): Promise<Record<string, number>>;
+  };
+
+  attempts: {
+    listForEvent(eventId: string): Promise<Attempt[]>;
+  };
+
+  logs: {
+    add(line: Omit<SubscriptionLogLine, 'id'>): Promise<void>;
+    list(subscriptionId: string, limit: number): Promise<SubscriptionLogLine[]>;
+  };
+
+  oauthStates: {
+    create(s: Omit<OauthState, 'usedAt' | 'createdAt'>): Promise<void>;
+    /** Mark used and return it, once; null when unknown, expired or already used. */
+    consume(id: string, now: number): Promise<OauthState | null>;
+  };
+
+  customTriggers: {
+    upsert(t: Omit<CustomTrigger, 'id' | 'createdAt' | 'updatedAt'>): Promise<CustomTrigger>;
+    list(projectId: string): Promise<CustomTrigger[]>;
+    delete(projectId: string, type: string): Promise<boolean>;
+  };
+}

@@ -1,0 +1,137 @@
+import type { Selectable } from 'kysely';
+import type { Storage, Subscription, SubscriptionStatus, WebhookOverride } from '../port.js';
+import type { SubscriptionsTable } from '../schema.js';
+import { fromJson, newId, toJson, type RepoContext } from './context.js';
+
+export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storage['subscriptions'] {
+  const toSubscription = (r: Selectable<SubscriptionsTable>): Subscription => ({
+    id: r.id,
+    projectId: r.project_id,
+    userId: r.user_id,
+    credentialId: r.credential_id,
+    integration: r.integration,
+    triggerType: r.trigger_type,
+    parameters: fromJson<Record<string, unknown>>(r.parameters, {}),
+    webhookOverride: fromJson<WebhookOverride | null>(r.webhook_override, null),
+    status: r.status as SubscriptionStatus,
+    error: r.error,
+    state: fromJson<Record<string, unknown>>(r.state, {}),
+    secret: r.secret === null ? null : keyring.open(r.secret),
+    dateCreated: r.date_created,
+    dateLastReceivedEvent: r.date_last_received_event,
+    nextPollAt: r.next_poll_at,
+    consecutiveFailures: r.consecutive_failures,
+    renewAt: r.renew_at,
+    updatedAt: r.updated_at,
+  });
+
+  return {
+    async create(s) {
+      const now = Date.now();
+      const row = await db
+        .insertInto('subscriptions')
+        .values({
+          id: s.id ?? newId(),
+          project_id: s.projectId,
+          user_id: s.userId,
+          credential_id: s.credentialId,
+          integration: s.integration,
+          trigger_type: s.triggerType,
+          parameters: toJson(s.parameters),
+          webhook_override: s.webhookOverride === null ? null : toJson(s.webhookOverride),
+          status: s.status,
+          error: s.error,
+          state: toJson(s.state),
+          secret: s.secret === null ? null : keyring.seal(s.secret),
+          date_created: now,
+          date_last_received_event: null,
+          next_poll_at: s.nextPollAt,
+          poll_lease_until: null,
+          consecutive_failures: 0,
+          renew_at: s.renewAt,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSubscription(row);
+    },
+    async get(id) {
+      const row = await db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toSubscription(row) : null;
+    },
+    async list(f) {
+      let q = db.selectFrom('subscriptions').selectAll().where('project_id', '=', f.projectId);
+      if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
+      if (f.integrations !== undefined && f.integrations.length > 0) q = q.where('integration', 'in', f.integrations);
+      if (f.status !== undefined) q = q.where('status', '=', f.status);
+      if (f.triggerType !== undefined) q = q.where('trigger_type', '=', f.triggerType);
+      if (f.credentialId !== undefined) q = q.where('credential_id', '=', f.credentialId);
+      const rows = await q.orderBy('date_created').orderBy('id').execute();
+      return rows.map(toSubscription);
+    },
+    async update(id, patch) {
+      const v: Partial<SubscriptionsTable> = { updated_at: Date.now() };
+      if (patch.credentialId !== undefined) v.credential_id = patch.credentialId;
+      if (patch.integration !== undefined) v.integration = patch.integration;
+      if (patch.triggerType !== undefined) v.trigger_type = patch.triggerType;
+      if (patch.parameters !== undefined) v.parameters = toJson(patch.parameters);
+      if (patch.webhookOverride !== undefined) v.webhook_override = patch.webhookOverride === null ? null : toJson(patch.webhookOverride);
+      if (patch.status !== undefined) v.status = patch.status;
+      if (patch.error !== undefined) v.error = patch.error;
+      if (patch.state !== undefined) v.state = toJson(patch.state);
+      if (patch.secret !== undefined) v.secret = patch.secret === null ? null : keyring.seal(patch.secret);
+      if (patch.dateLastReceivedEvent !== undefined) v.date_last_received_event = patch.dateLastReceivedEvent;
+      if (patch.nextPollAt !== undefined) v.next_poll_at = patch.nextPollAt;
+      if (patch.consecutiveFailures !== undefined) v.consecutive_failures = patch.consecutiveFailures;
+      if (patch.renewAt !== undefined) v.renew_at = patch.renewAt;
+      const row = await db.updateTable('subscriptions').set(v).where('id', '=', id).returningAll().executeTakeFirst();
+      return row ? toSubscription(row) : null;
+    },
+    async delete(id) {
+      const r = await db.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async claimDuePolls(now, leaseUntil, limit) {
+      let due = db
+        .selectFrom('subscriptions')
+        .select('id')
+        .where('next_poll_at', '<=', now)
+        .where((eb) => eb.or([eb('poll_lease_until', 'is', null), eb('poll_lease_until', '<', now)]))
+        .orderBy('next_poll_at')
+        .limit(limit);
+      // PostgreSQL: concurrent pollers skip each other's rows instead of waiting; SQLite has one writer.
+      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const rows = await db
+        .updateTable('subscriptions')
+        .set({ poll_lease_until: leaseUntil })
+        .where('id', 'in', due)
+        .returningAll()
+        .execute();
+      return rows.map(toSubscription);
+    },
+    async releasePoll(id, nextPollAt) {
+      await db.updateTable('subscriptions').set({ poll_lease_until: null, next_poll_at: nextPollAt }).where('id', '=', id).execute();
+    },
+    async listDueRenewals(now, limit) {
+      const rows = await db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('renew_at', '<=', now)
+        .orderBy('renew_at')
+        .limit(limit)
+        .execute();
+      return rows.map(toSubscription);
+    },
+    async countByUser(projectId, userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('subscriptions')
+        .select(['user_id', 'status', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('project_id', '=', projectId)
+        .where('user_id', 'in', userIds)
+        .groupBy(['user_id', 'status'])
+        .execute();
+      return rows.map((r) => ({ userId: r.user_id, status: r.status as SubscriptionStatus, count: Number(r.count) }));
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// Versioned schema for SQLite. Append new versions; never edit an applied one.
+import type { Migration } from '../migrate.js';
+
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  webhook_url TEXT,
+  signing_secret TEXT NOT NULL,
+  previous_signing_secret TEXT,
+  previous_secret_expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE signing_keys (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  public_key TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX signing_keys_project ON signing_keys(project_id);
+
+CREATE TABLE integration_configs (
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  integration TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  client_id TEXT,
+  client_secret TEXT,
+  webhook_secret TEXT,
+  scopes TEXT,
+  api_base_url TEXT,
+  authorization_url TEXT,
+  token_url TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, integration)
+);
+
+CREATE TABLE connected_users (
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, id)
+);
+
+CREATE TABLE credentials (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  integration TEXT NOT NULL,
+  provider_account_id TEXT,
+  status TEXT NOT NULL,
+  status_reason TEXT,
+  secrets TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  expires_at INTEGER,
+  refresh_lock_until INTEGER,
+  rate_limited_until INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX credentials_user ON credentials(project_id, user_id, integration);
+CREATE INDEX credentials_account ON credentials(project_id, integration, provider_account_id);
+CREATE INDEX credentials_expiry ON credentials(expires_at);
+
+CREATE TABLE subscriptions (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  credential_id TEXT,
+  integration TEXT NOT NULL,
+  trigger_type TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  webhook_override TEXT,
+  status TEXT NOT NULL,
+  error TEXT,
+  state TEXT NOT NULL,
+  secret TEXT,
+  date_created INTEGER NOT NULL,
+  date_last_received_event INTEGER,
+  next_poll_at INTEGER,
+  poll_lease_until INTEGER,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  renew_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX subscriptions_user ON subscriptions(project_id, user_id);
+CREATE INDEX subscriptions_credential ON subscriptions(credential_id);
+CREATE INDEX subscriptions_poll ON subscriptions(next_poll_at) WHERE next_poll_at IS NOT NULL;
+CREATE INDEX subscriptions_renew ON subscriptions(renew_at) WHERE renew_at IS NOT NULL;
+CREATE INDEX subscriptions_trigger ON subscriptions(project_id, integration, trigger_type);
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  project_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  credential_id TEXT,
+  integration TEXT NOT NULL,
+  trigger_type TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  date_received INTEGER NOT NULL,
+  delivered_at INTEGER,
+  UNIQUE (subscription_id, dedupe_key)
+);
+CREATE INDEX events_project ON events(project_id, seq);
+CREATE INDEX events_user ON events(project_id, user_id, seq);
+CREATE INDEX events_subscription ON events(subscription_id, seq);
+CREATE INDEX events_status ON events(project_id, status, seq);
+
+CREATE TABLE deliveries (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempt_count INTEGER NOT NULL DEFAULT 0,
+  run_at INTEGER NOT NULL,
+  lease_owner TEXT,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries(run_at) WHERE status IN ('PENDING', 'SENDING');
+CREATE INDEX deliveries_event ON deliveries(event_id);
+CREATE INDEX deliveries_held ON deliveries(subscription_id) WHERE status = 'HELD';
+
+CREATE TABLE attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  attempt_number INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  status_code INTEGER,
+  latency_ms INTEGER NOT NULL,
+  response_excerpt TEXT,
+  error TEXT,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX attempts_event ON attempts(event_id, id);
+
+CREATE TABLE subscription_logs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX subscription_logs_subscription ON subscription_logs(subscription_id, id);
+
+CREATE TABLE oauth_states (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  integration TEXT NOT NULL,
+  redirect_url TEXT NOT NULL,
+  code_verifier TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE custom_triggers (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  integration TEXT NOT NULL,
+  type TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (project_id, type)
+);
+`,
+  },
+];
