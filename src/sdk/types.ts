@@ -1,0 +1,259 @@
+// The integration SDK: the only API an integration may import. An integration is data plus small pure
+// functions; the engine owns all state (cursors, provider webhook ids, secrets, tokens) and all decisions
+// about retries, backoff and ERRORED transitions.
+import type { Handshake, VerificationScheme } from './verify/index.js';
+
+/** Paragon's input types, as shown to users in the catalog and the dashboard forms. */
+export type ParameterInputType =
+  | 'TEXT'
+  | 'TEXT_NO_VARS'
+  | 'TEXTAREA'
+  | 'NUMBER'
+  | 'BOOLEAN_INPUT'
+  | 'SWITCH'
+  | 'ENUM'
+  | 'CONDITIONAL'
+  | 'EMAIL'
+  | 'URL'
+  | 'DATE';
+
+export interface ParameterDefinition {
+  id: string;
+  title: string;
+  type: ParameterInputType;
+  required: boolean;
+  description?: string;
+  placeholder?: string;
+  defaultValue?: unknown;
+  /** For ENUM: the allowed values. */
+  options?: Array<{ label: string; value: string }>;
+  /** Extra check beyond the type; return a message saying what is wrong, or null. */
+  validate?: (value: unknown) => string | null;
+}
+
+/** One occurrence found by a source. `key` is unique per subscription: the engine stores each key once. */
+export interface Item {
+  key: string;
+  payload: unknown;
+  occurredAt?: number;
+}
+
+export interface Logger {
+  debug(msg: string, data?: Record<string, unknown>): void;
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A path relative to the integration's apiBaseUrl, or an absolute URL (e.g. a Salesforce nextRecordsUrl on instance_url). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string | string[]>;
+  /** Do not throw on these statuses; return them to the caller (e.g. 404 on unregister, 410 on an expired sync token). */
+  allowStatus?: number[];
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+/**
+ * An HTTP client bound to one credential and the integration's apiBaseUrl. It adds the credential's auth,
+ * refreshes an expired OAuth token once on 401, and throws ProviderError (classified) on failure.
+ */
+export interface HttpClient {
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+  get<T = unknown>(path: string, query?: HttpRequest['query']): Promise<T>;
+  post<T = unknown>(path: string, json?: unknown): Promise<T>;
+}
+
+export type ProviderErrorKind = 'auth' | 'rate_limited' | 'transient' | 'permanent';
+
+/** How a provider call failed. The engine decides what to do: refresh, back off, retry, or mark ERRORED. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface CredentialView {
+  id: string;
+  providerAccountId: string | null;
+  /** Provider extras saved at connect time (e.g. Salesforce instance_url, Jira cloud id). Never tokens. */
+  extra: Record<string, unknown>;
+}
+
+export interface SourceContext<P = Record<string, unknown>> {
+  http: HttpClient;
+  params: P;
+  credential: CredentialView;
+  log: Logger;
+  signal: AbortSignal;
+  now: () => number;
+}
+
+// ── poll ─────────────────────────────────────────────────────────────────────────────────────────────
+export interface PollContext<P = Record<string, unknown>> extends SourceContext<P> {
+  /** null on the first (baseline) poll. */
+  cursor: unknown;
+}
+
+export interface PollResult {
+  items: Item[];
+  cursor: unknown;
+}
+
+export interface PollSource<P = Record<string, unknown>> {
+  kind: 'poll';
+  /**
+   * Fetch items since `cursor`. Re-reading an overlapping window is harmless (the engine dedupes by key).
+   * On the baseline poll (cursor null) the items returned are recorded as already seen and not delivered.
+   */
+  poll(ctx: PollContext<P>): Promise<PollResult>;
+}
+
+// ── per-subscription webhook ─────────────────────────────────────────────────────────────────────────
+export interface RegisterContext<P = Record<string, unknown>> extends SourceContext<P> {
+  /** Where the provider must send events for this subscription. */
+  hookUrl: string;
+  /** A fresh random secret generated for this subscription (use it where the provider lets us choose). */
+  secret: string;
+}
+
+export interface Registration {
+  /** Source-owned state stored with the subscription (provider webhook id, channel id, …). */
+  state: Record<string, unknown>;
+  /** When the provider chose the secret (Stripe, Calendly, Asana handshake), the secret to verify with. */
+  secret?: string;
+  /** When the provider subscription expires; the engine renews it before then. */
+  expiresAt?: number;
+}
+
+export interface InboundRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+  /** Parsed body: JSON, or form fields for form-encoded bodies. */
+  body: unknown;
+}
+
+export interface WebhookContext<P = Record<string, unknown>> extends SourceContext<P> {
+  state: Record<string, unknown>;
+}
+
+export interface WebhookSource<P = Record<string, unknown>> {
+  kind: 'webhook';
+  /** How inbound requests for this subscription are verified; the secret is the subscription's. */
+  verification: VerificationScheme;
+  handshakes?: Handshake[];
+  register(ctx: RegisterContext<P>): Promise<Registration>;
+  unregister(ctx: WebhookContext<P>): Promise<void>;
+  /** Extend an expiring provider subscription; throw ProviderError with status 404 to have it re-created. */
+  renew?(ctx: WebhookContext<P>): Promise<Registration>;
+  /** The provider's delivery id, so a provider retry never becomes a second event. */
+  deliveryId?(req: InboundRequest): string | undefined;
+  /** Map a verified inbound request to items (may call the provider to complete thin notifications). */
+  toItems(req: InboundRequest, ctx: WebhookContext<P>): Promise<Item[]> | Item[];
+  /** Optional: a cursor-based catch-up run after register and when the provider reports missed events. */
+  catchUp?(ctx: WebhookContext<P>): Promise<{ items: Item[]; state: Record<string, unknown> }>;
+}
+
+// ── app-level webhook ────────────────────────────────────────────────────────────────────────────────
+/** One event received on an integration's app-level URL, addressed to one provider account. */
+export interface AppEvent {
+  providerAccountId: string;
+  /** Stable id of this event at the provider, for dedupe across provider retries. */
+  deliveryId: string;
+  eventType: string;
+  event: unknown;
+}
+
+export interface AppWebhookConfig {
+  verification: VerificationScheme;
+  handshakes?: Handshake[];
+  /** Split a verified request into events (one request may address several accounts). */
+  parse(req: InboundRequest): AppEvent[];
+}
+
+export interface AppWebhookSource<P = Record<string, unknown>> {
+  kind: 'appWebhook';
+  /** Items for one subscription from one app event; return [] when it does not match. */
+  match(event: AppEvent, params: P): Item[];
+}
+
+export type Source<P = Record<string, unknown>> = PollSource<P> | WebhookSource<P> | AppWebhookSource<P>;
+
+export interface TriggerDefinition<P = Record<string, unknown>> {
+  /** Paragon's type name where Paragon has the trigger, e.g. GITHUB_TRIGGER_ISSUE_CREATED. */
+  type: string;
+  title: string;
+  description: string;
+  parameters: ParameterDefinition[];
+  examplePayload: unknown;
+  /** The provider doc page this trigger follows. */
+  docsUrl?: string;
+  source: Source<P>;
+}
+
+/**
+ * A trigger whose parameter type is not known statically (the catalog holds triggers of many parameter
+ * shapes; a source function's parameter is contravariant, so only `any` lets them share one list).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTriggerDefinition = TriggerDefinition<any>;
+
+// ── integration ──────────────────────────────────────────────────────────────────────────────────────
+export interface OAuth2Auth {
+  kind: 'oauth2';
+  authorizationUrl: string;
+  tokenUrl: string;
+  scopes: string[];
+  scopeSeparator?: string;
+  pkce: boolean;
+  /** How the client authenticates at the token endpoint. */
+  clientAuth?: 'body' | 'basic';
+  extraAuthorizationParams?: Record<string, string>;
+}
+
+export interface ApiKeyAuth {
+  kind: 'apiKey';
+  /** How the key is sent: header name and optional prefix (e.g. Authorization + 'Bearer '). */
+  header: string;
+  prefix?: string;
+}
+
+export type IntegrationAuth = OAuth2Auth | ApiKeyAuth;
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt?: number;
+  extra?: Record<string, unknown>;
+}
+
+export interface IntegrationDefinition {
+  key: string;
+  name: string;
+  auth: IntegrationAuth;
+  apiBaseUrl: string;
+  docsUrl?: string;
+  /** Extra headers on every provider call (e.g. Notion-Version). */
+  defaultHeaders?: Record<string, string>;
+  /** Find the provider account id (Slack team, Dropbox account, …) after connect. */
+  accountId?(ctx: { http: HttpClient; token: TokenSet }): Promise<{ providerAccountId: string; extra?: Record<string, unknown> }>;
+  /** Present when the provider sends one app-wide webhook for all accounts. */
+  appWebhook?: AppWebhookConfig;
+  triggers: AnyTriggerDefinition[];
+}

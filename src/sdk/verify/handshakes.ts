@@ -1,0 +1,210 @@
+/**
+ * Provider handshakes as data, and the ORDER in which they and verification run.
+ *
+ * Some providers probe a webhook URL before (or while) sending events, and expect a specific answer:
+ *
+ *   Slack            challengeEcho    POST {"type":"url_verification","challenge":"…"} — SIGNED like events
+ *   Asana            hookSecret       POST with `X-Hook-Secret`, echo it back, store it as the secret
+ *   Microsoft Graph  validationToken  POST ?validationToken=… → 200 text/plain, the decoded token
+ *   Dropbox          getChallenge     GET ?challenge=… → 200 text/plain + `X-Content-Type-Options: nosniff`
+ *
+ * Order matters, and differs per handshake (see `handshakePhase`):
+ * - `beforeVerification`: the probe cannot carry a valid signature — Graph and Dropbox do not sign it,
+ *   and Asana's probe *delivers* the secret. Answering is harmless: it only echoes what was sent
+ *   (as text/plain with nosniff) and changes nothing. Asana's captured secret must only be stored by the
+ *   engine while it is itself creating that webhook (a pending registration for this URL); an unexpected
+ *   `X-Hook-Secret` must not replace a stored secret.
+ * - `afterVerification`: the probe is signed like an event (Slack), so it is answered only once
+ *   `verifyRequest` has passed; an unsigned `url_verification` gets 401 like any other forgery.
+ *
+ * `classifyInbound` applies this order in one place; `detectHandshake` is the lower-level matcher.
+ */
+import {
+  headerValues,
+  parseJsonBody,
+  queryParams,
+  resolveJsonPath,
+  verifyRequest,
+  type VerifiableRequest,
+  type VerifyFailure,
+  type VerifyKey,
+} from './verify.js';
+import type { VerificationScheme } from './schemes.js';
+
+/** Slack-style: a JSON body field selects the handshake, another field is echoed back. */
+export interface ChallengeEchoHandshake {
+  kind: 'challengeEcho';
+  match: { jsonPath: string; equals: string };
+  respondWith: {
+    jsonPath: string;
+    /** `json` answers `{"<key>": value}` (key: `responseKey`, default the path's last segment); `text` answers the bare value. */
+    as: 'json' | 'text';
+    responseKey?: string;
+  };
+  /** Whether the provider signs the probe like an event (Slack does). Default true: verify first. */
+  signed?: boolean;
+}
+
+/** Asana-style: the probe carries the new secret in a header that must be echoed back. */
+export interface HookSecretHandshake {
+  kind: 'hookSecret';
+  header: string;
+}
+
+/** Microsoft Graph-style: a query parameter whose decoded value is the whole text/plain answer. */
+export interface ValidationTokenHandshake {
+  kind: 'validationToken';
+  queryParam: string;
+}
+
+/** Dropbox-style: a GET with a query parameter echoed as text/plain. */
+export interface GetChallengeHandshake {
+  kind: 'getChallenge';
+  queryParam: string;
+}
+
+export type Handshake = ChallengeEchoHandshake | HookSecretHandshake | ValidationTokenHandshake | GetChallengeHandshake;
+
+export type HandshakePhase = 'beforeVerification' | 'afterVerification';
+
+export interface HandshakeResponse {
+  status: number;
+  /** Response header names in lower case. */
+  headers: Record<string, string>;
+  body: string;
+  /** Values the engine must keep, e.g. Asana's secret for verifying later deliveries. */
+  captured?: { hookSecret?: string };
+  /** Which handshake matched, for logs. */
+  kind: Handshake['kind'];
+  phase: HandshakePhase;
+}
+
+/** When a handshake may be answered relative to signature verification (see the module comment). */
+export function handshakePhase(handshake: Handshake): HandshakePhase {
+  switch (handshake.kind) {
+    case 'challengeEcho':
+      return handshake.signed === false ? 'beforeVerification' : 'afterVerification';
+    case 'hookSecret':
+    case 'validationToken':
+    case 'getChallenge':
+      return 'beforeVerification';
+  }
+}
+
+/**
+ * The answer to the first declared handshake this request is, or null when it is none of them.
+ * With `phase`, only handshakes of that phase are considered — callers that do not use
+ * `classifyInbound` must pass it, or they may answer a signed handshake without verifying it.
+ */
+export function detectHandshake(
+  handshakes: readonly Handshake[],
+  req: VerifiableRequest,
+  phase?: HandshakePhase,
+): HandshakeResponse | null {
+  for (const handshake of handshakes) {
+    if (phase !== undefined && handshakePhase(handshake) !== phase) continue;
+    const response = answer(handshake, req);
+    if (response) return response;
+  }
+  return null;
+}
+
+/** What the inbound endpoint should do with a request. */
+export type InboundDecision =
+  /** Send `response` and stop; store `response.captured` if any. */
+  | { kind: 'handshake'; response: HandshakeResponse }
+  /** Answer 401 and change nothing. */
+  | { kind: 'rejected'; failure: VerifyFailure }
+  /** A verified delivery: map it to events. */
+  | { kind: 'event' };
+
+/**
+ * The whole inbound decision in the documented order: unsigned handshakes → verification → signed
+ * handshakes → event. `key` may be undefined while no secret is known yet (Asana before its handshake):
+ * handshakes that need no verification still work, everything else is rejected.
+ */
+export function classifyInbound(
+  config: { verification: VerificationScheme; handshakes?: readonly Handshake[] },
+  req: VerifiableRequest,
+  key: VerifyKey | undefined,
+  now: number,
+): InboundDecision {
+  const handshakes = config.handshakes ?? [];
+  const early = detectHandshake(handshakes, req, 'beforeVerification');
+  if (early) return { kind: 'handshake', response: early };
+
+  if (key === undefined && config.verification.kind !== 'none') {
+    return {
+      kind: 'rejected',
+      failure: { ok: false, reason: 'bad_signature', detail: 'no verification secret or key is configured for this endpoint yet' },
+    };
+  }
+  const verified = verifyRequest(config.verification, req, key ?? { secret: '' }, now);
+  if (!verified.ok) return { kind: 'rejected', failure: verified };
+
+  const late = detectHandshake(handshakes, req, 'afterVerification');
+  if (late) return { kind: 'handshake', response: late };
+  return { kind: 'event' };
+}
+
+function answer(handshake: Handshake, req: VerifiableRequest): HandshakeResponse | null {
+  const phase = handshakePhase(handshake);
+  switch (handshake.kind) {
+    case 'challengeEcho': {
+      const body = parseJsonBody(req.rawBody);
+      if (!body.ok) return null;
+      const selector = resolveJsonPath(body.value, handshake.match.jsonPath)[0];
+      if (selector !== handshake.match.equals) return null;
+      const value = resolveJsonPath(body.value, handshake.respondWith.jsonPath)[0];
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        return textResponse(handshake.kind, phase, 400, `the ${handshake.respondWith.jsonPath} field is missing`);
+      }
+      if (handshake.respondWith.as === 'text') return textResponse(handshake.kind, phase, 200, String(value));
+      const key = handshake.respondWith.responseKey ?? lastSegment(handshake.respondWith.jsonPath);
+      return {
+        kind: handshake.kind,
+        phase,
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ [key]: value }),
+      };
+    }
+    case 'hookSecret': {
+      const name = handshake.header.toLowerCase();
+      const secret = headerValues(req.headers, name)[0];
+      if (secret === undefined || secret === '') return null;
+      return { kind: handshake.kind, phase, status: 200, headers: { [name]: secret }, body: '', captured: { hookSecret: secret } };
+    }
+    case 'validationToken': {
+      // URLSearchParams form-decodes (`+` → space, `%3a` → `:`), which is the "URL-decoded token" Graph expects.
+      const token = queryParams(req.url).get(handshake.queryParam);
+      if (token === null) return null;
+      return textResponse(handshake.kind, phase, 200, token);
+    }
+    case 'getChallenge': {
+      if (req.method.toUpperCase() !== 'GET') return null;
+      const challenge = queryParams(req.url).get(handshake.queryParam);
+      if (challenge === null) return null;
+      return textResponse(handshake.kind, phase, 200, challenge);
+    }
+  }
+}
+
+/**
+ * Echoed values are attacker-controlled: answering as text/plain with nosniff keeps a browser from
+ * rendering them as HTML (the reflected-XSS concern Dropbox's docs name).
+ */
+function textResponse(kind: Handshake['kind'], phase: HandshakePhase, status: number, body: string): HandshakeResponse {
+  return {
+    kind,
+    phase,
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+    body,
+  };
+}
+
+function lastSegment(jsonPath: string): string {
+  const segments = jsonPath.split('.');
+  return (segments[segments.length - 1] ?? jsonPath).replace(/\[\]$/, '');
+}

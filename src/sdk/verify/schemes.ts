@@ -1,0 +1,254 @@
+/**
+ * Verification schemes as plain data.
+ *
+ * Every inbound provider request is checked by ONE generic verifier (verify.ts) driven by one of these
+ * values. An integration declares *what* its provider does (which header, which hash, what is signed,
+ * how fresh it must be); it never writes its own comparison code, so constant-time comparison, raw-byte
+ * hashing and timestamp windows are implemented once and tested once.
+ *
+ * A scheme is JSON-compatible on purpose: it can be printed in the catalog, diffed in review, and fed
+ * to the matching signer (signRequest) so that tests and fake providers sign exactly what we verify.
+ *
+ * Examples (exact values live with each integration; these show the expressiveness):
+ *
+ *   Slack          { kind: 'hmac', algorithm: 'sha256', header: 'x-slack-signature', prefix: 'v0=',
+ *                    encoding: 'hex', signingString: 'v0:{timestamp}:{body}',
+ *                    timestampHeader: 'x-slack-request-timestamp', toleranceSeconds: 300 }
+ *   GitHub         { kind: 'hmac', algorithm: 'sha256', header: 'x-hub-signature-256', prefix: 'sha256=',
+ *                    encoding: 'hex' }
+ *   Linear         { kind: 'hmac', algorithm: 'sha256', header: 'linear-signature', encoding: 'hex',
+ *                    timestampFrom: { jsonPath: 'webhookTimestamp', unit: 'ms' }, toleranceSeconds: 60 }
+ *   Stripe         { kind: 'hmac', algorithm: 'sha256', header: 'stripe-signature', encoding: 'hex',
+ *                    signingString: '{timestamp}.{body}', toleranceSeconds: 300,
+ *                    structuredHeader: { timestampKey: 't', signatureKey: 'v1', pairSeparator: ',',
+ *                                        kvSeparator: '=' } }
+ *                    (Stripe keys the HMAC with the whole "whsec_…" string as UTF-8: secretEncoding 'utf8')
+ *   Std Webhooks   { kind: 'hmac', algorithm: 'sha256', header: 'webhook-signature', prefix: 'v1,',
+ *                    encoding: 'base64', signingString: '{header:webhook-id}.{timestamp}.{body}',
+ *                    timestampHeader: 'webhook-timestamp', toleranceSeconds: 300,
+ *                    secretEncoding: 'whsec', multiple: { separator: ' ' } }
+ *   HubSpot v3     { kind: 'hmac', algorithm: 'sha256', header: 'x-hubspot-signature-v3', encoding: 'base64',
+ *                    signingString: '{method}{publicUrl}{body}{timestamp}',
+ *                    timestampHeader: 'x-hubspot-request-timestamp', timestampUnit: 'ms',
+ *                    toleranceSeconds: 300, decodeUrlSequences: HUBSPOT_V3_URL_DECODES }
+ *   Discord-style  { kind: 'asymmetric', algorithm: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex',
+ *                    signingString: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp' }
+ *   MS Graph       { kind: 'sharedSecret', jsonPath: 'value[].clientState' }
+ *   Google push    { kind: 'sharedSecret', header: 'x-goog-channel-token' }
+ */
+
+export type HmacAlgorithm = 'sha256' | 'sha1' | 'sha512';
+export type AsymmetricAlgorithm = 'ed25519' | 'ecdsa-p256-sha256' | 'rsa-sha256';
+export type SignatureEncoding = 'hex' | 'base64';
+export type TimestampUnit = 's' | 'ms';
+
+/**
+ * How the HMAC key bytes are derived from the stored secret string.
+ * - `utf8` (default): the secret string's UTF-8 bytes (GitHub, Slack, Stripe — Stripe uses the whole
+ *   "whsec_…" string this way).
+ * - `base64`: the secret is base64 of the key bytes.
+ * - `whsec`: Standard Webhooks — base64 of the key bytes after an optional "whsec_" prefix.
+ */
+export type SecretEncoding = 'utf8' | 'base64' | 'whsec';
+
+/** A timestamp carried inside the JSON body rather than in a header (Linear's `webhookTimestamp`). */
+export interface TimestampFromBody {
+  /** Dot path into the parsed JSON body, e.g. `webhookTimestamp` or `meta.sentAt`. */
+  jsonPath: string;
+  unit: TimestampUnit;
+}
+
+/**
+ * One header carrying a timestamp and one or more signatures as key/value pairs, e.g.
+ * `Stripe-Signature: t=1700000000,v1=abc…,v1=def…,v0=…`. Every pair whose key is `signatureKey` is a
+ * candidate (several appear during secret rotation); other keys are ignored.
+ */
+export interface StructuredHeader {
+  timestampKey: string;
+  signatureKey: string;
+  pairSeparator: string;
+  kvSeparator: string;
+}
+
+/**
+ * The signature header holds several signatures separated by `separator` (Standard Webhooks:
+ * `v1,sig1 v1,sig2`). With a `prefix`, only entries starting with it are candidates, so entries of
+ * other versions (e.g. `v1a,` asymmetric ones) are skipped rather than failing the request.
+ */
+export interface MultipleSignatures {
+  separator: string;
+}
+
+/** Fields shared by the signed schemes (hmac and asymmetric). */
+interface SignedSchemeBase {
+  /** Header carrying the signature(s). Case-insensitive (looked up in lower case). */
+  header: string;
+  /** Text before the encoded signature, e.g. `sha256=`, `v0=`, `v1,`. Ignored with `structuredHeader`. */
+  prefix?: string;
+  encoding: SignatureEncoding;
+  /**
+   * What is signed, as a template (default `{body}`). Placeholders:
+   * - `{body}`        the raw request body bytes, exactly as received (never re-serialised JSON)
+   * - `{timestamp}`   the timestamp string exactly as received (header, structured header or body field)
+   * - `{method}`      the HTTP method in upper case
+   * - `{url}`         path + query as received
+   * - `{publicUrl}`   the absolute URL the provider addressed (request.publicUrl), for HubSpot v3
+   * - `{header:Name}` the value of another request header (Standard Webhooks `{header:webhook-id}`)
+   */
+  signingString?: string;
+  /** Header carrying the timestamp (unit: `timestampUnit`, default seconds). */
+  timestampHeader?: string;
+  /** Unit of `timestampHeader` / the structured header's timestamp. Default `s`. */
+  timestampUnit?: TimestampUnit;
+  /** Alternative to `timestampHeader`: read the timestamp from the JSON body. */
+  timestampFrom?: TimestampFromBody;
+  /**
+   * Reject when |now − timestamp| exceeds this many seconds, in both directions (replays and clocks
+   * far in the future). Requires a timestamp source.
+   */
+  toleranceSeconds?: number;
+  multiple?: MultipleSignatures;
+  /**
+   * Percent-encoded sequences (e.g. `%3A`) to decode in `{url}` / `{publicUrl}` before signing, because
+   * the provider signs a partly decoded URL (HubSpot v3 — see HUBSPOT_V3_URL_DECODES).
+   */
+  decodeUrlSequences?: readonly string[];
+}
+
+export interface HmacScheme extends SignedSchemeBase {
+  kind: 'hmac';
+  algorithm: HmacAlgorithm;
+  secretEncoding?: SecretEncoding;
+  structuredHeader?: StructuredHeader;
+}
+
+/** Public-key signatures. The public key is supplied at verify time, the private key at sign time. */
+export interface AsymmetricScheme extends SignedSchemeBase {
+  kind: 'asymmetric';
+  algorithm: AsymmetricAlgorithm;
+  /**
+   * ECDSA signature layout: `der` (Node's default, ASN.1) or `ieee-p1363` (raw r‖s, as WebCrypto and
+   * JOSE produce). Ignored for the other algorithms. Default `der`.
+   */
+  dsaEncoding?: 'der' | 'ieee-p1363';
+}
+
+/**
+ * A secret value the provider echoes back verbatim (no signature). Exactly one location:
+ * - `header` (optionally after `prefix`, e.g. `Bearer `),
+ * - `jsonPath` into the JSON body; a segment ending in `[]` walks every array item and EVERY item must
+ *   carry the secret (Microsoft Graph `value[].clientState`: one notification batch, one subscription),
+ * - `queryParam` in the request URL.
+ * Compared in constant time (also hiding the length).
+ */
+export interface SharedSecretScheme {
+  kind: 'sharedSecret';
+  header?: string;
+  prefix?: string;
+  jsonPath?: string;
+  queryParam?: string;
+}
+
+/**
+ * No request-level verification. Only for providers authenticated another way, e.g. a notification that
+ * carries nothing but an opaque channel id which the engine looks up and then re-fetches data through the
+ * authenticated API. `reason` says how the request is trusted, so the catalog documents it.
+ */
+export interface NoVerificationScheme {
+  kind: 'none';
+  reason: string;
+}
+
+export type VerificationScheme = HmacScheme | AsymmetricScheme | SharedSecretScheme | NoVerificationScheme;
+
+/**
+ * The sequences HubSpot's official SDKs URL-decode in the request URI before computing a v3 signature
+ * (provider fact sheet set-2, HubSpot "Webhook signature v3", from the Node and Python SDKs).
+ */
+export const HUBSPOT_V3_URL_DECODES: readonly string[] = [
+  '%3A', '%2F', '%3F', '%40', '%21', '%24', '%27', '%28', '%29', '%2A', '%2C', '%3B',
+];
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const SIMPLE_PLACEHOLDERS = new Set(['body', 'timestamp', 'method', 'url', 'publicUrl']);
+
+/** The parts of a signing-string template: literal text and placeholders, in order. */
+export type TemplatePart =
+  | { type: 'literal'; text: string }
+  | { type: 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' }
+  | { type: 'header'; name: string };
+
+/** Splits a signing-string template; throws on an unknown placeholder (a catalog bug, not bad input). */
+export function parseSigningString(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const index = match.index;
+    const name = match[1] ?? '';
+    if (index > last) parts.push({ type: 'literal', text: template.slice(last, index) });
+    if (name.startsWith('header:') && name.length > 'header:'.length) {
+      parts.push({ type: 'header', name: name.slice('header:'.length).toLowerCase() });
+    } else if (SIMPLE_PLACEHOLDERS.has(name)) {
+      parts.push({ type: name as 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' });
+    } else {
+      throw new Error(`signing string ${JSON.stringify(template)}: unknown placeholder {${name}}`);
+    }
+    last = index + match[0].length;
+  }
+  if (last < template.length) parts.push({ type: 'literal', text: template.slice(last) });
+  return parts;
+}
+
+/**
+ * Everything wrong with a scheme's declaration, as readable sentences (empty when well-formed).
+ * The verifier refuses ill-formed schemes; the catalog contract test calls this for every trigger.
+ */
+export function schemeProblems(scheme: VerificationScheme): string[] {
+  const problems: string[] = [];
+  switch (scheme.kind) {
+    case 'hmac':
+    case 'asymmetric': {
+      if (!scheme.header) problems.push('header is required');
+      let usesTimestamp = false;
+      try {
+        usesTimestamp = parseSigningString(scheme.signingString ?? '{body}').some((p) => p.type === 'timestamp');
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+      const structured = scheme.kind === 'hmac' ? scheme.structuredHeader : undefined;
+      const timestampSources = [scheme.timestampHeader, scheme.timestampFrom, structured].filter((s) => s !== undefined);
+      if (timestampSources.length > 1) {
+        problems.push('use only one of timestampHeader, timestampFrom and structuredHeader as the timestamp source');
+      }
+      if (usesTimestamp && timestampSources.length === 0) {
+        problems.push('the signing string uses {timestamp} but no timestamp source is declared');
+      }
+      if (scheme.toleranceSeconds !== undefined) {
+        if (!(scheme.toleranceSeconds > 0)) problems.push('toleranceSeconds must be a positive number');
+        if (timestampSources.length === 0) problems.push('toleranceSeconds needs a timestamp source');
+      }
+      if (structured && scheme.multiple) problems.push('structuredHeader and multiple are exclusive');
+      if (structured && scheme.prefix) problems.push('prefix has no meaning with structuredHeader');
+      if (scheme.multiple && !scheme.multiple.separator) problems.push('multiple.separator must not be empty');
+      if (structured) {
+        for (const key of ['timestampKey', 'signatureKey', 'pairSeparator', 'kvSeparator'] as const) {
+          if (!structured[key]) problems.push(`structuredHeader.${key} must not be empty`);
+        }
+      }
+      for (const sequence of scheme.decodeUrlSequences ?? []) {
+        if (!/^%[0-9A-Fa-f]{2}$/.test(sequence)) problems.push(`decodeUrlSequences: ${sequence} is not a %XX sequence`);
+      }
+      break;
+    }
+    case 'sharedSecret': {
+      const locations = [scheme.header, scheme.jsonPath, scheme.queryParam].filter((l) => l !== undefined && l !== '');
+      if (locations.length !== 1) problems.push('declare exactly one of header, jsonPath and queryParam');
+      if (scheme.prefix !== undefined && scheme.header === undefined) problems.push('prefix applies to header only');
+      break;
+    }
+    case 'none':
+      if (!scheme.reason.trim()) problems.push('say in reason how requests of this provider are trusted');
+      break;
+  }
+  return problems;
+}

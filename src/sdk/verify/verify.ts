@@ -1,0 +1,560 @@
+/**
+ * The one generic verifier of inbound provider requests, and its matching signer.
+ *
+ * Rules that hold for every scheme (SPEC §5: "verified … on the raw bytes, in constant time, with the
+ * provider's timestamp window"):
+ * - Signatures are computed over the raw body bytes as received. The body is never parsed and
+ *   re-serialised for signing; it is parsed only to READ a value (Linear's timestamp, Graph's
+ *   clientState).
+ * - Comparisons are constant-time (`crypto.timingSafeEqual`). HMAC digests have a public, fixed length,
+ *   so a length mismatch may return early; shared secrets are hashed first so that even their length is
+ *   not revealed.
+ * - Every candidate signature in a header is checked (rotation: Stripe's repeated `v1=`, Standard
+ *   Webhooks' space-separated list); any match is enough, and all candidates are always compared so the
+ *   time taken does not depend on which one matched.
+ * - Timestamps are checked in both directions (|now − t| ≤ tolerance) with an injected clock.
+ * - The signature is checked BEFORE freshness, so `stale_timestamp` is only ever reported for a request
+ *   that is otherwise authentic: it then means "replayed, or a clock is wrong", which is what an operator
+ *   needs to know, and an attacker learns nothing from it.
+ * - Expected outcomes are values (`VerifyResult`); `detail` never contains a secret or an expected
+ *   signature, so it can be logged. A scheme or key that is wrong for the job (a catalog or wiring bug)
+ *   throws instead, because no request could ever fix it.
+ */
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  sign as cryptoSign,
+  timingSafeEqual,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
+import {
+  parseSigningString,
+  schemeProblems,
+  type AsymmetricScheme,
+  type HmacScheme,
+  type SecretEncoding,
+  type SharedSecretScheme,
+  type SignatureEncoding,
+  type TemplatePart,
+  type TimestampUnit,
+  type VerificationScheme,
+} from './schemes.js';
+
+/**
+ * An inbound HTTP request as the verifier needs it. The SDK's `InboundRequest` (types.ts) is structurally
+ * compatible, so the engine passes it as is.
+ */
+export interface VerifiableRequest {
+  method: string;
+  /** Path + query exactly as received (e.g. `/hooks/slack/p1?x=1`). */
+  url: string;
+  /** Header names in lower case (Node's `IncomingMessage.headers` already is). */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body bytes exactly as received. */
+  rawBody: Buffer;
+  /**
+   * The absolute URL the provider sent the request to, i.e. OPENTRIGGERS_PUBLIC_URL + path + query. Only
+   * needed by schemes whose signing string uses `{publicUrl}` (HubSpot v3); behind a proxy the URL we
+   * receive is not the one the provider signed.
+   */
+  publicUrl?: string;
+}
+
+export type VerifyKey = { secret: string } | { publicKey: string | KeyObject };
+export type SigningKey = { secret: string } | { privateKey: string | KeyObject };
+
+export type VerifyFailureReason = 'missing_signature' | 'bad_signature' | 'stale_timestamp' | 'malformed';
+export type VerifyFailure = { ok: false; reason: VerifyFailureReason; detail: string };
+export type VerifyResult = { ok: true } | VerifyFailure;
+
+const OK: VerifyResult = { ok: true };
+
+function fail(reason: VerifyFailureReason, detail: string): VerifyFailure {
+  return { ok: false, reason, detail };
+}
+
+/**
+ * Checks one inbound request against a scheme. `now` is the current time in epoch milliseconds (an
+ * injected clock, so tests and replays are deterministic).
+ */
+export function verifyRequest(
+  scheme: VerificationScheme,
+  req: VerifiableRequest,
+  key: VerifyKey,
+  now: number,
+): VerifyResult {
+  assertWellFormed(scheme);
+  switch (scheme.kind) {
+    case 'none':
+      return OK;
+    case 'sharedSecret':
+      return verifySharedSecret(scheme, req, secretOf(key, scheme.kind));
+    case 'hmac': {
+      const hmacKey = deriveHmacKey(secretOf(key, scheme.kind), scheme.secretEncoding ?? 'utf8');
+      return verifySigned(scheme, req, now, (data, candidates) => {
+        const expected = encode(createHmac(scheme.algorithm, hmacKey).update(data).digest(), scheme.encoding);
+        return anyMatches(candidates, (candidate) =>
+          constantTimeEqualText(scheme.encoding === 'hex' ? candidate.toLowerCase() : candidate, expected),
+        );
+      });
+    }
+    case 'asymmetric': {
+      if (!('publicKey' in key)) throw new TypeError('an asymmetric scheme is verified with { publicKey }');
+      const publicKey = toPublicKey(key.publicKey, scheme.algorithm);
+      return verifySigned(scheme, req, now, (data, candidates) =>
+        anyMatches(candidates, (candidate) => {
+          const signature = decode(candidate, scheme.encoding);
+          if (!signature) return false;
+          try {
+            return cryptoVerify(digestOf(scheme), data, keyInput(publicKey, scheme), signature);
+          } catch {
+            // A signature that is not even well-formed for the algorithm (e.g. bad DER) is simply wrong.
+            return false;
+          }
+        }),
+      );
+    }
+  }
+}
+
+/**
+ * Produces the headers a provider would send for this request: the signature header(s) and, where the
+ * scheme has one, the timestamp header. The matching signer of `verifyRequest`, used by tests and by our
+ * fake providers, so every scheme round-trips.
+ *
+ * - The timestamp is `now` in the scheme's unit, except with `timestampFrom` (Linear), where the body
+ *   already carries it and is signed as given.
+ * - Values for `{header:Name}` placeholders (e.g. `webhook-id`) must already be in `req.headers`.
+ * - `sharedSecret` with `jsonPath`/`queryParam` and `none` produce no headers: the secret belongs in the
+ *   body or URL, which the caller builds.
+ */
+export function signRequest(
+  scheme: VerificationScheme,
+  req: VerifiableRequest,
+  key: SigningKey,
+  now: number,
+): Record<string, string> {
+  assertWellFormed(scheme);
+  switch (scheme.kind) {
+    case 'none':
+      return {};
+    case 'sharedSecret': {
+      const secret = secretOf(key, scheme.kind);
+      return scheme.header ? { [scheme.header.toLowerCase()]: (scheme.prefix ?? '') + secret } : {};
+    }
+    case 'hmac':
+    case 'asymmetric': {
+      const timestamp = timestampToSign(scheme, req, now);
+      const data = buildSigningData(signingParts(scheme), req, timestamp, scheme.decodeUrlSequences);
+      if (!data.ok) throw new Error(`cannot sign: ${data.detail}`);
+      const signature = encode(computeSignature(scheme, key, data.bytes), scheme.encoding);
+      const headers: Record<string, string> = {};
+      const structured = scheme.kind === 'hmac' ? scheme.structuredHeader : undefined;
+      if (structured) {
+        const { timestampKey, signatureKey, pairSeparator, kvSeparator } = structured;
+        headers[scheme.header.toLowerCase()] =
+          `${timestampKey}${kvSeparator}${timestamp}${pairSeparator}${signatureKey}${kvSeparator}${signature}`;
+      } else {
+        headers[scheme.header.toLowerCase()] = (scheme.prefix ?? '') + signature;
+      }
+      if (scheme.timestampHeader && timestamp !== undefined) headers[scheme.timestampHeader.toLowerCase()] = timestamp;
+      return headers;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Signed schemes (hmac, asymmetric)
+
+type SignedScheme = HmacScheme | AsymmetricScheme;
+
+/** Shared flow: find candidates → find timestamp → build the signed bytes → check → check freshness. */
+function verifySigned(
+  scheme: SignedScheme,
+  req: VerifiableRequest,
+  now: number,
+  matches: (data: Buffer, candidates: string[]) => boolean,
+): VerifyResult {
+  const headerName = scheme.header.toLowerCase();
+  const values = headerValues(req.headers, headerName).filter((v) => v.trim() !== '');
+  if (values.length === 0) return fail('missing_signature', `the ${headerName} header is missing`);
+
+  const extracted = extractCandidates(scheme, headerName, values);
+  if (!extracted.ok) return extracted;
+
+  const timestamp = readTimestamp(scheme, req, extracted.structuredTimestamp);
+  if (!timestamp.ok) return timestamp;
+
+  const data = buildSigningData(signingParts(scheme), req, timestamp.text, scheme.decodeUrlSequences);
+  if (!data.ok) return fail('malformed', data.detail);
+
+  if (!matches(data.bytes, extracted.candidates)) {
+    return fail('bad_signature', `no signature in the ${headerName} header matches the request`);
+  }
+
+  if (scheme.toleranceSeconds !== undefined && timestamp.ms !== undefined) {
+    const skewMs = now - timestamp.ms;
+    if (Math.abs(skewMs) > scheme.toleranceSeconds * 1000) {
+      const seconds = Math.round(Math.abs(skewMs) / 1000);
+      const direction = skewMs > 0 ? 'old' : 'in the future';
+      return fail('stale_timestamp', `the timestamp is ${seconds} s ${direction}; allowed ±${scheme.toleranceSeconds} s`);
+    }
+  }
+  return OK;
+}
+
+type Extracted =
+  | { ok: true; candidates: string[]; structuredTimestamp?: string }
+  | VerifyFailure;
+
+/** Turns the signature header value(s) into candidate encoded signatures (prefix already removed). */
+function extractCandidates(scheme: SignedScheme, headerName: string, values: string[]): Extracted {
+  const structured = scheme.kind === 'hmac' ? scheme.structuredHeader : undefined;
+  if (structured) {
+    const candidates: string[] = [];
+    let timestamp: string | undefined;
+    for (const value of values) {
+      for (const pair of value.split(structured.pairSeparator)) {
+        const at = pair.indexOf(structured.kvSeparator);
+        if (at < 0) continue;
+        const k = pair.slice(0, at).trim();
+        const v = pair.slice(at + structured.kvSeparator.length).trim();
+        if (k === structured.timestampKey && timestamp === undefined) timestamp = v;
+        else if (k === structured.signatureKey && v !== '') candidates.push(v);
+      }
+    }
+    if (candidates.length === 0) {
+      return fail('malformed', `the ${headerName} header has no ${structured.signatureKey} signature`);
+    }
+    if (timestamp === undefined) {
+      return fail('malformed', `the ${headerName} header has no ${structured.timestampKey} timestamp`);
+    }
+    return { ok: true, candidates, structuredTimestamp: timestamp };
+  }
+
+  const entries = scheme.multiple
+    ? values.flatMap((v) => v.split(scheme.multiple?.separator ?? ' '))
+    : values;
+  const prefix = scheme.prefix ?? '';
+  const candidates = entries
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.startsWith(prefix) && entry.length > prefix.length)
+    .map((entry) => entry.slice(prefix.length));
+  if (candidates.length === 0) {
+    return fail('malformed', prefix
+      ? `the ${headerName} header has no signature starting with ${JSON.stringify(prefix)}`
+      : `the ${headerName} header has no signature`);
+  }
+  return { ok: true, candidates };
+}
+
+type Timestamp = { ok: true; text?: string; ms?: number } | VerifyFailure;
+
+/** Finds the request's timestamp (text as received, for signing; milliseconds, for freshness). */
+function readTimestamp(scheme: SignedScheme, req: VerifiableRequest, structuredTimestamp: string | undefined): Timestamp {
+  const unit: TimestampUnit = scheme.timestampUnit ?? 's';
+  if (structuredTimestamp !== undefined) return parseTimestamp(structuredTimestamp, unit, 'the signature header timestamp');
+
+  if (scheme.timestampHeader) {
+    const name = scheme.timestampHeader.toLowerCase();
+    const text = headerValues(req.headers, name)[0];
+    if (text === undefined || text.trim() === '') return fail('malformed', `the ${name} header is missing`);
+    return parseTimestamp(text, unit, `the ${name} header`);
+  }
+
+  if (scheme.timestampFrom) {
+    const { jsonPath } = scheme.timestampFrom;
+    const body = parseJsonBody(req.rawBody);
+    if (!body.ok) return fail('malformed', `the body is not JSON, so it has no ${jsonPath} timestamp`);
+    const value = resolveJsonPath(body.value, jsonPath)[0];
+    if (value === undefined || value === null) return fail('malformed', `the body has no ${jsonPath} timestamp`);
+    return parseTimestamp(value, scheme.timestampFrom.unit, `the body field ${jsonPath}`);
+  }
+
+  return { ok: true };
+}
+
+function parseTimestamp(raw: unknown, unit: TimestampUnit, where: string): Timestamp {
+  let value: number;
+  if (typeof raw === 'number') value = raw;
+  else if (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)) value = Number(raw);
+  else return fail('malformed', `${where} is not a Unix timestamp`);
+  if (!Number.isFinite(value)) return fail('malformed', `${where} is not a Unix timestamp`);
+  return { ok: true, text: typeof raw === 'string' ? raw : String(raw), ms: unit === 'ms' ? value : value * 1000 };
+}
+
+/** The timestamp the signer puts in the request (and in the signed bytes). */
+function timestampToSign(scheme: SignedScheme, req: VerifiableRequest, now: number): string | undefined {
+  if (scheme.timestampFrom) {
+    const body = parseJsonBody(req.rawBody);
+    const value = body.ok ? resolveJsonPath(body.value, scheme.timestampFrom.jsonPath)[0] : undefined;
+    if (typeof value !== 'number' && typeof value !== 'string') {
+      throw new Error(`cannot sign: the body must already carry ${scheme.timestampFrom.jsonPath}`);
+    }
+    return String(value);
+  }
+  const structured = scheme.kind === 'hmac' && scheme.structuredHeader !== undefined;
+  if (!scheme.timestampHeader && !structured) return undefined;
+  return (scheme.timestampUnit ?? 's') === 'ms' ? String(Math.floor(now)) : String(Math.floor(now / 1000));
+}
+
+const parsedTemplates = new WeakMap<SignedScheme, TemplatePart[]>();
+
+function signingParts(scheme: SignedScheme): TemplatePart[] {
+  let parts = parsedTemplates.get(scheme);
+  if (!parts) {
+    parts = parseSigningString(scheme.signingString ?? '{body}');
+    parsedTemplates.set(scheme, parts);
+  }
+  return parts;
+}
+
+type SigningData = { ok: true; bytes: Buffer } | { ok: false; detail: string };
+
+/**
+ * Renders the signing-string template to bytes. Built as a byte concatenation so the body is included
+ * verbatim, even when it is not valid UTF-8.
+ */
+function buildSigningData(
+  parts: TemplatePart[],
+  req: VerifiableRequest,
+  timestamp: string | undefined,
+  decodeUrlSequences: readonly string[] | undefined,
+): SigningData {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    switch (part.type) {
+      case 'literal':
+        chunks.push(Buffer.from(part.text, 'utf8'));
+        break;
+      case 'body':
+        chunks.push(req.rawBody);
+        break;
+      case 'timestamp':
+        // schemeProblems guarantees a timestamp source, and readTimestamp a value, whenever this is used.
+        chunks.push(Buffer.from(timestamp ?? '', 'utf8'));
+        break;
+      case 'method':
+        chunks.push(Buffer.from(req.method.toUpperCase(), 'utf8'));
+        break;
+      case 'url':
+        chunks.push(Buffer.from(decodeSequences(req.url, decodeUrlSequences), 'utf8'));
+        break;
+      case 'publicUrl':
+        if (req.publicUrl === undefined) {
+          throw new Error('this scheme signs {publicUrl}: pass the absolute URL the provider called as req.publicUrl');
+        }
+        chunks.push(Buffer.from(decodeSequences(req.publicUrl, decodeUrlSequences), 'utf8'));
+        break;
+      case 'header': {
+        const value = headerValues(req.headers, part.name)[0];
+        if (value === undefined) return { ok: false, detail: `the ${part.name} header is missing` };
+        chunks.push(Buffer.from(value, 'utf8'));
+        break;
+      }
+    }
+  }
+  return { ok: true, bytes: Buffer.concat(chunks) };
+}
+
+function decodeSequences(url: string, sequences: readonly string[] | undefined): string {
+  let result = url;
+  for (const sequence of sequences ?? []) {
+    const char = String.fromCharCode(parseInt(sequence.slice(1), 16));
+    result = result.replace(new RegExp(sequence, 'gi'), () => char);
+  }
+  return result;
+}
+
+function computeSignature(scheme: SignedScheme, key: SigningKey, data: Buffer): Buffer {
+  if (scheme.kind === 'hmac') {
+    const hmacKey = deriveHmacKey(secretOf(key, scheme.kind), scheme.secretEncoding ?? 'utf8');
+    return createHmac(scheme.algorithm, hmacKey).update(data).digest();
+  }
+  if (!('privateKey' in key)) throw new TypeError('an asymmetric scheme is signed with { privateKey }');
+  const privateKey = typeof key.privateKey === 'string' ? createPrivateKey(key.privateKey) : key.privateKey;
+  assertKeyType(privateKey, scheme.algorithm);
+  return cryptoSign(digestOf(scheme), data, keyInput(privateKey, scheme));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared secrets
+
+function verifySharedSecret(scheme: SharedSecretScheme, req: VerifiableRequest, secret: string): VerifyResult {
+  let presented: unknown[];
+  let where: string;
+  if (scheme.header) {
+    where = `the ${scheme.header.toLowerCase()} header`;
+    const value = headerValues(req.headers, scheme.header.toLowerCase())[0];
+    if (value === undefined || value === '') return fail('missing_signature', `${where} is missing`);
+    const prefix = scheme.prefix ?? '';
+    if (!value.startsWith(prefix)) return fail('malformed', `${where} does not start with ${JSON.stringify(prefix)}`);
+    presented = [value.slice(prefix.length)];
+  } else if (scheme.queryParam) {
+    where = `the ${scheme.queryParam} query parameter`;
+    presented = queryParams(req.url).getAll(scheme.queryParam);
+  } else {
+    const jsonPath = scheme.jsonPath ?? '';
+    where = `${jsonPath} in the body`;
+    const body = parseJsonBody(req.rawBody);
+    if (!body.ok) return fail('malformed', 'the body is not JSON');
+    presented = resolveJsonPath(body.value, jsonPath);
+  }
+  if (presented.length === 0) return fail('missing_signature', `${where} is missing`);
+  // Every occurrence must match: one Graph batch mixing subscriptions is not trusted as a whole.
+  const allMatch = presented
+    .map((value) => typeof value === 'string' && constantTimeEqualSecret(value, secret))
+    .every(Boolean);
+  return allMatch ? OK : fail('bad_signature', `${where} does not match the expected secret`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers (exported where handshakes.ts shares them)
+
+/** All values of a header (repeated headers arrive as arrays). `name` must be lower case. */
+export function headerValues(headers: VerifiableRequest['headers'], name: string): string[] {
+  const value = headers[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The query of a path+query URL, form-decoded (`+` is a space, as providers send it). */
+export function queryParams(url: string): URLSearchParams {
+  const at = url.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+}
+
+export function parseJsonBody(rawBody: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(rawBody.toString('utf8')) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Values at a dot path in parsed JSON. A segment ending in `[]` walks every item of that array:
+ * `value[].clientState` yields the clientState of every notification. Missing parts yield nothing.
+ */
+export function resolveJsonPath(root: unknown, path: string): unknown[] {
+  let current: unknown[] = [root];
+  for (const segment of path.split('.')) {
+    const walkArray = segment.endsWith('[]');
+    const name = walkArray ? segment.slice(0, -2) : segment;
+    const next: unknown[] = [];
+    for (const node of current) {
+      const child = name === '' ? node : propertyOf(node, name);
+      if (walkArray) {
+        if (Array.isArray(child)) next.push(...(child as unknown[]));
+      } else if (child !== undefined) {
+        next.push(child);
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+function propertyOf(node: unknown, name: string): unknown {
+  if (node === null || typeof node !== 'object') return undefined;
+  // Own properties only: a path like `__proto__` or `constructor` must not reach prototypes.
+  return Object.prototype.hasOwnProperty.call(node, name) ? (node as Record<string, unknown>)[name] : undefined;
+}
+
+/** Equal-length encoded digests compared in constant time; the expected length is public. */
+function constantTimeEqualText(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
+}
+
+/** Shared secrets have no public length, so both sides are hashed to 32 bytes before comparing. */
+function constantTimeEqualSecret(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Checks every candidate (no early exit), so timing does not reveal which one matched. */
+function anyMatches(candidates: string[], check: (candidate: string) => boolean): boolean {
+  let matched = false;
+  for (const candidate of candidates) {
+    if (check(candidate)) matched = true;
+  }
+  return matched;
+}
+
+function encode(bytes: Buffer, encoding: SignatureEncoding): string {
+  return bytes.toString(encoding);
+}
+
+/** Strict decoding: Buffer.from silently skips invalid characters, which would accept garbage. */
+function decode(text: string, encoding: SignatureEncoding): Buffer | undefined {
+  if (encoding === 'hex') return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? Buffer.from(text, 'hex') : undefined;
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : undefined;
+}
+
+function deriveHmacKey(secret: string, encoding: SecretEncoding): Buffer {
+  if (encoding === 'utf8') return Buffer.from(secret, 'utf8');
+  const base64 = encoding === 'whsec' && secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
+  const key = Buffer.from(base64, 'base64');
+  if (key.length === 0) throw new Error(`the secret is not valid ${encoding} key material`);
+  return key;
+}
+
+function secretOf(key: VerifyKey | SigningKey, kind: string): string {
+  if (!('secret' in key)) throw new TypeError(`a ${kind} scheme needs { secret }`);
+  return key.secret;
+}
+
+function digestOf(scheme: AsymmetricScheme): string | null {
+  // Ed25519 hashes internally; Node requires `null` as the digest for it.
+  return scheme.algorithm === 'ed25519' ? null : 'sha256';
+}
+
+function keyInput(key: KeyObject, scheme: AsymmetricScheme): KeyObject | { key: KeyObject; dsaEncoding: 'der' | 'ieee-p1363' } {
+  return scheme.algorithm === 'ecdsa-p256-sha256' ? { key, dsaEncoding: scheme.dsaEncoding ?? 'der' } : key;
+}
+
+/**
+ * Accepts a KeyObject, a PEM string, a base64 DER (SPKI) string, or — for Ed25519 — the raw 32-byte key
+ * as hex or base64, which is how providers such as Discord publish it.
+ */
+function toPublicKey(key: string | KeyObject, algorithm: AsymmetricScheme['algorithm']): KeyObject {
+  let publicKey: KeyObject;
+  if (typeof key !== 'string') {
+    publicKey = key;
+  } else if (key.includes('-----BEGIN')) {
+    publicKey = createPublicKey(key);
+  } else {
+    const text = key.trim();
+    const raw = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+    publicKey = algorithm === 'ed25519' && raw.length === 32
+      ? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' })
+      : createPublicKey({ key: raw, format: 'der', type: 'spki' });
+  }
+  assertKeyType(publicKey, algorithm);
+  return publicKey;
+}
+
+function assertKeyType(key: KeyObject, algorithm: AsymmetricScheme['algorithm']): void {
+  const type = key.asymmetricKeyType;
+  const ok =
+    (algorithm === 'ed25519' && type === 'ed25519') ||
+    (algorithm === 'rsa-sha256' && type === 'rsa') ||
+    (algorithm === 'ecdsa-p256-sha256' && type === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1');
+  if (!ok) throw new TypeError(`a ${type ?? 'non-asymmetric'} key cannot be used for ${algorithm}`);
+}
+
+const checkedSchemes = new WeakSet<VerificationScheme>();
+
+function assertWellFormed(scheme: VerificationScheme): void {
+  if (checkedSchemes.has(scheme)) return;
+  const problems = schemeProblems(scheme);
+  if (problems.length > 0) throw new Error(`invalid ${scheme.kind} verification scheme: ${problems.join('; ')}`);
+  checkedSchemes.add(scheme);
+}
