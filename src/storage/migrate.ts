@@ -12,12 +12,13 @@ export interface MigrationResult {
   applied: number[];
 }
 
-export async function runMigrations(
-  db: Kysely<any>,
+// The runner touches only its own bookkeeping table, so it works on a Kysely of any schema.
+export async function runMigrations<DB>(
+  db: Kysely<DB>,
   migrations: readonly Migration[],
-  opts: { lock?: (db: Kysely<any>) => Promise<() => Promise<void>> } = {},
+  opts: { lock?: () => Promise<() => Promise<void>> } = {},
 ): Promise<MigrationResult> {
-  const unlock = opts.lock ? await opts.lock(db) : async () => {};
+  const unlock = opts.lock ? await opts.lock() : async () => {};
   try {
     await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`.execute(db);
     const done = await sql<{ version: number }>`SELECT version FROM schema_migrations`.execute(db);

@@ -5,7 +5,8 @@
 
 export type SubscriptionStatus = 'ACTIVE' | 'ERRORED';
 export type CredentialStatus = 'VALID' | 'INVALID';
-export type EventStatus = 'PENDING' | 'HELD' | 'DELIVERED' | 'FAILED';
+/** SEEN: an item found by a baseline poll; stored only so it is never emitted, never delivered or listed. */
+export type EventStatus = 'PENDING' | 'HELD' | 'DELIVERED' | 'FAILED' | 'SEEN';
 export type DeliveryStatus = 'PENDING' | 'SENDING' | 'HELD' | 'SUCCEEDED' | 'FAILED';
 
 export interface Project {
@@ -315,7 +316,7 @@ export interface Storage {
      * dedupe key) are skipped; returns only the events that were new. Events of an ERRORED subscription
      * are stored HELD and wait for re-activation.
      */
-    record(items: NewEvent[], now: number): Promise<StoredEvent[]>;
+    record(items: NewEvent[], now: number, opts?: { seenOnly?: boolean }): Promise<StoredEvent[]>;
     get(projectId: string, id: string): Promise<StoredEvent | null>;
     list(f: EventFilter): Promise<StoredEvent[]>;
     /** Pull API: a user's events after a sequence number, oldest first. */

@@ -14,7 +14,7 @@ export function createPgPool(url: string, max = 10): pg.Pool {
     getTypeParser: (oid: number, format?: string) =>
       oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
   };
-  return new pg.Pool({ connectionString: url, max, types: types as pg.CustomTypesConfig });
+  return new pg.Pool({ connectionString: url, max, types: types });
 }
 
 export function openPostgres(pool: pg.Pool): Kysely<Database> {

@@ -25,7 +25,7 @@ const INSERT_CHUNK = 200;
 export function eventsRepo(ctx: RepoContext): Storage['events'] {
   const { db } = ctx;
   return {
-    async record(items, now) {
+    async record(items, now, opts = {}) {
       if (items.length === 0) return [];
       const inserted: Selectable<EventsTable>[] = [];
       for (const part of chunks(items, INSERT_CHUNK)) {
@@ -43,7 +43,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
               dedupe_key: it.dedupeKey,
               payload: toJson(it.payload),
               // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
-              status: it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
+              status: opts.seenOnly ? 'SEEN' : it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
               date_received: now,
               delivered_at: null,
             })),
@@ -53,7 +53,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
           .execute();
         inserted.push(...rows);
       }
-      if (inserted.length === 0) return [];
+      if (inserted.length === 0 || opts.seenOnly) return [];
       for (const part of chunks(inserted, INSERT_CHUNK)) {
         await db
           .insertInto('deliveries')
@@ -80,11 +80,11 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       return inserted.map(toStoredEvent);
     },
     async get(projectId, id) {
-      const row = await db.selectFrom('events').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+      const row = await db.selectFrom('events').selectAll().where('project_id', '=', projectId).where('id', '=', id).where('status', '!=', 'SEEN').executeTakeFirst();
       return row ? toStoredEvent(row) : null;
     },
     async list(f) {
-      let q = db.selectFrom('events').selectAll().where('project_id', '=', f.projectId);
+      let q = db.selectFrom('events').selectAll().where('project_id', '=', f.projectId).where('status', '!=', 'SEEN');
       if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
       if (f.integration !== undefined) q = q.where('integration', '=', f.integration);
       if (f.triggerType !== undefined) q = q.where('trigger_type', '=', f.triggerType);
@@ -104,6 +104,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
         .where('project_id', '=', projectId)
         .where('user_id', '=', userId)
         .where('seq', '>', afterSeq)
+        .where('status', '!=', 'SEEN')
         .orderBy('seq')
         .limit(limit)
         .execute();

@@ -1,0 +1,83 @@
+// Connected accounts given directly (API keys, tokens obtained elsewhere) and their removal, which tears
+// down every subscription that uses them.
+import { AppError, notFound } from '../errors.js';
+import type { Credential, Storage } from '../storage/port.js';
+import type { SubscriptionService } from './subscriptions.js';
+
+export interface CredentialInput {
+  integration: string;
+  accessToken?: string;
+  refreshToken?: string;
+  apiKey?: string;
+  /** ISO-8601 date or epoch milliseconds. */
+  expiresAt?: string | number;
+  providerAccountId?: string;
+  extra?: Record<string, unknown>;
+}
+
+export class CredentialService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly subscriptions: SubscriptionService,
+  ) {}
+
+  async create(projectId: string, userId: string, input: CredentialInput): Promise<Credential> {
+    const integration = (await this.subscriptions.catalogFor(projectId)).integration(input.integration);
+    if (!integration) throw new AppError('VALIDATION_FAILED', `integration: unknown integration ${input.integration}`, { parameter: 'integration' });
+    if (integration.auth.kind === 'apiKey' && !input.apiKey && !input.accessToken) {
+      throw new AppError('VALIDATION_FAILED', `apiKey: ${integration.key} needs an apiKey`, { parameter: 'apiKey' });
+    }
+    if (integration.auth.kind === 'oauth2' && !input.accessToken) {
+      throw new AppError('VALIDATION_FAILED', `accessToken: ${integration.key} needs an accessToken (or use the connect flow)`, { parameter: 'accessToken' });
+    }
+    let expiresAt: number | null = null;
+    if (input.expiresAt !== undefined) {
+      expiresAt = typeof input.expiresAt === 'number' ? input.expiresAt : Date.parse(input.expiresAt);
+      if (!Number.isFinite(expiresAt)) throw new AppError('VALIDATION_FAILED', 'expiresAt: must be an ISO-8601 date or epoch milliseconds', { parameter: 'expiresAt' });
+    }
+    await this.storage.users.touch(projectId, userId);
+    return this.storage.credentials.create({
+      projectId,
+      userId,
+      integration: integration.key,
+      providerAccountId: input.providerAccountId ?? null,
+      secrets: {
+        ...(input.accessToken !== undefined ? { accessToken: input.accessToken } : {}),
+        ...(input.refreshToken !== undefined ? { refreshToken: input.refreshToken } : {}),
+        ...(input.apiKey !== undefined ? { apiKey: input.apiKey } : {}),
+        ...(input.extra !== undefined ? { extra: input.extra } : {}),
+      },
+      expiresAt,
+    });
+  }
+
+  async get(projectId: string, userId: string, id: string): Promise<Credential> {
+    const c = await this.storage.credentials.get(id);
+    if (!c || c.projectId !== projectId || c.userId !== userId) throw notFound('credential');
+    return c;
+  }
+
+  /** Delete a credential after tearing down its subscriptions; returns teardown warnings. */
+  async delete(projectId: string, userId: string, id: string): Promise<string[]> {
+    const c = await this.get(projectId, userId, id);
+    const warnings: string[] = [];
+    for (const s of await this.storage.subscriptions.list({ projectId, credentialId: c.id })) {
+      const r = await this.subscriptions.remove(s);
+      if (r.warning) warnings.push(`${s.id}: ${r.warning}`);
+    }
+    await this.storage.credentials.delete(c.id);
+    return warnings;
+  }
+
+  /** Delete a connected user with everything they own. */
+  async deleteUser(projectId: string, userId: string): Promise<string[]> {
+    const warnings: string[] = [];
+    for (const s of await this.storage.subscriptions.list({ projectId, userId })) {
+      const r = await this.subscriptions.remove(s);
+      if (r.warning) warnings.push(`${s.id}: ${r.warning}`);
+    }
+    for (const c of await this.storage.credentials.listForUser(projectId, userId)) await this.storage.credentials.delete(c.id);
+    await this.storage.users.delete(projectId, userId);
+    return warnings;
+  }
+}

@@ -1,0 +1,232 @@
+// Subscription lifecycle: create (provider-side setup first: webhook registration or baseline poll),
+// patch (parameters merge, override, re-activation), delete (provider teardown, best effort).
+import { randomBytes } from 'node:crypto';
+import { AppError, notFound } from '../errors.js';
+import type { AnyTriggerDefinition, Item, WebhookSource } from '../sdk/index.js';
+import type { Credential, Storage, Subscription, WebhookOverride } from '../storage/port.js';
+import { resolveAndCheck, validateWebhookUrl } from '../delivery/ssrf.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
+import { jitteredInterval, sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
+import { validateParameters } from './parameters.js';
+import { providerErrorToAppError } from './provider-errors.js';
+
+/** Renew expiring provider subscriptions this long before they lapse. */
+export const RENEW_MARGIN_MS = 60 * 60_000;
+const SETUP_TIMEOUT_MS = 60_000;
+
+export interface CreateSubscriptionInput {
+  integration?: string;
+  type: string;
+  parameters?: Record<string, unknown>;
+  webhookOverride?: WebhookOverride | null;
+}
+
+export interface PatchSubscriptionInput {
+  /** null deletes a key */
+  parameters?: Record<string, unknown>;
+  webhookOverride?: WebhookOverride | null;
+  status?: 'ACTIVE';
+}
+
+export class SubscriptionService {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly catalog: () => Catalog | Promise<Catalog>,
+  ) {}
+
+  private get storage(): Storage {
+    return this.deps.storage;
+  }
+
+  async lookup(projectId: string, type: string, integration?: string): Promise<CatalogEntry> {
+    const entry = (await this.catalogFor(projectId)).trigger(type);
+    if (!entry) throw new AppError('VALIDATION_FAILED', `type: unknown trigger type ${type}`, { parameter: 'type' });
+    if (integration !== undefined && entry.integration.key !== integration) {
+      throw new AppError('VALIDATION_FAILED', `integration: trigger ${type} belongs to ${entry.integration.key}, not ${integration}`, { parameter: 'integration' });
+    }
+    return entry;
+  }
+
+  async catalogFor(projectId: string): Promise<Catalog> {
+    void projectId;
+    return this.catalog();
+  }
+
+  /** The credential a request acts with: X-Paragon-Credential, else the most recent valid one. */
+  async resolveCredential(projectId: string, userId: string, integration: string, credentialId: string | undefined): Promise<Credential> {
+    if (credentialId !== undefined) {
+      const c = await this.storage.credentials.get(credentialId);
+      if (!c || c.projectId !== projectId || c.userId !== userId) throw notFound('credential');
+      if (c.integration !== integration) {
+        throw new AppError('VALIDATION_FAILED', `X-Paragon-Credential: credential ${credentialId} belongs to ${c.integration}, not ${integration}`);
+      }
+      if (c.status !== 'VALID') throw new AppError('CREDENTIAL_INVALID', c.statusReason ?? 'the selected credential is not valid');
+      return c;
+    }
+    const all = await this.storage.credentials.listForUser(projectId, userId, integration);
+    const valid = all.find((c) => c.status === 'VALID');
+    if (!valid) {
+      throw new AppError('NO_CREDENTIAL', all.length > 0
+        ? `the user's ${integration} account needs to be reconnected`
+        : `the user has not connected ${integration}`);
+    }
+    return valid;
+  }
+
+  async checkWebhookUrl(url: string, field: string): Promise<void> {
+    // With private addresses allowed there is no address to refuse, so only the URL's form is checked
+    // (no DNS look-up that could fail on a host only the delivery network can resolve).
+    const r = this.deps.allowPrivateWebhookUrls
+      ? validateWebhookUrl(url, { allowPrivate: true })
+      : await resolveAndCheck(url, { allowPrivate: false });
+    if (!r.ok) throw new AppError('VALIDATION_FAILED', `${field}: ${r.reason}`, { parameter: field });
+  }
+
+  async create(projectId: string, userId: string, input: CreateSubscriptionInput, credentialHeader?: string): Promise<Subscription> {
+    const { integration, trigger } = await this.lookup(projectId, input.type, input.integration);
+    const params = validateParameters(trigger.parameters, input.parameters ?? {});
+    if (input.webhookOverride?.url) await this.checkWebhookUrl(input.webhookOverride.url, 'webhookOverride.url');
+    const credential = await this.resolveCredential(projectId, userId, integration.key, credentialHeader);
+    const id = crypto.randomUUID();
+    const now = this.deps.now();
+    const base: Omit<Subscription, 'dateCreated' | 'dateLastReceivedEvent' | 'updatedAt' | 'consecutiveFailures'> = {
+      id, projectId, userId, credentialId: credential.id, integration: integration.key, triggerType: trigger.type,
+      parameters: params, webhookOverride: input.webhookOverride ?? null, status: 'ACTIVE', error: null,
+      state: {}, secret: null, nextPollAt: null, renewAt: null,
+    };
+    const setup = await this.setUp(trigger, base, credential);
+    const created = await this.storage.transaction(async (tx) => {
+      const sub = await tx.subscriptions.create({ ...base, ...setup.fields });
+      if (setup.baseline.length > 0) {
+        await tx.events.record(setup.baseline.map((it) => ({ subscription: sub, dedupeKey: it.key, payload: it.payload })), now, { seenOnly: true });
+      }
+      await tx.logs.add({ projectId, subscriptionId: id, at: now, level: 'info', message: setup.log });
+      return sub;
+    });
+    return created;
+  }
+
+  /** Provider-side setup; returns the fields to store and, for polling, the baseline items. */
+  private async setUp(
+    trigger: AnyTriggerDefinition,
+    sub: Pick<Subscription, 'id' | 'projectId' | 'parameters'>,
+    credential: Credential,
+  ): Promise<{ fields: Partial<Subscription>; baseline: Item[]; log: string }> {
+    const entry = await this.lookup(sub.projectId, trigger.type);
+    const ctx = await sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(SETUP_TIMEOUT_MS));
+    const source = trigger.source;
+    try {
+      if (source.kind === 'poll') {
+        const r = await source.poll({ ...ctx, cursor: null });
+        return {
+          fields: { state: { cursor: r.cursor }, nextPollAt: this.deps.now() + jitteredInterval(this.deps.pollIntervalSeconds) },
+          baseline: r.items,
+          log: `subscribed; baseline poll recorded ${r.items.length} existing item(s), none delivered`,
+        };
+      }
+      if (source.kind === 'webhook') {
+        const secret = randomBytes(32).toString('hex');
+        const reg = await source.register({ ...ctx, hookUrl: subscriptionHookUrl(this.deps.publicUrl, sub.id), secret });
+        return {
+          fields: {
+            state: reg.state,
+            secret: reg.secret ?? secret,
+            renewAt: reg.expiresAt !== undefined ? reg.expiresAt - RENEW_MARGIN_MS : null,
+          },
+          baseline: [],
+          log: 'subscribed; provider webhook registered',
+        };
+      }
+      return { fields: {}, baseline: [], log: 'subscribed; events arrive on the integration app webhook' };
+    } catch (err) {
+      throw providerErrorToAppError(err, 'provider setup failed');
+    }
+  }
+
+  async get(projectId: string, userId: string, id: string): Promise<Subscription> {
+    const s = await this.storage.subscriptions.get(id);
+    // Another user's or project's subscription is indistinguishable from a missing one.
+    if (!s || s.projectId !== projectId || s.userId !== userId) throw notFound('trigger subscription');
+    return s;
+  }
+
+  async patch(projectId: string, userId: string, id: string, input: PatchSubscriptionInput): Promise<Subscription> {
+    const current = await this.get(projectId, userId, id);
+    const { trigger } = await this.lookup(projectId, current.triggerType);
+    const patch: Partial<Subscription> = {};
+    let paramsChanged = false;
+    if (input.parameters !== undefined) {
+      // Shallow merge: a key set to null is deleted; arrays and objects replace the old value.
+      const merged: Record<string, unknown> = { ...current.parameters };
+      for (const [k, v] of Object.entries(input.parameters)) {
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      patch.parameters = validateParameters(trigger.parameters, merged);
+      paramsChanged = JSON.stringify(patch.parameters) !== JSON.stringify(current.parameters);
+    }
+    if (input.webhookOverride !== undefined) {
+      if (input.webhookOverride?.url) await this.checkWebhookUrl(input.webhookOverride.url, 'webhookOverride.url');
+      patch.webhookOverride = input.webhookOverride;
+    }
+    const reactivate = input.status === 'ACTIVE' && current.status === 'ERRORED';
+    if (reactivate) {
+      patch.status = 'ACTIVE';
+      patch.error = null;
+      patch.consecutiveFailures = 0;
+    }
+    let oldState: Subscription | null = null;
+    if (paramsChanged && trigger.source.kind !== 'appWebhook') {
+      // New parameters mean a new provider-side setup (another repository, another query): set up the
+      // new one first, so a refusal leaves the subscription as it was, then tear the old one down.
+      const credential = current.credentialId ? await this.storage.credentials.get(current.credentialId) : null;
+      if (!credential) throw new AppError('NO_CREDENTIAL', 'the subscription has no connected account');
+      const setup = await this.setUp(trigger, { ...current, parameters: patch.parameters ?? current.parameters }, credential);
+      Object.assign(patch, { state: {}, secret: null, renewAt: null, nextPollAt: null }, setup.fields);
+      oldState = current;
+      await this.storage.transaction(async (tx) => {
+        await tx.events.record(setup.baseline.map((it) => ({ subscription: current, dedupeKey: it.key, payload: it.payload })), this.deps.now(), { seenOnly: true });
+      });
+    }
+    const updated = await this.storage.subscriptions.update(id, patch);
+    if (!updated) throw notFound('trigger subscription');
+    const now = this.deps.now();
+    if (oldState && trigger.source.kind === 'webhook') {
+      const warning = await this.tearDown(trigger.source, oldState);
+      if (warning) await this.storage.logs.add({ projectId, subscriptionId: id, at: now, level: 'warn', message: warning });
+    }
+    if (reactivate) {
+      const released = await this.storage.deliveries.releaseHeld(id, now);
+      await this.storage.logs.add({ projectId, subscriptionId: id, at: now, level: 'info', message: `re-activated; ${released} held event(s) queued for delivery` });
+    }
+    if (paramsChanged) await this.storage.logs.add({ projectId, subscriptionId: id, at: now, level: 'info', message: 'parameters updated' });
+    return updated;
+  }
+
+  async delete(projectId: string, userId: string, id: string): Promise<{ warning?: string }> {
+    const s = await this.get(projectId, userId, id);
+    return this.remove(s);
+  }
+
+  /** Tear a subscription down at the provider (best effort) and delete it. */
+  async remove(s: Subscription): Promise<{ warning?: string }> {
+    const entry = (await this.catalogFor(s.projectId)).trigger(s.triggerType);
+    let warning: string | undefined;
+    if (entry?.trigger.source.kind === 'webhook') warning = await this.tearDown(entry.trigger.source, s);
+    await this.storage.subscriptions.delete(s.id);
+    return warning ? { warning } : {};
+  }
+
+  private async tearDown(source: WebhookSource<Record<string, unknown>>, s: Subscription): Promise<string | undefined> {
+    try {
+      const entry = await this.lookup(s.projectId, s.triggerType);
+      const credential = s.credentialId ? await this.storage.credentials.get(s.credentialId) : null;
+      if (!credential) return 'the connected account is gone, so the provider webhook could not be removed';
+      const ctx = await sourceContext(this.deps, entry.integration, s.projectId, credential, s.parameters, AbortSignal.timeout(SETUP_TIMEOUT_MS));
+      await source.unregister({ ...ctx, state: s.state });
+      return undefined;
+    } catch (err) {
+      return `provider teardown failed: ${(err as Error).message}`;
+    }
+  }
+}

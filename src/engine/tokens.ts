@@ -1,0 +1,186 @@
+// OAuth access tokens: refreshed before expiry and after a 401, one refresh at a time per credential —
+// in-process through a promise map, across processes through a lease on the credential row. A refresh
+// the provider refuses (invalid_grant) marks the credential invalid and its subscriptions ERRORED.
+import { request } from 'undici';
+import { ProviderError, type IntegrationDefinition, type OAuth2Auth, type TokenSet } from '../sdk/index.js';
+import type { Credential, IntegrationConfig, Storage } from '../storage/port.js';
+import type { AuthProvider } from './provider-http.js';
+
+/** Refresh this long before the provider's expiry, so a poll never starts with a token about to lapse. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+const REFRESH_LEASE_MS = 30_000;
+const WAIT_FOR_OTHER_REFRESH_MS = 15_000;
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+  clientAuth: 'body' | 'basic';
+}
+
+export function oauthClientFor(integration: IntegrationDefinition, config: IntegrationConfig | null): OAuthClient | null {
+  if (integration.auth.kind !== 'oauth2') return null;
+  const auth: OAuth2Auth = integration.auth;
+  if (!config?.clientId || !config.clientSecret) return null;
+  return {
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    tokenUrl: config.tokenUrl ?? auth.tokenUrl,
+    clientAuth: auth.clientAuth ?? 'body',
+  };
+}
+
+/** Exchange a grant at the token endpoint (authorization_code or refresh_token). */
+export async function tokenRequest(client: OAuthClient, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const form = new URLSearchParams(params);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (client.clientAuth === 'basic') {
+    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+  } else {
+    form.set('client_id', client.clientId);
+    form.set('client_secret', client.clientSecret);
+  }
+  let res;
+  try {
+    res = await request(client.tokenUrl, { method: 'POST', headers, body: form.toString(), headersTimeout: 30_000, bodyTimeout: 30_000 });
+  } catch (err) {
+    throw new ProviderError('transient', `token endpoint unreachable: ${(err as Error).message}`);
+  }
+  const text = await res.body.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Some providers answer form-encoded (e.g. GitHub without Accept); accept that too.
+    body = Object.fromEntries(new URLSearchParams(text));
+  }
+  return { status: res.statusCode, body };
+}
+
+export function tokenSetFrom(body: Record<string, unknown>, now: number, previousRefreshToken?: string): TokenSet {
+  const accessToken = body.access_token;
+  if (typeof accessToken !== 'string' || accessToken === '') throw new ProviderError('permanent', 'token endpoint answered without an access_token');
+  const expiresIn = Number(body.expires_in);
+  const refreshToken = typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : previousRefreshToken;
+  return {
+    accessToken,
+    ...(refreshToken !== undefined ? { refreshToken } : {}),
+    ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresAt: now + expiresIn * 1000 } : {}),
+  };
+}
+
+export const RECONNECT_MESSAGE = 'The connected account was disconnected or its access was revoked; ask the user to reconnect it.';
+
+export class TokenManager {
+  private readonly inflight = new Map<string, Promise<Credential>>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** An AuthProvider for provider calls made with this credential. */
+  authFor(integration: IntegrationDefinition, credentialId: string, config: IntegrationConfig | null): AuthProvider {
+    const auth = integration.auth;
+    if (auth.kind === 'apiKey') {
+      return {
+        canRefresh: false,
+        headers: async () => {
+          const c = await this.load(credentialId);
+          const key = c.secrets.apiKey ?? c.secrets.accessToken;
+          if (!key) throw new ProviderError('auth', 'credential has no API key');
+          return { [auth.header]: `${auth.prefix ?? ''}${key}` };
+        },
+      };
+    }
+    return {
+      canRefresh: true,
+      headers: async (forceRefresh) => {
+        let c = await this.load(credentialId);
+        const expiring = c.expiresAt !== null && c.expiresAt - REFRESH_MARGIN_MS <= this.now();
+        if (forceRefresh || expiring) c = await this.refresh(integration, c, config, forceRefresh ? c.secrets.accessToken : undefined);
+        if (!c.secrets.accessToken) throw new ProviderError('auth', 'credential has no access token');
+        return { authorization: `Bearer ${c.secrets.accessToken}` };
+      },
+    };
+  }
+
+  private async load(id: string): Promise<Credential> {
+    const c = await this.storage.credentials.get(id);
+    if (!c) throw new ProviderError('auth', 'credential was deleted');
+    if (c.status === 'INVALID') throw new ProviderError('auth', c.statusReason ?? RECONNECT_MESSAGE);
+    return c;
+  }
+
+  /**
+   * Refresh once for all concurrent callers. `rejectedToken` is the access token the provider just
+   * refused: if the stored token already differs, someone else refreshed and we use theirs.
+   */
+  refresh(integration: IntegrationDefinition, credential: Credential, config: IntegrationConfig | null, rejectedToken?: string): Promise<Credential> {
+    const running = this.inflight.get(credential.id);
+    if (running) return running;
+    const p = this.refreshAcrossProcesses(integration, credential.id, config, rejectedToken).finally(() => this.inflight.delete(credential.id));
+    this.inflight.set(credential.id, p);
+    return p;
+  }
+
+  private async refreshAcrossProcesses(integration: IntegrationDefinition, id: string, config: IntegrationConfig | null, rejectedToken?: string): Promise<Credential> {
+    const deadline = this.now() + WAIT_FOR_OTHER_REFRESH_MS;
+    while (!(await this.storage.credentials.tryLockRefresh(id, this.now(), this.now() + REFRESH_LEASE_MS))) {
+      // Another process is refreshing: wait for it, then use what it stored.
+      if (this.now() > deadline) throw new ProviderError('transient', 'timed out waiting for another process to refresh the token');
+      await new Promise((r) => setTimeout(r, 100));
+      const c = await this.load(id);
+      if (!this.needsRefresh(c, rejectedToken)) return c;
+    }
+    try {
+      // Re-read under the lock: the token may have been refreshed while we were waiting for it.
+      const c = await this.load(id);
+      if (!this.needsRefresh(c, rejectedToken)) return c;
+      return await this.callTokenEndpoint(integration, c, config);
+    } finally {
+      await this.storage.credentials.unlockRefresh(id);
+    }
+  }
+
+  private needsRefresh(c: Credential, rejectedToken?: string): boolean {
+    if (rejectedToken !== undefined) return c.secrets.accessToken === rejectedToken;
+    return c.expiresAt !== null && c.expiresAt - REFRESH_MARGIN_MS <= this.now();
+  }
+
+  private async callTokenEndpoint(integration: IntegrationDefinition, c: Credential, config: IntegrationConfig | null): Promise<Credential> {
+    const client = oauthClientFor(integration, config);
+    if (!c.secrets.refreshToken) {
+      await this.invalidate(c, 'The access token expired and the connected account has no refresh token; ask the user to reconnect it.');
+      throw new ProviderError('auth', 'no refresh token');
+    }
+    if (!client) throw new ProviderError('permanent', `${integration.key} has no OAuth client id/secret configured for this project`);
+    const { status, body } = await tokenRequest(client, { grant_type: 'refresh_token', refresh_token: c.secrets.refreshToken });
+    if (status >= 200 && status < 300) {
+      const tokens = tokenSetFrom(body, this.now(), c.secrets.refreshToken);
+      const updated = await this.storage.credentials.update(c.id, {
+        secrets: { ...c.secrets, accessToken: tokens.accessToken, ...(tokens.refreshToken !== undefined ? { refreshToken: tokens.refreshToken } : {}) },
+        expiresAt: tokens.expiresAt ?? null,
+      });
+      if (!updated) throw new ProviderError('auth', 'credential was deleted');
+      return updated;
+    }
+    if (body.error === 'invalid_grant' || body.error === 'unauthorized_client' || status === 401) {
+      await this.invalidate(c, RECONNECT_MESSAGE);
+      throw new ProviderError('auth', `token refresh refused: ${typeof body.error === 'string' ? body.error : `HTTP ${status}`}`);
+    }
+    if (status === 429) throw new ProviderError('rate_limited', 'token endpoint rate limited', status);
+    throw new ProviderError(status >= 500 ? 'transient' : 'permanent', `token refresh failed with HTTP ${status}`, status);
+  }
+
+  /** The credential can no longer be used: mark it and every subscription on it. */
+  async invalidate(c: Credential, reason: string): Promise<void> {
+    await this.storage.credentials.update(c.id, { status: 'INVALID', statusReason: reason });
+    const subs = await this.storage.subscriptions.list({ projectId: c.projectId, credentialId: c.id });
+    const now = this.now();
+    for (const s of subs) {
+      await this.storage.subscriptions.update(s.id, { status: 'ERRORED', error: reason });
+      await this.storage.logs.add({ projectId: s.projectId, subscriptionId: s.id, at: now, level: 'error', message: reason });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// Prometheus metrics (SPEC §7). One registry per service instance, so tests can run several in a process.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  eventsDetected: Counter<'integration' | 'source'>;
+  deliveries: Counter<'outcome'>;
+  deliveryLatency: Histogram;
+  attemptLatency: Histogram;
+  polls: Counter<'outcome'>;
+  inboundRequests: Counter<'integration' | 'outcome'>;
+  queueDepth: Gauge<'status'>;
+}
+
+export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () => Promise<Record<string, number>> } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'opentriggers_process_' });
+  const queueDepth = opts.queueDepth;
+  return {
+    registry,
+    eventsDetected: new Counter({ name: 'opentriggers_events_detected_total', help: 'Events detected and stored, by integration and source kind', labelNames: ['integration', 'source'], registers: [registry] }),
+    deliveries: new Counter({ name: 'opentriggers_deliveries_total', help: 'Delivery attempts by outcome (succeeded, retry, failed)', labelNames: ['outcome'], registers: [registry] }),
+    deliveryLatency: new Histogram({
+      name: 'opentriggers_delivery_latency_seconds',
+      help: 'Time from event detected to successful delivery',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
+    attemptLatency: new Histogram({
+      name: 'opentriggers_delivery_attempt_seconds',
+      help: 'Duration of one HTTP delivery attempt',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+      registers: [registry],
+    }),
+    polls: new Counter({ name: 'opentriggers_polls_total', help: 'Polls by outcome', labelNames: ['outcome'], registers: [registry] }),
+    inboundRequests: new Counter({ name: 'opentriggers_inbound_requests_total', help: 'Inbound provider webhook requests by outcome', labelNames: ['integration', 'outcome'], registers: [registry] }),
+    queueDepth: new Gauge({
+      name: 'opentriggers_delivery_queue_depth',
+      help: 'Deliveries waiting, in flight or held, by status',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        if (!queueDepth) return;
+        const counts = await queueDepth();
+        for (const status of ['PENDING', 'SENDING', 'HELD']) this.set({ status }, counts[status] ?? 0);
+      },
+    }),
+  };
+}
