@@ -120,7 +120,7 @@ export async function startService(
 
   if (config.role === 'all' || config.role === 'api') {
     app = await createApp({
-      storage, logger, metrics, subscriptions, credentials, publicUrl: config.publicUrl,
+      storage, logger, metrics, subscriptions, credentials, engine: deps, keyring, publicUrl: config.publicUrl,
       allowPrivateWebhookUrls: config.allowPrivateWebhookUrls, now, plugins: opts.plugins ?? [],
     });
     if (opts.listen ?? true) {

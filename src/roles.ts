@@ -1,12 +1,33 @@
 // What a process runs besides the core API, by role. Each background part and route group registers here,
 // so main.ts stays a composition root and tests can start a service with exactly what they need.
+import { deliveryWorkerRole } from './delivery/role.js';
+import { Poller } from './engine/poller.js';
+import { Renewals } from './engine/renewals.js';
 import type { AppPlugin } from './http/app.js';
+import { connectPlugin } from './http/routes/connect.js';
+import { customTriggersPlugin } from './http/admin/custom-triggers.js';
+import { dashboardPlugin } from './dashboard/plugin.js';
+import { eventsPullPlugin } from './http/routes/events-pull.js';
+import { hooksPlugin } from './http/routes/hooks.js';
 import type { RoleStarter } from './main.js';
 
 export function defaultPlugins(): AppPlugin[] {
-  return [];
+  return [hooksPlugin(), eventsPullPlugin(), connectPlugin(), customTriggersPlugin(), dashboardPlugin()];
 }
 
+export const pollerRole: RoleStarter = (svc) => {
+  const poller = new Poller(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics });
+  poller.start();
+  return poller;
+};
+
+/** Provider-subscription renewals and OAuth token refresh before expiry (src/engine/renewals.ts). */
+export const renewalsRole: RoleStarter = (svc) => {
+  const renewals = new Renewals(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p) });
+  renewals.start();
+  return renewals;
+};
+
 export function defaultWorkers(): RoleStarter[] {
-  return [];
+  return [pollerRole, deliveryWorkerRole(), renewalsRole];
 }

@@ -2,16 +2,28 @@
 // patch (parameters merge, override, re-activation), delete (provider teardown, best effort).
 import { randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../errors.js';
-import type { AnyTriggerDefinition, Item, WebhookSource } from '../sdk/index.js';
+import { handshakePhase, type AnyTriggerDefinition, type Item, type WebhookSource } from '../sdk/index.js';
 import type { Credential, Storage, Subscription, WebhookOverride } from '../storage/port.js';
 import { resolveAndCheck, validateWebhookUrl } from '../delivery/ssrf.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
+import { ProjectCatalogs } from './custom-triggers.js';
 import { jitteredInterval, sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
+import { pendingHookKey, type PendingRegistration } from './ingest.js';
 import { validateParameters } from './parameters.js';
 import { providerErrorToAppError } from './provider-errors.js';
 
 /** Renew expiring provider subscriptions this long before they lapse. */
 export const RENEW_MARGIN_MS = 60 * 60_000;
+
+/**
+ * When to renew a provider subscription expiring at `expiresAt`: RENEW_MARGIN_MS before, but never
+ * earlier than half its remaining life — a channel that lives one hour (Microsoft Graph on some
+ * resources) would otherwise be due again the moment it was renewed.
+ */
+export function renewAtFor(expiresAt: number | undefined, now: number): number | null {
+  if (expiresAt === undefined) return null;
+  return expiresAt - Math.min(RENEW_MARGIN_MS, Math.max(0, Math.floor((expiresAt - now) / 2)));
+}
 const SETUP_TIMEOUT_MS = 60_000;
 
 export interface CreateSubscriptionInput {
@@ -29,10 +41,15 @@ export interface PatchSubscriptionInput {
 }
 
 export class SubscriptionService {
+  /** The built-in catalog plus each project's custom triggers, cached per project. */
+  readonly catalogs: ProjectCatalogs;
+
   constructor(
     private readonly deps: EngineDeps,
-    private readonly catalog: () => Catalog | Promise<Catalog>,
-  ) {}
+    catalog: () => Catalog | Promise<Catalog>,
+  ) {
+    this.catalogs = new ProjectCatalogs(catalog, deps.storage, deps.logger);
+  }
 
   private get storage(): Storage {
     return this.deps.storage;
@@ -48,8 +65,7 @@ export class SubscriptionService {
   }
 
   async catalogFor(projectId: string): Promise<Catalog> {
-    void projectId;
-    return this.catalog();
+    return this.catalogs.get(projectId);
   }
 
   /** The credential a request acts with: X-Paragon-Credential, else the most recent valid one. */
@@ -126,12 +142,16 @@ export class SubscriptionService {
       }
       if (source.kind === 'webhook') {
         const secret = randomBytes(32).toString('hex');
-        const reg = await source.register({ ...ctx, hookUrl: subscriptionHookUrl(this.deps.publicUrl, sub.id), secret });
+        const unsignedHandshake = (source.handshakes ?? []).some((h) => handshakePhase(h) === 'beforeVerification');
+        const captured = await this.withPendingRegistration({ ...sub, triggerType: trigger.type }, unsignedHandshake, () =>
+          source.register({ ...ctx, hookUrl: subscriptionHookUrl(this.deps.publicUrl, sub.id), secret }),
+        );
+        const reg = captured.result;
         return {
           fields: {
             state: reg.state,
-            secret: reg.secret ?? secret,
-            renewAt: reg.expiresAt !== undefined ? reg.expiresAt - RENEW_MARGIN_MS : null,
+            secret: reg.secret ?? captured.hookSecret ?? secret,
+            renewAt: renewAtFor(reg.expiresAt, this.deps.now()),
           },
           baseline: [],
           log: 'subscribed; provider webhook registered',
@@ -140,6 +160,29 @@ export class SubscriptionService {
       return { fields: {}, baseline: [], log: 'subscribed; events arrive on the integration app webhook' };
     } catch (err) {
       throw providerErrorToAppError(err, 'provider setup failed');
+    }
+  }
+
+  /**
+   * Providers like Asana and Microsoft Graph call our URL while our create call is still running, before
+   * the subscription row exists. A marker row (visible to every process) lets those handshakes be answered
+   * and hand a secret over; it is removed afterwards so no later request can set anything.
+   */
+  private async withPendingRegistration<T>(
+    sub: Pick<Subscription, 'id' | 'projectId' | 'triggerType'>,
+    expectsHandshake: boolean,
+    register: () => Promise<T>,
+  ): Promise<{ result: T; hookSecret?: string }> {
+    if (!expectsHandshake) return { result: await register() };
+    const key = pendingHookKey(sub.id);
+    await this.storage.meta.set(key, JSON.stringify({ projectId: sub.projectId, triggerType: sub.triggerType } satisfies PendingRegistration));
+    try {
+      const result = await register();
+      const raw = await this.storage.meta.get(key);
+      const hookSecret = raw !== null ? (JSON.parse(raw) as PendingRegistration).hookSecret : undefined;
+      return hookSecret !== undefined ? { result, hookSecret } : { result };
+    } finally {
+      await this.storage.meta.delete(key);
     }
   }
 

@@ -16,6 +16,7 @@ export interface OAuthClient {
   clientSecret: string;
   tokenUrl: string;
   clientAuth: 'body' | 'basic';
+  encoding: 'form' | 'json';
 }
 
 export function oauthClientFor(integration: IntegrationDefinition, config: IntegrationConfig | null): OAuthClient | null {
@@ -27,22 +28,25 @@ export function oauthClientFor(integration: IntegrationDefinition, config: Integ
     clientSecret: config.clientSecret,
     tokenUrl: config.tokenUrl ?? auth.tokenUrl,
     clientAuth: auth.clientAuth ?? 'body',
+    encoding: auth.tokenRequestEncoding ?? 'form',
   };
 }
 
 /** Exchange a grant at the token endpoint (authorization_code or refresh_token). */
 export async function tokenRequest(client: OAuthClient, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const form = new URLSearchParams(params);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const fields: Record<string, string> = { ...params };
+  const headers: Record<string, string> = { accept: 'application/json' };
   if (client.clientAuth === 'basic') {
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
   } else {
-    form.set('client_id', client.clientId);
-    form.set('client_secret', client.clientSecret);
+    fields.client_id = client.clientId;
+    fields.client_secret = client.clientSecret;
   }
+  headers['content-type'] = client.encoding === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
+  const payload = client.encoding === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
   let res;
   try {
-    res = await request(client.tokenUrl, { method: 'POST', headers, body: form.toString(), headersTimeout: 30_000, bodyTimeout: 30_000 });
+    res = await request(client.tokenUrl, { method: 'POST', headers, body: payload, headersTimeout: 30_000, bodyTimeout: 30_000 });
   } catch (err) {
     throw new ProviderError('transient', `token endpoint unreachable: ${(err as Error).message}`);
   }
@@ -68,6 +72,12 @@ export function tokenSetFrom(body: Record<string, unknown>, now: number, previou
     ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresAt: now + expiresIn * 1000 } : {}),
   };
 }
+
+/**
+ * Token-endpoint errors meaning "this refresh token will never work again": RFC 6749's codes plus the
+ * provider-specific ones sent with HTTP 200 (Slack `invalid_refresh_token`, GitHub `bad_refresh_token`).
+ */
+const REFUSED_REFRESH_ERRORS = new Set(['invalid_grant', 'unauthorized_client', 'invalid_refresh_token', 'bad_refresh_token', 'token_revoked']);
 
 export const RECONNECT_MESSAGE = 'The connected account was disconnected or its access was revoked; ask the user to reconnect it.';
 
@@ -156,7 +166,9 @@ export class TokenManager {
     }
     if (!client) throw new ProviderError('permanent', `${integration.key} has no OAuth client id/secret configured for this project`);
     const { status, body } = await tokenRequest(client, { grant_type: 'refresh_token', refresh_token: c.secrets.refreshToken });
-    if (status >= 200 && status < 300) {
+    // Some providers (Slack, GitHub) refuse a refresh with HTTP 200 and an `error` field.
+    const refusedWith200 = status >= 200 && status < 300 && typeof body.error === 'string' && typeof body.access_token !== 'string';
+    if (status >= 200 && status < 300 && !refusedWith200) {
       const tokens = tokenSetFrom(body, this.now(), c.secrets.refreshToken);
       const updated = await this.storage.credentials.update(c.id, {
         secrets: { ...c.secrets, accessToken: tokens.accessToken, ...(tokens.refreshToken !== undefined ? { refreshToken: tokens.refreshToken } : {}) },
@@ -165,12 +177,13 @@ export class TokenManager {
       if (!updated) throw new ProviderError('auth', 'credential was deleted');
       return updated;
     }
-    if (body.error === 'invalid_grant' || body.error === 'unauthorized_client' || status === 401) {
+    if (REFUSED_REFRESH_ERRORS.has(String(body.error)) || status === 401) {
       await this.invalidate(c, RECONNECT_MESSAGE);
       throw new ProviderError('auth', `token refresh refused: ${typeof body.error === 'string' ? body.error : `HTTP ${status}`}`);
     }
     if (status === 429) throw new ProviderError('rate_limited', 'token endpoint rate limited', status);
-    throw new ProviderError(status >= 500 ? 'transient' : 'permanent', `token refresh failed with HTTP ${status}`, status);
+    const reason = typeof body.error === 'string' ? body.error : `HTTP ${status}`;
+    throw new ProviderError(status >= 500 ? 'transient' : 'permanent', `token refresh failed: ${reason}`, status);
   }
 
   /** The credential can no longer be used: mark it and every subscription on it. */

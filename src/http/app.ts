@@ -5,8 +5,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { SubscriptionService } from '../engine/subscriptions.js';
 import type { CredentialService } from '../engine/credentials.js';
+import type { EngineDeps } from '../engine/context.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Storage } from '../storage/port.js';
+import type { Keyring } from '../secrets/keyring.js';
 import { AppError } from '../errors.js';
 import { AdminTokenVerifier, UserTokenVerifier, type UserPrincipal } from './auth.js';
 import { errorBody, sendError } from './errors.js';
@@ -25,6 +27,9 @@ export interface AppDeps {
   metrics: Metrics;
   subscriptions: SubscriptionService;
   credentials: CredentialService;
+  engine: EngineDeps;
+  /** For keys derived from the encryption key (OAuth state signatures); never for sealing here. */
+  keyring: Keyring;
   publicUrl: string;
   allowPrivateWebhookUrls: boolean;
   now: () => number;
@@ -32,9 +37,10 @@ export interface AppDeps {
   plugins?: AppPlugin[];
 }
 
-/** A group of routes: some behind the user token under /projects/{projectId}, some public. */
+/** A group of routes: some behind the user token under /projects/{projectId}, some behind the admin token under /admin/v1, some public. */
 export interface AppPlugin {
   userRoutes?(scope: FastifyInstance, ctx: AppContext): Promise<void> | void;
+  adminRoutes?(scope: FastifyInstance, ctx: AppContext): Promise<void> | void;
   publicRoutes?(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
 }
 
@@ -116,7 +122,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     registerCredentialRoutes(scope, ctx);
     for (const p of deps.plugins ?? []) await p.userRoutes?.(scope, ctx);
   }, { prefix: '/projects/:projectId' });
-  await app.register(async (scope) => registerAdminRoutes(scope, ctx), { prefix: '/admin/v1' });
+  await app.register(async (scope) => {
+    registerAdminRoutes(scope, ctx);
+    for (const p of deps.plugins ?? []) await p.adminRoutes?.(scope, ctx);
+  }, { prefix: '/admin/v1' });
   for (const p of deps.plugins ?? []) await p.publicRoutes?.(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

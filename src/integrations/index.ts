@@ -1,4 +1,21 @@
 // THE CATALOG: every built-in integration. Add a new one here (and in docs/catalog.md, generated).
 import type { IntegrationDefinition } from '../sdk/index.js';
+import { asanaIntegration } from './asana/integration.js';
+import { calendlyIntegration } from './calendly/integration.js';
+import { dropboxIntegration } from './dropbox/integration.js';
+import { githubIntegration } from './github/integration.js';
+import { gmailIntegration } from './gmail/integration.js';
+import { googleCalendarIntegration } from './googleCalendar/integration.js';
+import { googleDriveIntegration } from './googledrive/integration.js';
+import { hubspotIntegration } from './hubspot/integration.js';
+import { intercomIntegration } from './intercom/integration.js';
+import { jiraIntegration } from './jira/integration.js';
+import { linearIntegration } from './linear/integration.js';
+import { microsoftTeamsIntegration } from './microsoftTeams/integration.js';
+import { notionIntegration } from './notion/integration.js';
+import { outlookIntegration } from './outlook/integration.js';
+import { salesforceIntegration } from './salesforce/integration.js';
+import { slackIntegration } from './slack/integration.js';
+import { stripeIntegration } from './stripe/integration.js';
 
-export const integrations: IntegrationDefinition[] = [];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration];

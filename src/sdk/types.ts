@@ -149,6 +149,12 @@ export interface InboundRequest {
   body: unknown;
 }
 
+export interface WebhookItems {
+  items: Item[];
+  /** Replaces the subscription's source state. */
+  state?: Record<string, unknown>;
+}
+
 export interface WebhookContext<P = Record<string, unknown>> extends SourceContext<P> {
   state: Record<string, unknown>;
 }
@@ -162,10 +168,17 @@ export interface WebhookSource<P = Record<string, unknown>> {
   unregister(ctx: WebhookContext<P>): Promise<void>;
   /** Extend an expiring provider subscription; throw ProviderError with status 404 to have it re-created. */
   renew?(ctx: WebhookContext<P>): Promise<Registration>;
-  /** The provider's delivery id, so a provider retry never becomes a second event. */
+  /**
+   * The provider's delivery id, for logs. Deduplication is by item key: make `toItems` return keys that
+   * are the same when the provider retries (its event id, or the object id and version).
+   */
   deliveryId?(req: InboundRequest): string | undefined;
-  /** Map a verified inbound request to items (may call the provider to complete thin notifications). */
-  toItems(req: InboundRequest, ctx: WebhookContext<P>): Promise<Item[]> | Item[];
+  /**
+   * Map a verified inbound request to items (may call the provider to complete thin notifications).
+   * Return `{items, state}` when the notification advances source state (e.g. a new sync token): the
+   * engine stores the state and the items in one transaction.
+   */
+  toItems(req: InboundRequest, ctx: WebhookContext<P>): Promise<Item[] | WebhookItems> | Item[] | WebhookItems;
   /** Optional: a cursor-based catch-up run after register and when the provider reports missed events. */
   catchUp?(ctx: WebhookContext<P>): Promise<{ items: Item[]; state: Record<string, unknown> }>;
 }
@@ -224,6 +237,8 @@ export interface OAuth2Auth {
   pkce: boolean;
   /** How the client authenticates at the token endpoint. */
   clientAuth?: 'body' | 'basic';
+  /** How token requests are encoded: form (RFC 6749, the default) or JSON (Notion, Atlassian). */
+  tokenRequestEncoding?: 'form' | 'json';
   extraAuthorizationParams?: Record<string, string>;
 }
 

@@ -1,7 +1,7 @@
 // Secrets at rest: AES-256-GCM under OPENTRIGGERS_ENCRYPTION_KEY. Each ciphertext carries the id of the
 // key that sealed it, so the key can be rotated: put the old key in OPENTRIGGERS_PREVIOUS_ENCRYPTION_KEYS,
 // the new one in OPENTRIGGERS_ENCRYPTION_KEY; old rows still open, new rows are sealed with the new key.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 const FORMAT = 'v1';
 
@@ -13,6 +13,16 @@ export interface Keyring {
   open(sealed: string): string;
   /** Which key sealed this value (for re-encryption jobs and audits). */
   keyIdOf(sealed: string): string;
+  /**
+   * Keys for other purposes (e.g. signing OAuth `state`), derived with HKDF-SHA256 so that the encryption
+   * key itself is never used for anything else. The first key derives from the current encryption key
+   * (sign with it); the rest from previous keys (accept them while a rotation settles).
+   */
+  derivedKeys(purpose: string): Buffer[];
+}
+
+function deriveKey(key: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `opentriggers/${purpose}`, 32));
 }
 
 export function parseKey(base64: string): Buffer {
@@ -61,6 +71,9 @@ export function createKeyring(current: string, previous: readonly string[] = [])
     },
     keyIdOf(sealed) {
       return sealed.split(':')[1] ?? '';
+    },
+    derivedKeys(purpose) {
+      return [...keys.values()].map((k) => deriveKey(k, purpose));
     },
   };
 }

@@ -251,6 +251,9 @@ export interface Storage {
     /** Insert if absent; returns true when this call set it (first writer wins across processes). */
     setIfAbsent(key: string, value: string): Promise<boolean>;
     set(key: string, value: string): Promise<void>;
+    /** Set only when the key exists with `expected` (compare-and-set); true when this call changed it. */
+    replace(key: string, expected: string, value: string): Promise<boolean>;
+    delete(key: string): Promise<void>;
   };
 
   projects: {
@@ -307,6 +310,19 @@ export interface Storage {
     claimDuePolls(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
     releasePoll(id: string, nextPollAt: number): Promise<void>;
     listDueRenewals(now: number, limit: number): Promise<Subscription[]>;
+    /**
+     * Lease up to `limit` subscriptions whose provider-side renewal is due (`renewAt <= now`): their
+     * `renewAt` moves to `leaseUntil`, so no other caller sees them until the lease lapses (a crashed
+     * renewer's row comes back by itself). Each row goes to one caller only (SKIP LOCKED on PostgreSQL).
+     */
+    claimDueRenewals(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
+    /**
+     * Finish a renewal claimed with `leaseUntil`: apply `patch` only if the row still carries that lease
+     * (a re-setup by PATCH or a later claim wins over a slow renewer); true when applied.
+     */
+    finishRenewal(id: string, leaseUntil: number, patch: Partial<Pick<Subscription, 'state' | 'secret' | 'renewAt' | 'status' | 'error' | 'consecutiveFailures'>>): Promise<boolean>;
+    /** Every subscription using one of these credentials (app-webhook fan-out), in one round trip per chunk. */
+    listForCredentials(credentialIds: string[]): Promise<Subscription[]>;
     countByUser(projectId: string, userIds: string[]): Promise<Array<{ userId: string; status: SubscriptionStatus; count: number }>>;
   };
 
@@ -352,6 +368,10 @@ export interface Storage {
     create(s: Omit<OauthState, 'usedAt' | 'createdAt'>): Promise<void>;
     /** Mark used and return it, once; null when unknown, expired or already used. */
     consume(id: string, now: number): Promise<OauthState | null>;
+    /** Read without consuming (to tell an expired or replayed state apart and find where to send the browser). */
+    get(id: string): Promise<OauthState | null>;
+    /** Housekeeping: delete states that expired before `before`; returns how many. */
+    deleteExpired(before: number): Promise<number>;
   };
 
   customTriggers: {

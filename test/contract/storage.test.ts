@@ -120,6 +120,34 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     expect(await s.subscriptions.claimDuePolls(9000, 12000, 10)).toHaveLength(1);
   });
 
+  it('leases a due renewal to one renewer at a time, and a lost lease cannot finish it', async () => {
+    const sub = await subscription({ renewAt: 1000, state: { channel: 'c1' } });
+    const later = await subscription({ renewAt: 50_000 });
+    const claimed = await s.subscriptions.claimDueRenewals(1000, 5000, 10);
+    expect(claimed.map((x) => x.id)).toEqual([sub.id]);
+    expect(claimed[0]?.renewAt).toBe(5000);
+    // Leased: invisible to other renewers until the lease lapses (a crashed renewer needs no clean-up).
+    expect(await s.subscriptions.claimDueRenewals(2000, 6000, 10)).toHaveLength(0);
+    const reclaimed = await s.subscriptions.claimDueRenewals(5000, 9000, 10);
+    expect(reclaimed.map((x) => x.id)).toEqual([sub.id]);
+    // The first renewer's lease was taken over: its result is not applied.
+    expect(await s.subscriptions.finishRenewal(sub.id, 5000, { state: { channel: 'stale' }, renewAt: 99_000 })).toBe(false);
+    expect(await s.subscriptions.finishRenewal(sub.id, 9000, { state: { channel: 'c2' }, secret: 'new-secret', renewAt: 80_000, consecutiveFailures: 0 })).toBe(true);
+    expect(await s.subscriptions.get(sub.id)).toMatchObject({ state: { channel: 'c2' }, secret: 'new-secret', renewAt: 80_000 });
+    expect(JSON.stringify(await rawRows(t.db.url, 'subscriptions'))).not.toContain('new-secret');
+    expect((await s.subscriptions.claimDueRenewals(60_000, 70_000, 10)).map((x) => x.id)).toEqual([later.id]);
+    // `later`'s lease lapsed at 70 000; `sub` is next due at 80 000.
+    expect((await s.subscriptions.claimDueRenewals(79_999, 90_000, 10)).map((x) => x.id)).toEqual([later.id]);
+    expect((await s.subscriptions.claimDueRenewals(80_000, 90_000, 10)).map((x) => x.id)).toEqual([sub.id]);
+  });
+
+  it('hands a due renewal to exactly one of many concurrent renewers', async () => {
+    const subs = await Promise.all(Array.from({ length: 6 }, (_, i) => subscription({ renewAt: 1000 + i })));
+    const claims = await Promise.all(Array.from({ length: 4 }, () => s.subscriptions.claimDueRenewals(2000, 30_000, 3)));
+    const ids = claims.flat().map((x) => x.id);
+    expect(ids.sort()).toEqual(subs.map((x) => x.id).sort());
+  });
+
   it('hands out an OAuth state once and never after expiry', async () => {
     const p = await s.projects.create({ name: 'p', webhookUrl: null, signingSecret: 'whsec_x' });
     await s.oauthStates.create({ id: 'st1', projectId: p.id, userId: 'u', integration: 'slack', redirectUrl: 'https://app/cb', codeVerifier: 'v', expiresAt: 5000 });
@@ -127,6 +155,84 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     await s.oauthStates.create({ id: 'st2', projectId: p.id, userId: 'u', integration: 'slack', redirectUrl: 'https://app/cb', codeVerifier: 'v', expiresAt: 5000 });
     expect((await s.oauthStates.consume('st2', 1000))?.codeVerifier).toBe('v');
     expect(await s.oauthStates.consume('st2', 1000)).toBeNull();
+    // Readable (not consumable) afterwards, to answer a late or replayed callback; purged after expiry.
+    expect(await s.oauthStates.get('st2')).toMatchObject({ projectId: p.id, redirectUrl: 'https://app/cb', usedAt: 1000 });
+    expect(JSON.stringify(await rawRows(t.db.url, 'oauth_states'))).not.toMatch(/"v"/);
+    expect(await s.oauthStates.deleteExpired(5001)).toBe(2);
+    expect(await s.oauthStates.get('st2')).toBeNull();
+  });
+
+  it('completes a mixed batch at once: attempts, statuses, one ERRORED transition per subscription', async () => {
+    const a = await subscription();
+    const b = await s.subscriptions.create({ ...a, id: undefined, parameters: { owner: 'b' } });
+    const events = await s.events.record(
+      ['ok', 'retry', 'fail1', 'fail2', 'held'].map((k) => ({ subscription: k === 'held' ? b : a, dedupeKey: k, payload: { k } })),
+      1000,
+    );
+    const claimed = await s.deliveries.claimDue(1000, 31000, 'w1', 10);
+    const byKey = new Map(claimed.map((c) => [c.event.dedupeKey, c.delivery]));
+    const attempt = (outcome: 'succeeded' | 'retry' | 'failed', statusCode: number) =>
+      ({ startedAt: 1000, url: 'https://example.com/hook', statusCode, latencyMs: 5.4, responseExcerpt: null, error: statusCode === 200 ? null : `HTTP ${statusCode}`, outcome });
+    await s.subscriptions.update(b.id, { status: 'ERRORED' });
+    const woke: number[] = [];
+    const off = s.onDeliveriesQueued(() => woke.push(1));
+    await s.deliveries.complete([
+      { claimed: byKey.get('ok')!, attempt: attempt('succeeded', 200), next: { kind: 'succeeded' } },
+      { claimed: byKey.get('retry')!, attempt: attempt('retry', 500), next: { kind: 'retry', runAt: 9000 } },
+      { claimed: byKey.get('fail1')!, attempt: attempt('failed', 410), next: { kind: 'failed', reason: 'first' } },
+      { claimed: byKey.get('fail2')!, attempt: attempt('failed', 410), next: { kind: 'failed', reason: 'second' } },
+      { claimed: byKey.get('held')!, next: { kind: 'held' } },
+    ], 2000);
+    off();
+    expect(woke).toEqual([]); // nothing became due now
+
+    const status = async (k: string) => (await s.events.get(a.projectId, events.find((e) => e.dedupeKey === k)!.id))?.status;
+    expect([await status('ok'), await status('retry'), await status('fail1'), await status('fail2'), await status('held')])
+      .toEqual(['DELIVERED', 'PENDING', 'FAILED', 'FAILED', 'HELD']);
+    expect((await s.deliveries.listForEvent(byKey.get('retry')!.eventId))[0]).toMatchObject({ status: 'PENDING', runAt: 9000, attemptCount: 1, lastError: 'HTTP 500', leaseOwner: null });
+    expect((await s.deliveries.listForEvent(byKey.get('held')!.eventId))[0]).toMatchObject({ status: 'HELD', attemptCount: 0 });
+    expect((await s.attempts.listForEvent(byKey.get('ok')!.eventId))[0]).toMatchObject({ attemptNumber: 1, latencyMs: 5, outcome: 'succeeded' });
+    expect(await s.subscriptions.get(a.id)).toMatchObject({ status: 'ERRORED', error: 'second' });
+    expect((await s.logs.list(a.id, 10)).map((l) => l.message)).toEqual(['second']);
+    expect(await s.deliveries.claimDue(8999, 40000, 'w1', 10)).toHaveLength(0);
+    expect(await s.deliveries.claimDue(9000, 40000, 'w1', 10)).toHaveLength(1);
+  });
+
+  it('does not park a delivery whose subscription was re-activated while it was leased', async () => {
+    const sub = await subscription();
+    await s.events.record([{ subscription: sub, dedupeKey: 'k', payload: {} }], 1000);
+    const [c] = await s.deliveries.claimDue(1000, 31000, 'w1', 10);
+    // The worker saw ERRORED at claim time; the subscription is ACTIVE again by the time it completes.
+    const woke: number[] = [];
+    const off = s.onDeliveriesQueued(() => woke.push(1));
+    await s.deliveries.complete([{ claimed: c!.delivery, next: { kind: 'held' } }], 2000);
+    off();
+    expect(woke.length).toBeGreaterThan(0);
+    expect((await s.deliveries.claimDue(2000, 32000, 'w2', 10)).map((x) => x.event.id)).toEqual([c!.event.id]);
+  });
+
+  it('hands an unsent claim back: PENDING and due, attempt count unchanged', async () => {
+    const sub = await subscription();
+    await s.events.record([{ subscription: sub, dedupeKey: 'k', payload: {} }], 1000);
+    const [c] = await s.deliveries.claimDue(1000, 31000, 'w1', 10);
+    await s.deliveries.complete([{ claimed: c!.delivery, next: { kind: 'retry', runAt: 1500 } }], 1500);
+    const [again] = await s.deliveries.claimDue(1500, 31500, 'w2', 10);
+    expect(again?.delivery).toMatchObject({ attemptCount: 0, leaseOwner: 'w2' });
+    expect(await s.attempts.listForEvent(c!.event.id)).toEqual([]);
+  });
+
+  it('completes batches larger than one statement chunk', async () => {
+    const sub = await subscription();
+    await s.events.record(Array.from({ length: 450 }, (_, i) => ({ subscription: sub, dedupeKey: `k${i}`, payload: { i } })), 1000);
+    const claimed = await s.deliveries.claimDue(1000, 31000, 'w1', 500);
+    expect(claimed).toHaveLength(450);
+    await s.deliveries.complete(claimed.map((c) => ({
+      claimed: c.delivery,
+      attempt: { startedAt: 1000, url: 'u', statusCode: 200, latencyMs: 1, responseExcerpt: null, error: null, outcome: 'succeeded' as const },
+      next: { kind: 'succeeded' as const },
+    })), 2000);
+    expect(await s.events.list({ projectId: sub.projectId, status: 'DELIVERED', limit: 500 })).toHaveLength(450);
+    expect(await s.deliveries.countByStatus()).toEqual({});
   });
 
   it('rolls a transaction back as a whole', async () => {

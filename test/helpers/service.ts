@@ -1,5 +1,5 @@
 // Start a real OpenTriggers service in this process, listening on a random port, on a fresh database.
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import type { AppPlugin } from '../../src/http/app.js';
 import { startService, type RoleStarter, type Service } from '../../src/main.js';
@@ -26,6 +26,8 @@ export async function startTestService(opts: {
   workers?: RoleStarter[];
   now?: () => number;
   db?: TestDatabase;
+  /** Capture log lines (e.g. to check that no token is ever logged); default: pino at LOG_LEVEL. */
+  logger?: Logger;
 }): Promise<TestService> {
   const db = opts.db ?? (await createTestDatabase(opts.dialect));
   const config = loadConfig({
@@ -43,7 +45,7 @@ export async function startTestService(opts: {
     integrations: opts.integrations ?? [],
     plugins: opts.plugins ?? [],
     workers: opts.workers ?? [],
-    logger: pino({ level: config.logLevel }),
+    logger: opts.logger ?? pino({ level: config.logLevel }),
     ...(opts.now ? { now: opts.now } : {}),
   });
   const url = svc.url ?? '';

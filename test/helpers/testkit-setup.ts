@@ -4,6 +4,7 @@ import type { AppPlugin } from '../../src/http/app.js';
 import type { RoleStarter } from '../../src/main.js';
 import { startFakeTestkit, type FakeTestkit } from '../providers/testkit.js';
 import type { ApiClient } from './api-client.js';
+import type { TestDatabase } from './databases.js';
 import { createTestProject, type TestProject } from './project.js';
 import { startTestService, type TestService } from './service.js';
 import { testkitIntegration } from './testkit-integration.js';
@@ -18,7 +19,7 @@ export interface TestkitWorld {
   close(): Promise<void>;
 }
 
-export async function startTestkitWorld(dialect: 'sqlite' | 'postgres', opts: { env?: Record<string, string>; plugins?: AppPlugin[]; workers?: RoleStarter[]; webhookUrl?: string } = {}): Promise<TestkitWorld> {
+export async function startTestkitWorld(dialect: 'sqlite' | 'postgres', opts: { env?: Record<string, string>; plugins?: AppPlugin[]; workers?: RoleStarter[]; webhookUrl?: string; now?: () => number; db?: TestDatabase } = {}): Promise<TestkitWorld> {
   const provider = await startFakeTestkit();
   const t = await startTestService({
     dialect,
@@ -26,6 +27,8 @@ export async function startTestkitWorld(dialect: 'sqlite' | 'postgres', opts: { 
     env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', ...opts.env },
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
     ...(opts.workers ? { workers: opts.workers } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.db ? { db: opts.db } : {}),
   });
   const project = await createTestProject(t.admin, opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {});
   const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/testkit`, {

@@ -16,6 +16,8 @@ export interface TestkitHook {
   url: string;
   secret: string;
   folder: string;
+  /** How many times POST /hooks/{id}/renew extended it (expiring provider subscriptions). */
+  renewals?: number;
 }
 
 export interface FakeTestkit {
@@ -28,6 +30,10 @@ export interface FakeTestkit {
   /** Answer the next N requests with this status (e.g. 429 with Retry-After, 500). */
   failNext(count: number, status: number, headers?: Record<string, string>): void;
   pageSize: number;
+  /** Called before each page of /items is computed: lets a test add items between page requests. */
+  beforeItemsPage?: (page: number) => void;
+  /** Return each page's items newest first (a provider that does not sort). */
+  unsorted: boolean;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,7 @@ export async function startFakeTestkit(): Promise<FakeTestkit> {
     validTokens: new Set(['valid-token']),
     requests: [],
     pageSize: 2,
+    unsorted: false,
   };
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -71,10 +78,12 @@ export async function startFakeTestkit(): Promise<FakeTestkit> {
         const folder = url.searchParams.get('folder');
         const since = Number(url.searchParams.get('since') ?? '0');
         const page = Number(url.searchParams.get('page') ?? '0');
+        (state as FakeTestkit).beforeItemsPage?.(page);
         const matching = state.items
           .filter((i) => i.folder === folder && i.createdAt >= since)
           .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
         const slice = matching.slice(page * state.pageSize, (page + 1) * state.pageSize);
+        if (state.unsorted) slice.reverse();
         return json(res, 200, { items: slice, nextPage: (page + 1) * state.pageSize < matching.length ? page + 1 : null });
       }
       if (req.method === 'POST' && url.pathname === '/hooks') {
@@ -84,6 +93,13 @@ export async function startFakeTestkit(): Promise<FakeTestkit> {
         const hook: TestkitHook = { id: `hook_${nextHookId++}`, url: body.url, secret: body.secret, folder: String(body.folder) };
         state.hooks.set(hook.id, hook);
         return json(res, 201, { id: hook.id });
+      }
+      const renew = /^\/hooks\/([^/]+)\/renew$/.exec(url.pathname);
+      if (req.method === 'POST' && renew) {
+        const hook = state.hooks.get(renew[1] ?? '');
+        if (!hook) return json(res, 404, { error: 'not found' });
+        hook.renewals = (hook.renewals ?? 0) + 1;
+        return json(res, 200, { id: hook.id, renewals: hook.renewals });
       }
       const del = /^\/hooks\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'DELETE' && del) {

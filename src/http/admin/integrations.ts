@@ -31,8 +31,8 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
   const present = async (projectId: string, c: IntegrationConfig) => {
     const def = (await ctx.subscriptions.catalogFor(projectId)).integration(c.integration);
     return integrationConfigJson(c, {
-      webhookUrl: def?.appWebhook ? appHookUrl(ctx.publicUrl, projectId, c.integration) : null,
-      oauthRedirectUrl: def?.auth.kind === 'oauth2' ? oauthRedirectUrl(ctx.publicUrl) : null,
+      webhookUrl: def?.appWebhook ? appHookUrl(ctx.engine.publicUrl, projectId, c.integration) : null,
+      oauthRedirectUrl: def?.auth.kind === 'oauth2' ? oauthRedirectUrl(ctx.engine.publicUrl) : null,
     });
   };
 

@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
-import type { Attempt, ClaimedDelivery, Delivery, DeliveryStatus, Storage, WebhookOverride } from '../port.js';
-import type { AttemptsTable, DeliveriesTable } from '../schema.js';
-import { fromJson, newId, type RepoContext } from './context.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Attempt, ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatus, Storage, WebhookOverride } from '../port.js';
+import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
+import { chunks, fromJson, newId, type RepoContext } from './context.js';
 import { toStoredEvent } from './events.js';
 
 const toDelivery = (r: Selectable<DeliveriesTable>): Delivery => ({
@@ -78,64 +78,14 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
     },
 
     async complete(outcomes, now) {
-      for (const o of outcomes) {
-        const d = o.claimed;
-        const attemptNumber = d.attemptCount + (o.attempt ? 1 : 0);
-        if (o.attempt) {
-          await db
-            .insertInto('attempts')
-            .values({
-              delivery_id: d.id,
-              event_id: d.eventId,
-              project_id: d.projectId,
-              attempt_number: attemptNumber,
-              started_at: o.attempt.startedAt,
-              url: o.attempt.url,
-              status_code: o.attempt.statusCode,
-              latency_ms: Math.round(o.attempt.latencyMs),
-              response_excerpt: o.attempt.responseExcerpt,
-              error: o.attempt.error,
-              outcome: o.attempt.outcome,
-            })
-            .execute();
-        }
-        const next = o.next;
-        const status: DeliveryStatus =
-          next.kind === 'succeeded' ? 'SUCCEEDED' : next.kind === 'retry' ? 'PENDING' : next.kind === 'held' ? 'HELD' : 'FAILED';
-        // Only the lease holder may move the delivery on; if the lease was lost to another worker, the
-        // attempt above is still recorded (it happened) but that worker now owns the outcome.
-        const updated = await db
-          .updateTable('deliveries')
-          .set({
-            status,
-            attempt_count: attemptNumber,
-            run_at: next.kind === 'retry' ? next.runAt : now,
-            lease_owner: null,
-            last_error: o.attempt?.error ?? (o.attempt?.statusCode != null ? `HTTP ${o.attempt.statusCode}` : null),
-            updated_at: now,
-          })
-          .where('id', '=', d.id)
-          .where('status', '=', 'SENDING')
-          .where('lease_owner', '=', d.leaseOwner)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0) continue;
-        if (next.kind === 'succeeded') {
-          await db.updateTable('events').set({ status: 'DELIVERED', delivered_at: now }).where('id', '=', d.eventId).execute();
-        } else if (next.kind === 'held') {
-          await db.updateTable('events').set({ status: 'HELD' }).where('id', '=', d.eventId).execute();
-        } else if (next.kind === 'failed') {
-          await db.updateTable('events').set({ status: 'FAILED' }).where('id', '=', d.eventId).execute();
-          await db
-            .updateTable('subscriptions')
-            .set({ status: 'ERRORED', error: next.reason, updated_at: now })
-            .where('id', '=', d.subscriptionId)
-            .execute();
-          await db
-            .insertInto('subscription_logs')
-            .values({ project_id: d.projectId, subscription_id: d.subscriptionId, at: now, level: 'error', message: next.reason })
-            .execute();
-        }
-      }
+      if (outcomes.length === 0) return;
+      // One transaction per batch: the worker completes hundreds of deliveries at once, and a batch is a
+      // handful of multi-row statements, not several round trips per delivery.
+      const dueNow = db.isTransaction
+        ? await completeBatch(db, outcomes, now)
+        : await db.transaction().execute((trx) => completeBatch(trx, outcomes, now));
+      // Deliveries handed back unsent, or not held after all: due at once, possibly for another process.
+      if (dueNow > 0) await ctx.wakeDeliveryWorkers();
     },
 
     async releaseHeld(subscriptionId, now) {
@@ -174,13 +124,13 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
       if (q.to !== undefined) sel = sel.where('date_received', '<', q.to);
       const failed = await sel.execute();
       if (failed.length === 0) return 0;
-      for (const e of failed) {
-        await db.insertInto('deliveries').values({
+      for (const part of chunks(failed, COMPLETE_CHUNK)) {
+        await db.insertInto('deliveries').values(part.map((e) => ({
           id: newId(), event_id: e.id, project_id: e.project_id, subscription_id: e.subscription_id,
           status: 'PENDING', attempt_count: 0, run_at: now, lease_owner: null, last_error: null, created_at: now, updated_at: now,
-        }).execute();
+        }))).execute();
+        await db.updateTable('events').set({ status: 'PENDING' }).where('id', 'in', part.map((e) => e.id)).execute();
       }
-      await db.updateTable('events').set({ status: 'PENDING' }).where('id', 'in', failed.map((e) => e.id)).execute();
       await ctx.wakeDeliveryWorkers();
       return failed.length;
     },
@@ -220,4 +170,116 @@ export function attemptsRepo({ db }: RepoContext): Storage['attempts'] {
       return rows.map(toAttempt);
     },
   };
+}
+
+// 12 values per attempt row, 6 per delivery row: 200 rows stay far below SQLite's and PostgreSQL's limits
+// on bound parameters.
+const COMPLETE_CHUNK = 200;
+
+const STATUS_BY_KIND: Record<DeliveryOutcome['next']['kind'], DeliveryStatus> = {
+  succeeded: 'SUCCEEDED',
+  retry: 'PENDING',
+  held: 'HELD',
+  failed: 'FAILED',
+};
+
+function lastErrorOf(o: DeliveryOutcome): string | null {
+  if (!o.attempt || o.next.kind === 'succeeded') return null;
+  return o.attempt.error ?? (o.attempt.statusCode !== null ? `HTTP ${o.attempt.statusCode}` : null);
+}
+
+/**
+ * Records a batch of attempts and moves each delivery on, in the caller's transaction. Returns how many
+ * deliveries are now PENDING and already due.
+ */
+async function completeBatch(db: Kysely<Database>, outcomes: readonly DeliveryOutcome[], now: number): Promise<number> {
+  // Attempts are recorded even when the lease was lost meanwhile: the HTTP try happened.
+  const attempts = outcomes.filter((o) => o.attempt !== undefined);
+  for (const part of chunks(attempts, COMPLETE_CHUNK)) {
+    await db
+      .insertInto('attempts')
+      .values(
+        part.map((o) => {
+          const a = o.attempt!;
+          return {
+            delivery_id: o.claimed.id,
+            event_id: o.claimed.eventId,
+            project_id: o.claimed.projectId,
+            attempt_number: o.claimed.attemptCount + 1,
+            started_at: a.startedAt,
+            url: a.url,
+            status_code: a.statusCode,
+            latency_ms: Math.round(a.latencyMs),
+            response_excerpt: a.responseExcerpt,
+            error: a.error,
+            outcome: a.outcome,
+          };
+        }),
+      )
+      .execute();
+  }
+
+  // Only the lease holder may move a delivery on (status SENDING, lease_owner unchanged); a worker that
+  // lost its lease to another gets nothing back here and the other worker owns the outcome. One UPDATE …
+  // FROM (VALUES …) per chunk sets per-row values in both dialects. A delivery to be held is parked only if
+  // its subscription is still ERRORED: if it was re-activated while we held the lease, releaseHeld has
+  // already run and would never see this row, so it goes straight back to PENDING instead.
+  type Moved = { id: string; event_id: string; subscription_id: string; project_id: string; status: string; run_at: number };
+  const moved: Moved[] = [];
+  for (const part of chunks(outcomes, COMPLETE_CHUNK)) {
+    const rows = part.map((o) => {
+      const status = STATUS_BY_KIND[o.next.kind];
+      const runAt = o.next.kind === 'retry' ? o.next.runAt : now;
+      const attemptCount = o.claimed.attemptCount + (o.attempt ? 1 : 0);
+      return sql`(CAST(${o.claimed.id} AS TEXT), CAST(${o.claimed.leaseOwner} AS TEXT), CAST(${status} AS TEXT), CAST(${attemptCount} AS INTEGER), CAST(${runAt} AS BIGINT), CAST(${lastErrorOf(o)} AS TEXT))`;
+    });
+    const result = await sql<Moved>`
+      WITH v(id, owner, status, attempt_count, run_at, last_error) AS (VALUES ${sql.join(rows)})
+      UPDATE deliveries SET
+        status = CASE
+          WHEN v.status = 'HELD' AND NOT EXISTS (
+            SELECT 1 FROM subscriptions s WHERE s.id = deliveries.subscription_id AND s.status = 'ERRORED'
+          ) THEN 'PENDING'
+          ELSE v.status END,
+        attempt_count = v.attempt_count,
+        run_at = v.run_at,
+        lease_owner = NULL,
+        last_error = v.last_error,
+        updated_at = ${now}
+      FROM v
+      WHERE deliveries.id = v.id AND deliveries.status = 'SENDING' AND deliveries.lease_owner = v.owner
+      RETURNING deliveries.id, deliveries.event_id, deliveries.subscription_id, deliveries.project_id, deliveries.status, deliveries.run_at
+    `.execute(db);
+    moved.push(...result.rows);
+  }
+
+  const eventsWith = (status: string) => moved.filter((m) => m.status === status).map((m) => m.event_id);
+  for (const ids of chunks(eventsWith('SUCCEEDED'), COMPLETE_CHUNK * 4)) {
+    await db.updateTable('events').set({ status: 'DELIVERED', delivered_at: now }).where('id', 'in', ids).execute();
+  }
+  for (const ids of chunks(eventsWith('HELD'), COMPLETE_CHUNK * 4)) {
+    await db.updateTable('events').set({ status: 'HELD' }).where('id', 'in', ids).execute();
+  }
+  const failedIds = eventsWith('FAILED');
+  if (failedIds.length > 0) {
+    for (const ids of chunks(failedIds, COMPLETE_CHUNK * 4)) {
+      await db.updateTable('events').set({ status: 'FAILED' }).where('id', 'in', ids).execute();
+    }
+    // Rare: one ERRORED transition and one log line per subscription, with the batch's last reason.
+    const failedNow = new Set(moved.filter((m) => m.status === 'FAILED').map((m) => m.id));
+    const bySubscription = new Map<string, { projectId: string; reason: string }>();
+    for (const o of outcomes) {
+      if (o.next.kind === 'failed' && failedNow.has(o.claimed.id)) {
+        bySubscription.set(o.claimed.subscriptionId, { projectId: o.claimed.projectId, reason: o.next.reason });
+      }
+    }
+    for (const [subscriptionId, { projectId, reason }] of bySubscription) {
+      await db.updateTable('subscriptions').set({ status: 'ERRORED', error: reason, updated_at: now }).where('id', '=', subscriptionId).execute();
+      await db
+        .insertInto('subscription_logs')
+        .values({ project_id: projectId, subscription_id: subscriptionId, at: now, level: 'error', message: reason })
+        .execute();
+    }
+  }
+  return moved.filter((m) => m.status === 'PENDING' && Number(m.run_at) <= now).length;
 }

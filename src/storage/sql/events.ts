@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
-import type { EventStatus, Storage, StoredEvent } from '../port.js';
-import type { EventsTable } from '../schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { EventStatus, NewEvent, Storage, StoredEvent } from '../port.js';
+import type { Database, EventsTable } from '../schema.js';
 import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 
 export const toStoredEvent = (r: Selectable<EventsTable>): StoredEvent => ({
@@ -27,57 +27,16 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
   return {
     async record(items, now, opts = {}) {
       if (items.length === 0) return [];
-      const inserted: Selectable<EventsTable>[] = [];
-      for (const part of chunks(items, INSERT_CHUNK)) {
-        const rows = await db
-          .insertInto('events')
-          .values(
-            part.map((it) => ({
-              id: newId(),
-              project_id: it.subscription.projectId,
-              user_id: it.subscription.userId,
-              subscription_id: it.subscription.id,
-              credential_id: it.subscription.credentialId,
-              integration: it.subscription.integration,
-              trigger_type: it.subscription.triggerType,
-              dedupe_key: it.dedupeKey,
-              payload: toJson(it.payload),
-              // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
-              status: opts.seenOnly ? 'SEEN' : it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
-              date_received: now,
-              delivered_at: null,
-            })),
-          )
-          .onConflict((oc) => oc.columns(['subscription_id', 'dedupe_key']).doNothing())
-          .returningAll()
-          .execute();
-        inserted.push(...rows);
+      // The event rows and their outbox deliveries commit together (or not at all). Inside a caller's
+      // transaction that is already so; otherwise open one here, and wake workers only after the commit.
+      if (db.isTransaction) {
+        const r = await recordOn(db, items, now, opts);
+        if (r.wake) await ctx.wakeDeliveryWorkers();
+        return r.events;
       }
-      if (inserted.length === 0 || opts.seenOnly) return [];
-      for (const part of chunks(inserted, INSERT_CHUNK)) {
-        await db
-          .insertInto('deliveries')
-          .values(
-            part.map((e) => ({
-              id: newId(),
-              event_id: e.id,
-              project_id: e.project_id,
-              subscription_id: e.subscription_id,
-              status: e.status === 'HELD' ? 'HELD' : 'PENDING',
-              attempt_count: 0,
-              run_at: now,
-              lease_owner: null,
-              last_error: null,
-              created_at: now,
-              updated_at: now,
-            })),
-          )
-          .execute();
-      }
-      const subscriptionIds = [...new Set(inserted.map((e) => e.subscription_id))];
-      await db.updateTable('subscriptions').set({ date_last_received_event: now }).where('id', 'in', subscriptionIds).execute();
-      if (inserted.some((e) => e.status === 'PENDING')) await ctx.wakeDeliveryWorkers();
-      return inserted.map(toStoredEvent);
+      const r = await db.transaction().execute((trx) => recordOn(trx, items, now, opts));
+      if (r.wake) await ctx.wakeDeliveryWorkers();
+      return r.events;
     },
     async get(projectId, id) {
       const row = await db.selectFrom('events').selectAll().where('project_id', '=', projectId).where('id', '=', id).where('status', '!=', 'SEEN').executeTakeFirst();
@@ -122,4 +81,62 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       return rows.map((r) => ({ userId: r.user_id, lastReceived: Number(r.last) }));
     },
   };
+}
+
+async function recordOn(
+  db: Kysely<Database>,
+  items: readonly NewEvent[],
+  now: number,
+  opts: { seenOnly?: boolean },
+): Promise<{ events: StoredEvent[]; wake: boolean }> {
+  const inserted: Selectable<EventsTable>[] = [];
+  for (const part of chunks(items, INSERT_CHUNK)) {
+    const rows = await db
+      .insertInto('events')
+      .values(
+        part.map((it) => ({
+          id: newId(),
+          project_id: it.subscription.projectId,
+          user_id: it.subscription.userId,
+          subscription_id: it.subscription.id,
+          credential_id: it.subscription.credentialId,
+          integration: it.subscription.integration,
+          trigger_type: it.subscription.triggerType,
+          dedupe_key: it.dedupeKey,
+          payload: toJson(it.payload),
+          // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
+          status: opts.seenOnly ? 'SEEN' : it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
+          date_received: now,
+          delivered_at: null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['subscription_id', 'dedupe_key']).doNothing())
+      .returningAll()
+      .execute();
+    inserted.push(...rows);
+  }
+  if (inserted.length === 0 || opts.seenOnly) return { events: [], wake: false };
+  for (const part of chunks(inserted, INSERT_CHUNK)) {
+    await db
+      .insertInto('deliveries')
+      .values(
+        part.map((e) => ({
+          id: newId(),
+          event_id: e.id,
+          project_id: e.project_id,
+          subscription_id: e.subscription_id,
+          status: e.status === 'HELD' ? 'HELD' : 'PENDING',
+          attempt_count: 0,
+          run_at: now,
+          lease_owner: null,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+  const subscriptionIds = [...new Set(inserted.map((e) => e.subscription_id))];
+  await db.updateTable('subscriptions').set({ date_last_received_event: now }).where('id', 'in', subscriptionIds).execute();
+  return { events: inserted.map(toStoredEvent), wake: inserted.some((e) => e.status === 'PENDING') };
 }

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { CustomTrigger, OauthState, Storage, SubscriptionLogLine } from '../port.js';
+import type { OauthStatesTable } from '../schema.js';
 import { fromJson, newId, toJson, type RepoContext } from './context.js';
 
 export function metaRepo({ db }: RepoContext): Storage['meta'] {
@@ -13,6 +15,13 @@ export function metaRepo({ db }: RepoContext): Storage['meta'] {
     },
     async set(key, value) {
       await db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    },
+    async replace(key, expected, value) {
+      const r = await db.updateTable('meta').set({ value }).where('key', '=', key).where('value', '=', expected).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async delete(key) {
+      await db.deleteFrom('meta').where('key', '=', key).execute();
     },
   };
 }
@@ -42,6 +51,17 @@ export function logsRepo({ db }: RepoContext): Storage['logs'] {
 }
 
 export function oauthStatesRepo({ db, keyring }: RepoContext): Storage['oauthStates'] {
+  const toState = (r: Selectable<OauthStatesTable>): OauthState => ({
+    id: r.id,
+    projectId: r.project_id,
+    userId: r.user_id,
+    integration: r.integration,
+    redirectUrl: r.redirect_url,
+    codeVerifier: keyring.open(r.code_verifier),
+    expiresAt: r.expires_at,
+    usedAt: r.used_at,
+    createdAt: r.created_at,
+  });
   return {
     async create(s) {
       await db
@@ -69,19 +89,15 @@ export function oauthStatesRepo({ db, keyring }: RepoContext): Storage['oauthSta
         .where('expires_at', '>', now)
         .returningAll()
         .executeTakeFirst();
-      if (!r) return null;
-      const state: OauthState = {
-        id: r.id,
-        projectId: r.project_id,
-        userId: r.user_id,
-        integration: r.integration,
-        redirectUrl: r.redirect_url,
-        codeVerifier: keyring.open(r.code_verifier),
-        expiresAt: r.expires_at,
-        usedAt: r.used_at,
-        createdAt: r.created_at,
-      };
-      return state;
+      return r ? toState(r) : null;
+    },
+    async get(id) {
+      const r = await db.selectFrom('oauth_states').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toState(r) : null;
+    },
+    async deleteExpired(before) {
+      const r = await db.deleteFrom('oauth_states').where('expires_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
   };
 }

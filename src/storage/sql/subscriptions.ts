@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Storage, Subscription, SubscriptionStatus, WebhookOverride } from '../port.js';
 import type { SubscriptionsTable } from '../schema.js';
-import { fromJson, newId, toJson, type RepoContext } from './context.js';
+import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 
 export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storage['subscriptions'] {
   const toSubscription = (r: Selectable<SubscriptionsTable>): Subscription => ({
@@ -121,6 +121,39 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
         .limit(limit)
         .execute();
       return rows.map(toSubscription);
+    },
+    async listForCredentials(credentialIds) {
+      const out: Subscription[] = [];
+      for (const part of chunks(credentialIds, 500)) {
+        const rows = await db.selectFrom('subscriptions').selectAll().where('credential_id', 'in', part).execute();
+        out.push(...rows.map(toSubscription));
+      }
+      return out;
+    },
+    async claimDueRenewals(now, leaseUntil, limit) {
+      // renew_at doubles as the lease: moving it to leaseUntil hides the row from other renewers until
+      // the lease lapses, so a crashed renewer needs no clean-up (the graphile-worker run_at trick).
+      let due = db.selectFrom('subscriptions').select('id').where('renew_at', '<=', now).orderBy('renew_at').limit(limit);
+      // PostgreSQL: concurrent renewers skip each other's rows instead of waiting; SQLite has one writer.
+      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const rows = await db
+        .updateTable('subscriptions')
+        .set({ renew_at: leaseUntil })
+        .where('id', 'in', due)
+        .returningAll()
+        .execute();
+      return rows.map(toSubscription);
+    },
+    async finishRenewal(id, leaseUntil, patch) {
+      const v: Partial<SubscriptionsTable> = { updated_at: Date.now() };
+      if (patch.state !== undefined) v.state = toJson(patch.state);
+      if (patch.secret !== undefined) v.secret = patch.secret === null ? null : keyring.seal(patch.secret);
+      if (patch.renewAt !== undefined) v.renew_at = patch.renewAt;
+      if (patch.status !== undefined) v.status = patch.status;
+      if (patch.error !== undefined) v.error = patch.error;
+      if (patch.consecutiveFailures !== undefined) v.consecutive_failures = patch.consecutiveFailures;
+      const r = await db.updateTable('subscriptions').set(v).where('id', '=', id).where('renew_at', '=', leaseUntil).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
     async countByUser(projectId, userIds) {
       if (userIds.length === 0) return [];

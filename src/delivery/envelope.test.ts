@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../storage/port.js';
+import { deliveryHeaders, serializeEnvelope, toEnvelope } from './envelope.js';
+
+const event: StoredEvent = {
+  seq: 7, id: 'evt-1', projectId: 'prj', userId: 'user-1', subscriptionId: 'sub-1', credentialId: 'cred-1',
+  integration: 'github', triggerType: 'GITHUB_TRIGGER_ISSUE_OPENED', dedupeKey: 'k', payload: { n: 1 },
+  status: 'PENDING', dateReceived: Date.UTC(2026, 0, 2, 3, 4, 5), deliveredAt: null,
+};
+
+describe('envelope', () => {
+  it('has exactly the SPEC §4 fields, in order', () => {
+    const body = JSON.parse(serializeEnvelope(toEnvelope(event, { metadata: { tenant: 't1' } })).toString('utf8'));
+    expect(Object.keys(body)).toEqual([
+      'eventId', 'userId', 'integration', 'triggerType', 'triggerSubscriptionId', 'credentialId', 'projectId',
+      'dateReceived', 'payload', 'triggerSubscriptionMetadata',
+    ]);
+    expect(body).toEqual({
+      eventId: 'evt-1', userId: 'user-1', integration: 'github', triggerType: 'GITHUB_TRIGGER_ISSUE_OPENED',
+      triggerSubscriptionId: 'sub-1', credentialId: 'cred-1', projectId: 'prj', dateReceived: '2026-01-02T03:04:05.000Z',
+      payload: { n: 1 }, triggerSubscriptionMetadata: { tenant: 't1' },
+    });
+  });
+
+  it('uses {} as metadata without an override', () => {
+    expect(toEnvelope(event, null).triggerSubscriptionMetadata).toEqual({});
+    expect(toEnvelope(event, { metadata: undefined }).triggerSubscriptionMetadata).toEqual({});
+  });
+});
+
+describe('deliveryHeaders', () => {
+  const signature = { 'x-paragon-signature': 'v1=ours', 'webhook-id': 'evt-1', 'webhook-timestamp': '1', 'webhook-signature': 'v1,ours' };
+
+  it('keeps override headers but never lets them replace ours, whatever their case', () => {
+    const h = deliveryHeaders(signature, {
+      'X-Tenant': 'acme',
+      Authorization: 'Bearer abc',
+      'Content-Type': 'text/plain',
+      'X-PARAGON-SIGNATURE': 'v1=forged',
+      'Webhook-Signature': 'v1,forged',
+      'webhook-id': 'other',
+      'Webhook-Timestamp': '0',
+      'Content-Length': '1',
+      Host: 'evil.example',
+      'Transfer-Encoding': 'chunked',
+    });
+    expect(h).toEqual({
+      'user-agent': 'OpenTriggers-Webhooks/1',
+      'x-tenant': 'acme',
+      authorization: 'Bearer abc',
+      ...signature,
+      'content-type': 'application/json',
+    });
+  });
+
+  it('lets an override set the user agent', () => {
+    expect(deliveryHeaders(signature, { 'User-Agent': 'mine' })['user-agent']).toBe('mine');
+  });
+});

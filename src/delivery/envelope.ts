@@ -1,0 +1,88 @@
+// What a delivery sends (SPEC §4): the JSON envelope around an event's payload, and the request headers.
+// The body is serialised once per attempt and those exact bytes are both signed and sent.
+import type { StoredEvent, WebhookOverride } from '../storage/port.js';
+import {
+  PARAGON_SIGNATURE_HEADER,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from './sign.js';
+
+/** The body of every delivery, field for field as SPEC §4 lists it (Paragon-compatible). */
+export interface Envelope {
+  eventId: string;
+  userId: string;
+  integration: string;
+  triggerType: string;
+  triggerSubscriptionId: string | null;
+  credentialId: string | null;
+  projectId: string;
+  /** ISO-8601: when the event was detected. */
+  dateReceived: string;
+  payload: unknown;
+  /** The subscription's webhookOverride.metadata, or {} — lets one receiver route many subscriptions. */
+  triggerSubscriptionMetadata: Record<string, unknown>;
+}
+
+export function toEnvelope(event: StoredEvent, override: Pick<WebhookOverride, 'metadata'> | null | undefined): Envelope {
+  return {
+    eventId: event.id,
+    userId: event.userId,
+    integration: event.integration,
+    triggerType: event.triggerType,
+    triggerSubscriptionId: event.subscriptionId,
+    credentialId: event.credentialId,
+    projectId: event.projectId,
+    dateReceived: new Date(event.dateReceived).toISOString(),
+    payload: event.payload ?? null,
+    triggerSubscriptionMetadata: override?.metadata ?? {},
+  };
+}
+
+/** The exact bytes sent and signed. */
+export function serializeEnvelope(envelope: Envelope): Buffer {
+  return Buffer.from(JSON.stringify(envelope), 'utf8');
+}
+
+export const CONTENT_TYPE = 'application/json';
+export const USER_AGENT = 'OpenTriggers-Webhooks/1';
+
+// Headers an override may never set: ours (signatures, content type) so a subscription cannot forge or
+// break verification, and those the HTTP client owns (framing, connection management), which would corrupt
+// the request or make undici refuse it.
+const RESERVED = new Set([
+  'content-type',
+  PARAGON_SIGNATURE_HEADER,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+]);
+
+/**
+ * The request headers of one attempt: defaults, then every override header (names compared
+ * case-insensitively, so `Content-Type` cannot sneak past `content-type`), then our own headers last.
+ * All names are lower-case, so each appears exactly once.
+ */
+export function deliveryHeaders(
+  signatureHeaders: Record<string, string>,
+  overrideHeaders: Record<string, string> | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+  for (const [name, value] of Object.entries(overrideHeaders ?? {})) {
+    const lower = name.toLowerCase();
+    if (!RESERVED.has(lower)) headers[lower] = value;
+  }
+  for (const [name, value] of Object.entries(signatureHeaders)) headers[name.toLowerCase()] = value;
+  headers['content-type'] = CONTENT_TYPE;
+  return headers;
+}

@@ -1,0 +1,97 @@
+// The sender against a real HTTP receiver: every way an attempt can end.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { behave, closedPortUrl, startFakeReceiver, type FakeReceiver } from '../../test/helpers/fake-receiver.js';
+import { EXCERPT_BYTES, WebhookSender } from './sender.js';
+
+const body = Buffer.from('{"hello":"world"}');
+const headers = { 'content-type': 'application/json' };
+
+describe('WebhookSender', () => {
+  let receiver: FakeReceiver;
+  let other: FakeReceiver;
+  let sender: WebhookSender;
+  beforeAll(async () => {
+    receiver = await startFakeReceiver();
+    other = await startFakeReceiver();
+    sender = new WebhookSender({ timeoutMs: 300, allowPrivate: true, connectionsPerOrigin: 4 });
+  });
+  afterAll(async () => {
+    await sender.close();
+    await receiver.close();
+    await other.close();
+  });
+
+  it('sends the exact bytes and headers; 2xx is success with an excerpt', async () => {
+    receiver.script([behave.status(201, 'thanks')]);
+    const before = receiver.requests.length;
+    const r = await sender.send({ url: `${receiver.url}hook?x=1`, headers: { ...headers, 'x-extra': 'y' }, body });
+    expect(r).toMatchObject({ kind: 'success', statusCode: 201, excerpt: 'thanks' });
+    const req = receiver.requests[before]!;
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe('/hook?x=1');
+    expect(req.rawBody.equals(body)).toBe(true);
+    expect(req.headers['x-extra']).toBe('y');
+  });
+
+  it('keeps only a bounded excerpt of a large body', async () => {
+    receiver.script([behave.status(500, 'x'.repeat(200_000))]);
+    const r = await sender.send({ url: receiver.url, headers, body });
+    expect(r.kind).toBe('http-error');
+    if (r.kind !== 'http-error') return;
+    expect(r.excerpt).toHaveLength(EXCERPT_BYTES + 1);
+    expect(r.excerpt?.endsWith('…')).toBe(true);
+  });
+
+  it('reports Retry-After and 410 Gone', async () => {
+    receiver.script([behave.retryAfter(429, 7), behave.status(410)]);
+    expect(await sender.send({ url: receiver.url, headers, body })).toMatchObject({ kind: 'http-error', statusCode: 429, retryAfter: '7' });
+    expect(await sender.send({ url: receiver.url, headers, body })).toMatchObject({ kind: 'gone', statusCode: 410 });
+  });
+
+  it('does not follow redirects', async () => {
+    receiver.script([behave.redirect(other.url, 307)]);
+    const r = await sender.send({ url: receiver.url, headers, body });
+    expect(r).toMatchObject({ kind: 'http-error', statusCode: 307 });
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('times out a receiver slower than the timeout', async () => {
+    receiver.script([behave.slow(2_000)]);
+    const r = await sender.send({ url: receiver.url, headers, body });
+    expect(r).toMatchObject({ kind: 'timeout', timeoutMs: 300 });
+    expect(r.latencyMs).toBeLessThan(1_500);
+  });
+
+  it('reports a reset connection and a closed port as network errors', async () => {
+    receiver.script([behave.reset()]);
+    expect(await sender.send({ url: receiver.url, headers, body })).toMatchObject({ kind: 'network-error' });
+    const closed = await sender.send({ url: await closedPortUrl(), headers, body });
+    expect(closed).toMatchObject({ kind: 'network-error', code: 'ECONNREFUSED' });
+  });
+
+  it('refuses URLs that can never work', async () => {
+    expect(await sender.send({ url: 'ftp://example.com/', headers, body })).toMatchObject({ kind: 'refused' });
+    expect(await sender.send({ url: 'not a url', headers, body })).toMatchObject({ kind: 'refused' });
+  });
+
+  it('refuses private destinations unless allowed: literal IPs and names that resolve to them', async () => {
+    const guarded = new WebhookSender({
+      timeoutMs: 300,
+      allowPrivate: false,
+      connectionsPerOrigin: 1,
+      resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+    });
+    try {
+      const before = receiver.requests.length;
+      const literal = await guarded.send({ url: receiver.url, headers, body });
+      expect(literal).toMatchObject({ kind: 'refused' });
+      const port = new URL(receiver.url).port;
+      const named = await guarded.send({ url: `http://rebinding.example:${port}/`, headers, body });
+      expect(named.kind).toBe('refused');
+      if (named.kind === 'refused') expect(named.reason).toContain('127.0.0.1');
+      expect(receiver.requests.length).toBe(before);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -1,0 +1,186 @@
+// Inbound provider webhooks. Every request is verified on its raw bytes with the provider's scheme (data,
+// run by the SDK's one verifier) before anything is stored; handshakes are answered; a provider's retry of
+// the same delivery maps to the same dedupe key, so it never becomes a second event.
+import {
+  ProviderError,
+  classifyInbound,
+  detectHandshake,
+  type AnyTriggerDefinition,
+  type InboundRequest,
+  type Item,
+  type VerifiableRequest,
+  type WebhookItems,
+} from '../sdk/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { NewEvent, Subscription } from '../storage/port.js';
+import type { Catalog } from './catalog.js';
+import { sourceContext, type EngineDeps } from './context.js';
+import { applyParameterFilters } from './filters.js';
+
+export interface InboundResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Record<string, unknown>;
+}
+
+/** A registration in progress: handshakes for it may be answered before the subscription row exists. */
+export interface PendingRegistration {
+  projectId: string;
+  triggerType: string;
+  /** Set by a hookSecret handshake (Asana) while the registration runs. */
+  hookSecret?: string;
+}
+export const pendingHookKey = (subscriptionId: string) => `pending_registration:${subscriptionId}`;
+
+const ok = (body: Record<string, unknown> = { ok: true }): InboundResponse => ({ status: 200, body });
+const reject = (status: number, message: string): InboundResponse => ({ status, body: { message } });
+
+export interface IngestOptions {
+  catalog: (projectId: string) => Promise<Catalog>;
+  metrics?: Metrics;
+}
+
+export class Ingest {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly opts: IngestOptions,
+  ) {}
+
+  private verifiable(req: InboundRequest): VerifiableRequest {
+    return { method: req.method, url: req.url, headers: req.headers, rawBody: req.rawBody, publicUrl: `${this.deps.publicUrl}${req.url}` };
+  }
+
+  /** POST {PUBLIC_URL}/hooks/s/{subscriptionId}: a provider webhook we registered for one subscription. */
+  async subscriptionHook(subscriptionId: string, req: InboundRequest): Promise<InboundResponse> {
+    const { storage, now } = this.deps;
+    const sub = await storage.subscriptions.get(subscriptionId);
+    if (!sub) return this.pendingHandshake(subscriptionId, req);
+    const entry = (await this.opts.catalog(sub.projectId)).trigger(sub.triggerType);
+    const source = entry?.trigger.source;
+    if (!entry || source?.kind !== 'webhook') return reject(404, 'no webhook subscription here');
+    const decision = classifyInbound(source, this.verifiable(req), sub.secret !== null ? { secret: sub.secret } : undefined, now());
+    if (decision.kind === 'handshake') return { status: decision.response.status, headers: decision.response.headers, body: decision.response.body };
+    if (decision.kind === 'rejected') {
+      this.count(sub.integration, 'rejected');
+      return reject(401, `signature verification failed: ${decision.failure.detail}`);
+    }
+    const credential = sub.credentialId ? await storage.credentials.get(sub.credentialId) : null;
+    let mapped: Item[] | WebhookItems;
+    try {
+      const ctx = await sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(30_000));
+      mapped = await source.toItems(req, { ...ctx, state: sub.state });
+    } catch (err) {
+      return this.mappingFailed(sub, err);
+    }
+    const { items, state } = Array.isArray(mapped) ? { items: mapped, state: undefined } : mapped;
+    // Item keys alone are the dedupe keys: a provider retry maps to the same keys, and so does a second
+    // notification whose sync re-reads the same changes (a delivery-id prefix would make those differ).
+    const stored = await this.record(entry.trigger, [sub], () => items, state);
+    if (stored === 0 && items.length > 0) {
+      this.deps.logger.debug({ subscriptionId: sub.id, deliveryId: source.deliveryId?.(req) }, 'inbound delivery already stored');
+    }
+    this.count(sub.integration, 'accepted');
+    return ok({ ok: true, events: stored });
+  }
+
+  /**
+   * Before the subscription row exists: providers that verify the URL during our create call (Asana's
+   * X-Hook-Secret, Microsoft Graph's validationToken) reach us while `register` is still running. Only
+   * handshakes that need no signature are answered, and only while the pending marker exists.
+   */
+  private async pendingHandshake(subscriptionId: string, req: InboundRequest): Promise<InboundResponse> {
+    const key = pendingHookKey(subscriptionId);
+    const raw = await this.deps.storage.meta.get(key);
+    if (raw === null) return reject(404, 'no webhook subscription here');
+    const pending = JSON.parse(raw) as PendingRegistration;
+    const source = (await this.opts.catalog(pending.projectId)).trigger(pending.triggerType)?.trigger.source;
+    if (source?.kind !== 'webhook') return reject(404, 'no webhook subscription here');
+    const response = detectHandshake(source.handshakes ?? [], this.verifiable(req), 'beforeVerification');
+    if (!response) return reject(404, 'no webhook subscription here');
+    const hookSecret = response.captured?.hookSecret;
+    if (hookSecret !== undefined) {
+      // Only the first handshake while registration is in progress may set the secret.
+      const captured = JSON.stringify({ ...pending, hookSecret } satisfies PendingRegistration);
+      if (pending.hookSecret !== undefined || !(await this.deps.storage.meta.replace(key, raw, captured))) {
+        return reject(409, 'handshake already answered');
+      }
+    }
+    return { status: response.status, headers: response.headers, body: response.body };
+  }
+
+  /** POST {PUBLIC_URL}/hooks/app/{projectId}/{integration}: one app-wide URL, routed by provider account. */
+  async appHook(projectId: string, integrationKey: string, req: InboundRequest): Promise<InboundResponse> {
+    const { storage, now } = this.deps;
+    const catalog = await this.opts.catalog(projectId);
+    const integration = catalog.integration(integrationKey);
+    const appWebhook = integration?.appWebhook;
+    if (!integration || !appWebhook) return reject(404, 'no app webhook for this integration');
+    const config = await storage.integrationConfigs.get(projectId, integrationKey);
+    if (!config) return reject(404, 'integration is not configured for this project');
+    const decision = classifyInbound(appWebhook, this.verifiable(req), config.webhookSecret !== null ? { secret: config.webhookSecret } : undefined, now());
+    if (decision.kind === 'handshake') return { status: decision.response.status, headers: decision.response.headers, body: decision.response.body };
+    if (decision.kind === 'rejected') {
+      this.count(integrationKey, 'rejected');
+      return reject(401, `signature verification failed: ${decision.failure.detail}`);
+    }
+    const appEvents = appWebhook.parse(req);
+    let stored = 0;
+    for (const event of appEvents) {
+      const credentials = await storage.credentials.findByProviderAccount(projectId, integrationKey, event.providerAccountId);
+      const valid = credentials.filter((c) => c.status === 'VALID').map((c) => c.id);
+      if (valid.length === 0) continue;
+      const subs = await storage.subscriptions.listForCredentials(valid);
+      // Group by trigger so each trigger's match() and filters run once per subscription.
+      const byType = new Map<string, Subscription[]>();
+      for (const s of subs) {
+        const list = byType.get(s.triggerType) ?? [];
+        list.push(s);
+        byType.set(s.triggerType, list);
+      }
+      for (const [type, group] of byType) {
+        const trigger = catalog.trigger(type)?.trigger;
+        const source = trigger?.source;
+        if (!trigger || source?.kind !== 'appWebhook') continue;
+        stored += await this.record(trigger, group, (s) => source.match(event, s.parameters));
+      }
+    }
+    this.count(integrationKey, 'accepted');
+    return ok({ ok: true, events: stored });
+  }
+
+  /** Store each subscription's items (after its parameter filters) in one transaction. */
+  private async record(
+    trigger: AnyTriggerDefinition,
+    subs: Subscription[],
+    itemsFor: (s: Subscription) => Item[],
+    newState?: Record<string, unknown>,
+  ): Promise<number> {
+    const batch: NewEvent[] = [];
+    for (const s of subs) {
+      for (const it of applyParameterFilters(trigger, s.parameters, itemsFor(s))) {
+        batch.push({ subscription: s, dedupeKey: it.key, payload: it.payload });
+      }
+    }
+    if (batch.length === 0 && newState === undefined) return 0;
+    const stored = await this.deps.storage.transaction(async (tx) => {
+      const r = await tx.events.record(batch, this.deps.now());
+      if (newState !== undefined && subs.length === 1 && subs[0]) await tx.subscriptions.update(subs[0].id, { state: newState });
+      return r.length;
+    });
+    if (stored > 0) this.opts.metrics?.eventsDetected.inc({ integration: subs[0]?.integration ?? '', source: 'webhook' }, stored);
+    return stored;
+  }
+
+  private async mappingFailed(sub: Subscription, err: unknown): Promise<InboundResponse> {
+    const message = err instanceof Error ? err.message : String(err);
+    await this.deps.storage.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at: this.deps.now(), level: 'warn', message: `inbound event could not be processed: ${message}` });
+    this.count(sub.integration, 'failed');
+    // Transient: ask the provider to retry later (most do on 5xx), so nothing is lost.
+    if (err instanceof ProviderError && (err.kind === 'transient' || err.kind === 'rate_limited')) return reject(503, 'temporarily unable to process; retry later');
+    return reject(422, `could not process this event: ${message}`);
+  }
+
+  private count(integration: string, outcome: string) {
+    this.opts.metrics?.inboundRequests.inc({ integration, outcome });
+  }
+}

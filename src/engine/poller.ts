@@ -1,0 +1,197 @@
+// The polling engine. Each due subscription is leased (one poll of a subscription at a time across all
+// processes), polled from its stored cursor, and its new items and new cursor are committed in ONE
+// transaction: a crash between fetch and commit loses nothing — the lease expires and the same window is
+// fetched again, and the unique (subscription, key) constraint drops what was already stored.
+import { ProviderError } from '../sdk/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Subscription } from '../storage/port.js';
+import type { Catalog } from './catalog.js';
+import { jitteredInterval, sourceContext, type EngineDeps } from './context.js';
+import { applyParameterFilters } from './filters.js';
+import { TokenManager } from './tokens.js';
+
+/** A poll taking longer than this is aborted, so its lease never expires under a running poll. */
+export const POLL_LEASE_MS = 2 * 60_000;
+const POLL_TIMEOUT_MS = POLL_LEASE_MS - 15_000;
+/** This many failed polls in a row make the subscription ERRORED (it keeps being polled, with backoff). */
+export const MAX_CONSECUTIVE_POLL_FAILURES = 5;
+const MAX_BACKOFF_MS = 60 * 60_000;
+const DEFAULT_RATE_LIMIT_PAUSE_MS = 60_000;
+const TICK_MS = 1000;
+
+export type PollOutcome =
+  | { kind: 'polled'; emitted: number }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'rate_limited'; until: number }
+  | { kind: 'failed'; error: string; errored: boolean };
+
+export interface PollerOptions {
+  catalog: (projectId: string) => Promise<Catalog>;
+  metrics?: Metrics;
+  /** Polls running at once in this process. */
+  concurrency?: number;
+}
+
+export class Poller {
+  private timer: NodeJS.Timeout | null = null;
+  private running = new Set<Promise<unknown>>();
+  private stopped = false;
+  private ticking = false;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly opts: PollerOptions,
+  ) {
+    this.concurrency = opts.concurrency ?? 20;
+  }
+
+  start(): void {
+    const loop = () => {
+      if (this.stopped) return;
+      void this.tick().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(loop, TICK_MS);
+      });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Claim and start due polls up to the free concurrency; returns how many were started. */
+  private async tick(): Promise<number> {
+    if (this.ticking) return 0;
+    this.ticking = true;
+    try {
+      const free = this.concurrency - this.running.size;
+      if (free <= 0) return 0;
+      const now = this.deps.now();
+      const due = await this.deps.storage.subscriptions.claimDuePolls(now, now + POLL_LEASE_MS, free);
+      for (const sub of due) {
+        const p = this.pollLeased(sub).catch((err: unknown) => this.deps.logger.error({ err, subscriptionId: sub.id }, 'poll crashed'));
+        this.running.add(p);
+        void p.finally(() => this.running.delete(p));
+      }
+      return due.length;
+    } catch (err) {
+      this.deps.logger.error({ err }, 'poll tick failed');
+      return 0;
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Run every poll due now and wait for them (tests and the benchmark drive the poller with this). */
+  async runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const started = await this.tick();
+      total += started;
+      await Promise.allSettled([...this.running]);
+      if (started === 0) return total;
+    }
+  }
+
+  private async pollLeased(leased: Subscription): Promise<PollOutcome> {
+    const outcome = await this.poll(leased);
+    this.opts.metrics?.polls.inc({ outcome: outcome.kind });
+    return outcome;
+  }
+
+  private async release(sub: Subscription, nextPollAt: number) {
+    await this.deps.storage.subscriptions.releasePoll(sub.id, nextPollAt);
+  }
+
+  private async poll(sub: Subscription): Promise<PollOutcome> {
+    const { storage, now, logger } = this.deps;
+    const interval = jitteredInterval(this.deps.pollIntervalSeconds);
+    const entry = (await this.opts.catalog(sub.projectId)).trigger(sub.triggerType);
+    if (!entry || entry.trigger.source.kind !== 'poll') {
+      // The trigger left the catalog (or changed kind): stop scheduling it rather than failing forever.
+      await storage.subscriptions.update(sub.id, { nextPollAt: null });
+      await this.release(sub, now() + MAX_BACKOFF_MS);
+      return { kind: 'skipped', reason: 'not a polling trigger' };
+    }
+    const credential = sub.credentialId ? await storage.credentials.get(sub.credentialId) : null;
+    if (!credential || credential.status !== 'VALID') {
+      // Nothing can be fetched until the user reconnects; look again later, cheaply.
+      await this.release(sub, now() + interval);
+      return { kind: 'skipped', reason: 'credential missing or invalid' };
+    }
+    if (credential.rateLimitedUntil !== null && credential.rateLimitedUntil > now()) {
+      await this.release(sub, credential.rateLimitedUntil);
+      return { kind: 'rate_limited', until: credential.rateLimitedUntil };
+    }
+    const source = entry.trigger.source;
+    try {
+      const ctx = await sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(POLL_TIMEOUT_MS));
+      const result = await source.poll({ ...ctx, cursor: sub.state.cursor ?? null });
+      const items = applyParameterFilters(entry.trigger, sub.parameters, result.items);
+      const recoveredFromPollErrors = sub.status === 'ERRORED' && sub.state.erroredByPoller === true;
+      const emitted = await storage.transaction(async (tx) => {
+        const status = recoveredFromPollErrors ? 'ACTIVE' : sub.status;
+        const stored = await tx.events.record(items.map((it) => ({ subscription: { ...sub, status }, dedupeKey: it.key, payload: it.payload })), now());
+        const state: Record<string, unknown> = { ...sub.state, cursor: result.cursor };
+        delete state.erroredByPoller;
+        await tx.subscriptions.update(sub.id, {
+          state,
+          consecutiveFailures: 0,
+          ...(recoveredFromPollErrors ? { status: 'ACTIVE' as const, error: null } : {}),
+        });
+        if (recoveredFromPollErrors) {
+          await tx.deliveries.releaseHeld(sub.id, now());
+          await tx.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at: now(), level: 'info', message: 'polling recovered; subscription active again' });
+        }
+        return stored.length;
+      });
+      if (emitted > 0) this.opts.metrics?.eventsDetected.inc({ integration: sub.integration, source: 'poll' }, emitted);
+      await this.release(sub, now() + interval);
+      return { kind: 'polled', emitted };
+    } catch (err) {
+      return this.handleFailure(sub, err, interval).catch(async (e: unknown) => {
+        logger.error({ err: e, subscriptionId: sub.id }, 'recording a poll failure failed');
+        await this.release(sub, now() + interval);
+        return { kind: 'failed', error: String(e), errored: false } as const;
+      });
+    }
+  }
+
+  private async handleFailure(sub: Subscription, err: unknown, interval: number): Promise<PollOutcome> {
+    const { storage, now } = this.deps;
+    const at = now();
+    if (err instanceof ProviderError && err.kind === 'rate_limited') {
+      // Slow the whole credential down: every subscription on it waits, and this is not an error.
+      const until = at + (err.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS);
+      if (sub.credentialId) await storage.credentials.update(sub.credentialId, { rateLimitedUntil: until });
+      await storage.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at, level: 'info', message: `provider rate limit: polling paused until ${new Date(until).toISOString()}` });
+      await this.release(sub, until);
+      return { kind: 'rate_limited', until };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ProviderError && err.kind === 'auth') {
+      // The HTTP client already tried a token refresh; the provider still refuses: the account needs reconnecting.
+      const credential = sub.credentialId ? await storage.credentials.get(sub.credentialId) : null;
+      if (credential && credential.status === 'VALID') {
+        await new TokenManager(storage, now).invalidate(credential, `The provider refused the connected account (${message}); ask the user to reconnect it.`);
+      }
+      await this.release(sub, at + interval);
+      return { kind: 'failed', error: message, errored: true };
+    }
+    const failures = sub.consecutiveFailures + 1;
+    const errored = failures >= MAX_CONSECUTIVE_POLL_FAILURES;
+    const backoff = Math.min(interval * 2 ** Math.min(failures, 6), MAX_BACKOFF_MS);
+    await storage.subscriptions.update(sub.id, {
+      consecutiveFailures: failures,
+      ...(errored && sub.status !== 'ERRORED'
+        ? { status: 'ERRORED' as const, error: `polling failed ${failures} times in a row; last error: ${message}`, state: { ...sub.state, erroredByPoller: true } }
+        : {}),
+    });
+    await storage.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at, level: errored ? 'error' : 'warn', message: `poll failed (${failures} in a row): ${message}` });
+    await this.release(sub, at + backoff);
+    return { kind: 'failed', error: message, errored };
+  }
+}

@@ -1,0 +1,114 @@
+// OAuth connect (SPEC §3, extension): POST /projects/{projectId}/connect/{integration} (user token),
+// GET /oauth/callback (public: the provider sends the browser here), and the project's redirect
+// allow-list under the admin API.
+import type { FastifyInstance } from 'fastify';
+import { ConnectService, allowedRedirectOrigins, setAllowedRedirectOrigins, type CallbackQuery } from '../../engine/connect.js';
+import { principal, type AppContext, type AppPlugin } from '../app.js';
+import { adminSecurity, loadProject, projectParams } from '../admin/common.js';
+import { sendError } from '../errors.js';
+import { bearerSecurity, errorResponses } from '../schemas.js';
+
+function connectService(ctx: AppContext): ConnectService {
+  return new ConnectService({
+    storage: ctx.storage,
+    keyring: ctx.keyring,
+    catalogFor: (projectId) => ctx.subscriptions.catalogFor(projectId),
+    publicUrl: () => ctx.engine.publicUrl,
+    now: ctx.now,
+    logger: ctx.logger,
+  });
+}
+
+export function connectPlugin(): AppPlugin {
+  return {
+    userRoutes(scope, ctx) {
+      const connect = connectService(ctx);
+      scope.post('/connect/:integration', {
+        schema: {
+          tags: ['credentials'],
+          summary: 'Start connecting an OAuth account: returns the provider authorization URL',
+          description: 'Send the browser to authorizationUrl. After consent the provider calls GET /oauth/callback, which stores the credential and redirects to redirectUrl with ?credentialId=… (or ?error=…&error_description=…).',
+          security: bearerSecurity,
+          params: { type: 'object', required: ['projectId', 'integration'], properties: { projectId: { type: 'string' }, integration: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]{0,63}$' } } },
+          body: {
+            type: 'object',
+            required: ['redirectUrl'],
+            additionalProperties: false,
+            properties: { redirectUrl: { type: 'string', minLength: 1, maxLength: 2048, description: 'http(s) URL the browser returns to' } },
+          },
+          response: {
+            200: { type: 'object', properties: { authorizationUrl: { type: 'string' }, expiresAt: { type: 'string' } } },
+            ...errorResponses,
+          },
+        },
+      }, async (req) => {
+        const me = principal(req);
+        const { integration } = req.params as { integration: string };
+        const { redirectUrl } = req.body as { redirectUrl: string };
+        const r = await connect.start(me.projectId, me.userId, integration, redirectUrl);
+        return { authorizationUrl: r.authorizationUrl, expiresAt: new Date(r.expiresAt).toISOString() };
+      });
+    },
+
+    publicRoutes(app, ctx) {
+      const connect = connectService(ctx);
+      registerCallback(app, connect);
+    },
+
+    adminRoutes(scope, ctx) {
+      const tags = ['admin: projects'];
+      const body = {
+        type: 'object',
+        required: ['origins'],
+        additionalProperties: false,
+        properties: { origins: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 2048 } } },
+      } as const;
+      scope.get('/projects/:projectId/oauth-redirect-origins', {
+        schema: { tags, summary: 'Origins the OAuth connect flow may redirect to (empty: any http(s) URL)', security: adminSecurity, params: projectParams },
+      }, async (req) => {
+        const { projectId } = req.params as { projectId: string };
+        await loadProject(ctx.storage, projectId);
+        return { origins: await allowedRedirectOrigins(ctx.storage, projectId) };
+      });
+      scope.put('/projects/:projectId/oauth-redirect-origins', {
+        schema: { tags, summary: 'Restrict connect redirects to these origins', security: adminSecurity, params: projectParams, body, response: { ...errorResponses } },
+      }, async (req) => {
+        const { projectId } = req.params as { projectId: string };
+        await loadProject(ctx.storage, projectId);
+        return { origins: await setAllowedRedirectOrigins(ctx.storage, projectId, (req.body as { origins: string[] }).origins) };
+      });
+    },
+  };
+}
+
+function registerCallback(app: FastifyInstance, connect: ConnectService) {
+  app.get('/oauth/callback', {
+    schema: {
+      tags: ['credentials'],
+      summary: 'OAuth redirect URI: the provider sends the browser here after consent',
+      querystring: {
+        type: 'object',
+        // Providers add their own parameters (scope, iss, session_state, …): accept and ignore them.
+        additionalProperties: true,
+        properties: {
+          code: { type: 'string', maxLength: 4096 },
+          state: { type: 'string', maxLength: 512 },
+          error: { type: 'string', maxLength: 256 },
+          error_description: { type: 'string', maxLength: 2048 },
+        },
+      },
+    },
+  }, async (req, reply) => {
+    // The URL carries an authorization code: keep it out of caches and of Referer headers.
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    const q = req.query as CallbackQuery;
+    const r = await connect.callback({
+      ...(q.code !== undefined ? { code: q.code } : {}),
+      ...(q.state !== undefined ? { state: q.state } : {}),
+      ...(q.error !== undefined ? { error: q.error } : {}),
+      ...(q.error_description !== undefined ? { error_description: q.error_description } : {}),
+    });
+    if (r.kind === 'refused') return sendError(reply, r.error);
+    return reply.redirect(r.location, 302);
+  });
+}

@@ -1,0 +1,61 @@
+// Inbound provider webhooks: raw bytes in (signatures are computed over them), verified by the engine.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Ingest, type InboundResponse } from '../../engine/ingest.js';
+import type { InboundRequest } from '../../sdk/index.js';
+import type { AppContext, AppPlugin } from '../app.js';
+
+/** Providers send small bodies; a few MB covers batched notifications without inviting abuse. */
+export const HOOK_BODY_LIMIT = 5 * 1024 * 1024;
+
+function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return null;
+  const text = raw.toString('utf8');
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function inbound(req: FastifyRequest): InboundRequest {
+  const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return { method: req.method, url: req.url, headers, rawBody, body: parseBody(rawBody, headers['content-type']) };
+}
+
+function send(reply: FastifyReply, r: InboundResponse) {
+  reply.status(r.status);
+  for (const [k, v] of Object.entries(r.headers ?? {})) reply.header(k, v);
+  if (typeof r.body === 'string') return reply.send(r.body);
+  return reply.send(r.body ?? { ok: true });
+}
+
+export function hooksPlugin(): AppPlugin {
+  return {
+    async publicRoutes(app: FastifyInstance, ctx: AppContext) {
+      const ingest = new Ingest(ctx.engine, { catalog: (p) => ctx.subscriptions.catalogFor(p), metrics: ctx.metrics });
+      await app.register(async (scope) => {
+        // Keep the exact bytes for every content type: verification is over the raw body.
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+        const subParams = { type: 'object', properties: { subscriptionId: { type: 'string', format: 'uuid' } } } as const;
+        const appParams = {
+          type: 'object',
+          properties: { projectId: { type: 'string', format: 'uuid' }, integration: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]{0,63}$' } },
+        } as const;
+        const subHandler = async (req: FastifyRequest, reply: FastifyReply) =>
+          send(reply, await ingest.subscriptionHook((req.params as { subscriptionId: string }).subscriptionId, inbound(req)));
+        const appHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+          const p = req.params as { projectId: string; integration: string };
+          return send(reply, await ingest.appHook(p.projectId, p.integration, inbound(req)));
+        };
+        for (const method of ['POST', 'GET', 'PUT'] as const) {
+          scope.route({ method, url: '/hooks/s/:subscriptionId', schema: { tags: ['inbound hooks'], summary: 'Provider webhook of one subscription', params: subParams }, handler: subHandler });
+          scope.route({ method, url: '/hooks/app/:projectId/:integration', schema: { tags: ['inbound hooks'], summary: 'App-level provider webhook of a project and integration', params: appParams }, handler: appHandler });
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Per-subscription Calendly webhook subscriptions (`POST /webhook_subscriptions`), one per trigger subscription,
+// each with its own callback URL and signing key; deleted on unsubscribe.
+//
+// Signature (Calendly "Webhook signatures"): `Calendly-Webhook-Signature: t=<unix seconds>,v1=<hex>` where v1 =
+// hex HMAC-SHA256(signing key, `${t}.${raw body}`), with a 3-minute tolerance on `t` (Calendly's sample code).
+//
+// Signing key: we send a fresh random `signing_key` (ctx.secret) with every subscription and verify with it.
+// Calendly honours a chosen key for personal access tokens; for subscriptions created with an OAuth app's
+// token it signs with the app's own webhook signing key instead (see docs/integrations/calendly.md and the
+// SDK hook requested there).
+import { ProviderError, type HmacScheme, type Item, type WebhookSource } from '../../sdk/index.js';
+import { calendlyError, currentUser, webhookPath } from './api.js';
+
+export const CALENDLY_SIGNATURE: HmacScheme = {
+  kind: 'hmac',
+  algorithm: 'sha256',
+  header: 'calendly-webhook-signature',
+  encoding: 'hex',
+  signingString: '{timestamp}.{body}',
+  structuredHeader: { timestampKey: 't', signatureKey: 'v1', pairSeparator: ',', kvSeparator: '=' },
+  toleranceSeconds: 180,
+};
+
+export type CalendlyEvent = 'invitee.created' | 'invitee.canceled';
+
+export interface CalendlyParams {
+  scope?: 'user' | 'organization';
+}
+
+interface WebhookBody {
+  event?: string;
+  created_at?: string;
+  payload?: { uri?: string; [k: string]: unknown };
+}
+
+export function calendlyWebhook(event: CalendlyEvent): WebhookSource<CalendlyParams> {
+  return {
+    kind: 'webhook',
+    verification: CALENDLY_SIGNATURE,
+    async register(ctx) {
+      const scope = ctx.params.scope ?? 'user';
+      let organization = ctx.credential.extra.organizationUri;
+      let user = ctx.credential.extra.userUri;
+      if (typeof organization !== 'string' || typeof user !== 'string') {
+        // Credentials given through the API may lack what connect stores: ask Calendly.
+        const me = await currentUser(ctx.http);
+        organization = me.current_organization;
+        user = me.uri;
+      }
+      const res = await ctx.http.request<{ resource?: { uri?: string } }>({
+        method: 'POST',
+        path: '/webhook_subscriptions',
+        json: { url: ctx.hookUrl, events: [event], organization, ...(scope === 'user' ? { user } : {}), scope, signing_key: ctx.secret },
+        allowStatus: [400, 403, 404, 409, 422, 429],
+      });
+      if (res.status >= 400) throw calendlyError(res);
+      const uri = res.body?.resource?.uri;
+      if (!webhookPath(uri)) throw new ProviderError('permanent', 'Calendly created the webhook subscription but answered without its uri');
+      return { state: { uri, scope } };
+    },
+    async unregister(ctx) {
+      const path = webhookPath(ctx.state.uri);
+      if (!path) return;
+      const res = await ctx.http.request({ method: 'DELETE', path, allowStatus: [404, 429] });
+      if (res.status === 429) throw calendlyError(res);
+    },
+    toItems(req): Item[] {
+      const body = req.body as WebhookBody | null;
+      if (!body || body.event !== event || typeof body.payload?.uri !== 'string') return [];
+      // One invitee is created once and canceled at most once: the invitee URI identifies the occurrence, so
+      // Calendly's retries (re-signed, same body) are stored once.
+      return [{ key: body.payload.uri, payload: body, ...(body.created_at ? { occurredAt: Date.parse(body.created_at) } : {}) }];
+    },
+  };
+}

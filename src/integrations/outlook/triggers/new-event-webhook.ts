@@ -1,0 +1,30 @@
+// OUTLOOK_TRIGGER_NEW_EVENT_WEBHOOK: a Graph subscription on /me/events (or /users/{id}/events), changeType
+// created. Missed notifications are recovered by listing events created since the last catch-up.
+// Follows https://learn.microsoft.com/graph/outlook-change-notifications-overview.
+import { defineTrigger } from '../../../sdk/index.js';
+import event from '../fixtures/event.json' with { type: 'json' };
+import { graphWebhookSource } from '../graph-subscriptions.js';
+import { CATCH_UP_OVERLAP_MS, eventsCreatedSince, fetchEvent, mailboxResource, userIdParameter, type MailboxParams } from '../outlook.js';
+import { OUTLOOK_MAX_LIFETIME_MINUTES } from './new-message-webhook.js';
+
+export const newEventWebhook = defineTrigger<MailboxParams>({
+  type: 'OUTLOOK_TRIGGER_NEW_EVENT_WEBHOOK',
+  title: 'New calendar event',
+  description: 'Fires when an event is created in the calendars of a mailbox. Delivers the event as GET /me/events/{id} returns it.',
+  parameters: [userIdParameter],
+  examplePayload: event,
+  docsUrl: 'https://learn.microsoft.com/graph/outlook-change-notifications-overview',
+  source: graphWebhookSource<MailboxParams>({
+    resource: (p) => `${mailboxResource(p)}/events`,
+    changeType: 'created',
+    maxLifetimeMinutes: OUTLOOK_MAX_LIFETIME_MINUTES,
+    fetch: (n, ctx) => fetchEvent(ctx.http, ctx.params, n),
+    startCursor: async (_ctx, baselineAt) => ({ since: baselineAt }),
+    async catchUp(ctx, cursor, baselineAt) {
+      const startedAt = ctx.now();
+      const since = Number((cursor as { since?: unknown } | null)?.since) || baselineAt;
+      const items = await eventsCreatedSince(ctx.http, ctx.params, since, baselineAt);
+      return { items, cursor: { since: Math.max(baselineAt, startedAt - CATCH_UP_OVERLAP_MS) } };
+    },
+  }),
+});

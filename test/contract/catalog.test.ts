@@ -1,0 +1,69 @@
+// The catalog contract: every built-in trigger is well formed, its verification scheme is valid data
+// that round-trips through the one signer and verifier, and the generated catalog doc is current.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/engine/catalog.js';
+import { validateParameters } from '../../src/engine/parameters.js';
+import { integrations } from '../../src/integrations/index.js';
+import { schemeProblems, signRequest, verifyRequest, type VerificationScheme } from '../../src/sdk/index.js';
+import { renderCatalog } from '../../scripts/catalog-doc.js';
+
+const roundTrip = (scheme: VerificationScheme) => {
+  if (scheme.kind !== 'hmac') return;
+  const req = { method: 'POST', url: '/hooks/x', headers: {} as Record<string, string>, rawBody: Buffer.from('{"id":"1","webhookTimestamp":0}'), publicUrl: 'https://ot.example/hooks/x' };
+  const now = Date.now();
+  const secret = scheme.secretEncoding === 'whsec' ? `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}` : 'a-secret';
+  const body = scheme.timestampFrom ? Buffer.from(JSON.stringify({ id: '1', [scheme.timestampFrom.jsonPath]: scheme.timestampFrom.unit === 'ms' ? now : Math.floor(now / 1000) })) : req.rawBody;
+  // Headers the signing string reads (e.g. {header:webhook-id}) must exist before signing.
+  const referenced = Object.fromEntries([...(scheme.signingString ?? '').matchAll(/\{header:([^}]+)\}/g)].map((m) => [String(m[1]).toLowerCase(), 'test-value']));
+  const signed = { ...req, rawBody: body, headers: referenced as Record<string, string> };
+  signed.headers = { ...referenced, ...signRequest(scheme, signed, { secret }, now) };
+  expect(verifyRequest(scheme, signed, { secret }, now)).toEqual({ ok: true });
+  expect(verifyRequest(scheme, { ...signed, rawBody: Buffer.concat([body, Buffer.from(' ')]) }, { secret }, now).ok).toBe(false);
+};
+
+describe('catalog contract', () => {
+  it('builds without duplicate integrations or trigger types', () => {
+    expect(() => new Catalog(integrations)).not.toThrow();
+  });
+
+  for (const integration of integrations) {
+    describe(integration.key, () => {
+      it('declares auth, a default API base URL and verification that is valid data', () => {
+        expect(integration.name).not.toBe('');
+        expect(() => new URL(integration.apiBaseUrl)).not.toThrow();
+        const auth = integration.auth;
+        if (auth.kind === 'oauth2') {
+          expect(() => new URL(auth.authorizationUrl)).not.toThrow();
+          expect(() => new URL(auth.tokenUrl)).not.toThrow();
+        }
+        if (integration.appWebhook) {
+          expect(schemeProblems(integration.appWebhook.verification)).toEqual([]);
+          roundTrip(integration.appWebhook.verification);
+        }
+      });
+      for (const trigger of integration.triggers) {
+        it(`${trigger.type} is well formed`, () => {
+          expect(trigger.type).toMatch(/^[A-Z][A-Z0-9_]*$/);
+          expect(trigger.title).not.toBe('');
+          expect(trigger.description).not.toBe('');
+          expect(trigger.docsUrl, 'each trigger links the provider doc it follows').toMatch(/^https:\/\//);
+          expect(typeof trigger.examplePayload).toBe('object');
+          expect(trigger.examplePayload).not.toBeNull();
+          // Defaults of every parameter satisfy the parameter's own type.
+          const defaults = Object.fromEntries(trigger.parameters.filter((p) => p.defaultValue !== undefined).map((p) => [p.id, p.defaultValue]));
+          const required = trigger.parameters.filter((p) => p.required && p.defaultValue === undefined);
+          if (required.length === 0) expect(() => validateParameters(trigger.parameters, defaults)).not.toThrow();
+          if (trigger.source.kind === 'webhook') {
+            expect(schemeProblems(trigger.source.verification)).toEqual([]);
+            roundTrip(trigger.source.verification);
+          }
+        });
+      }
+    });
+  }
+
+  it('docs/catalog.md is generated from the current catalog (npm run docs:catalog)', () => {
+    expect(readFileSync(new URL('../../docs/catalog.md', import.meta.url), 'utf8')).toBe(renderCatalog(integrations));
+  });
+});

@@ -1,0 +1,207 @@
+// Calendly end to end through the public API, on SQLite and PostgreSQL: subscribe → a webhook subscription is
+// created at the fake Calendly (our per-subscription URL, the trigger's event, the user's organization and user
+// URIs, a fresh signing key) → Calendly delivers a signed invitee.created → exactly one signed delivery of the
+// webhook body → Calendly's retry (re-signed, same body) adds nothing → unsubscribe → the Calendly subscription
+// is deleted. Plus forged and stale signatures (401, nothing stored), an expired token refreshed with a
+// single-use refresh token, Calendly's 429 / 5xx / 403 at subscribe time.
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliveryWorkerRole } from '../../src/delivery/role.js';
+import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { calendlyIntegration } from '../../src/integrations/calendly/integration.js';
+import inviteeCanceled from '../../src/integrations/calendly/fixtures/invitee-canceled.json' with { type: 'json' };
+import inviteeCreated from '../../src/integrations/calendly/fixtures/invitee-created.json' with { type: 'json' };
+import { defaultPlugins } from '../../src/roles.js';
+import type { ApiClient } from '../helpers/api-client.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
+import { createTestProject, type TestProject } from '../helpers/project.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { startFakeCalendly, type CalendlyHook, type FakeCalendly } from '../providers/calendly.js';
+
+function headerMap(req: RecordedRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+describe.each(DIALECTS)('Calendly end to end on %s', (dialect) => {
+  let t: TestService;
+  let cal: FakeCalendly;
+  let receiver: FakeReceiver;
+  let project: TestProject;
+  let user: ApiClient;
+  let worker: DeliveryWorker;
+  let base: string;
+  let credentialId: string;
+
+  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const subscribe = (type: string, parameters: Record<string, unknown> = {}, headers?: Record<string, string>) =>
+    user.post(`${base}/trigger-subscriptions`, { integration: 'calendly', type, parameters }, headers);
+  const subscribed = async (type: string, parameters: Record<string, unknown> = {}) => {
+    const r = await subscribe(type, parameters);
+    expect(r.status, r.text).toBe(200);
+    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
+  };
+  const hookFor = (subscriptionId: string): CalendlyHook | undefined => [...cal.hooks.values()].find((h) => h.callback_url === `${t.url}/hooks/s/${subscriptionId}`);
+
+  beforeEach(async () => {
+    cal = await startFakeCalendly();
+    cal.validTokens.add('valid-token');
+    receiver = await startFakeReceiver();
+    let started: DeliveryWorker | undefined;
+    t = await startTestService({
+      dialect,
+      integrations: [calendlyIntegration],
+      plugins: defaultPlugins(),
+      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
+      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+    });
+    worker = started!;
+    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
+    base = `/projects/${project.id}`;
+    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/calendly`, {
+      enabled: true, clientId: cal.clientId, clientSecret: cal.clientSecret, apiBaseUrl: cal.url, tokenUrl: cal.tokenUrl,
+    });
+    expect(cfg.status, cfg.text).toBe(200);
+    expect(cfg.body.webhookUrl).toBeNull(); // per-subscription webhooks: nothing to paste
+    user = await project.userClient('user-1');
+    const cred = await user.post(`${base}/credentials`, {
+      integration: 'calendly', accessToken: 'valid-token', providerAccountId: cal.userUri,
+      extra: { userUri: cal.userUri, organizationUri: cal.organizationUri },
+    });
+    expect(cred.status, cred.text).toBe(201);
+    credentialId = cred.body.id;
+  });
+  afterEach(async () => {
+    await t.stop();
+    await cal.close();
+    await receiver.close();
+  });
+
+  it('invitee created: subscription created, one signed delivery of the webhook body, retry deduplicated, subscription deleted', async () => {
+    const sub = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED');
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId, parameters: { scope: 'user' } });
+    const hook = hookFor(sub.id)!;
+    expect(hook).toMatchObject({ events: ['invitee.created'], scope: 'user', organization: cal.organizationUri, user: cal.userUri, state: 'active' });
+    expect(hook.signing_key).toMatch(/^[0-9a-f]{64}$/);
+    expect(cal.requests.find((r) => r.method === 'POST')!.auth).toBe('Bearer valid-token');
+
+    const first = await cal.deliver(hook.uuid, inviteeCreated);
+    expect(first.status).toBe(200);
+    await worker.drain();
+    const [sent] = await receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({
+      userId: 'user-1', integration: 'calendly', triggerType: 'CALENDLY_TRIGGER_INVITEE_CREATED', triggerSubscriptionId: sub.id,
+      credentialId, projectId: project.id, payload: inviteeCreated,
+    });
+    const h = headerMap(sent!);
+    expect(new Webhook(project.signingSecret).verify(sent!.rawBody.toString('utf8'), h)).toEqual(sent!.json);
+    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(sent!.rawBody).digest('hex')}`);
+
+    // Calendly retries with a fresh signature over the same body: acknowledged, nothing new.
+    expect((await cal.deliver(hook.uuid, inviteeCreated, { timestamp: Math.floor(Date.now() / 1000) + 1 })).status).toBe(200);
+    // An event of the other type reaching this URL is acknowledged and ignored.
+    expect((await cal.deliver(hook.uuid, inviteeCanceled)).status).toBe(200);
+    await worker.drain();
+    expect(receiver.requests).toHaveLength(1);
+    expect(await events()).toHaveLength(1);
+
+    expect((await user.delete(`${base}/trigger-subscriptions/${sub.id}`)).body).toEqual({ success: true });
+    expect(cal.hooks.size).toBe(0);
+    expect(cal.deletedHooks.map((x) => x.uuid)).toEqual([hook.uuid]);
+    expect(cal.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/webhook_subscriptions/${hook.uuid}` });
+    // A delivery in flight when the subscription went away finds nothing.
+    cal.hooks.set(hook.uuid, hook);
+    expect((await cal.deliver(hook.uuid, inviteeCreated)).status).toBe(404);
+  });
+
+  it('both triggers for a reschedule: the cancel half and the new booking, each delivered once to its subscription', async () => {
+    const created = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED');
+    const canceled = await subscribed('CALENDLY_TRIGGER_INVITEE_CANCELED');
+    const oldUri = inviteeCanceled.payload.uri;
+    const newUri = 'https://api.calendly.com/scheduled_events/HHHHHHHHHHHHHHHH/invitees/IIIIIIIIIIIIIIII';
+    const cancelHalf = { ...inviteeCanceled, payload: { ...inviteeCanceled.payload, rescheduled: true, new_invitee: newUri } };
+    const newBooking = { ...inviteeCreated, payload: { ...inviteeCreated.payload, uri: newUri, old_invitee: oldUri } };
+    expect((await cal.deliver(hookFor(canceled.id)!.uuid, cancelHalf)).status).toBe(200);
+    expect((await cal.deliver(hookFor(created.id)!.uuid, newBooking)).status).toBe(200);
+    await worker.drain();
+    await receiver.waitFor(2);
+    const got = receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; payload: any });
+    expect(got.map((g) => [g.triggerType, g.triggerSubscriptionId, g.payload.payload.uri]).sort()).toEqual([
+      ['CALENDLY_TRIGGER_INVITEE_CANCELED', canceled.id, oldUri],
+      ['CALENDLY_TRIGGER_INVITEE_CREATED', created.id, newUri],
+    ]);
+  });
+
+  it('refuses forged, tampered, stale and unsigned deliveries with 401 and stores nothing', async () => {
+    const sub = await subscribed('CALENDLY_TRIGGER_INVITEE_CANCELED');
+    const hook = hookFor(sub.id)!;
+    expect((await cal.deliver(hook.uuid, inviteeCanceled, { key: 'not-the-signing-key' })).status).toBe(401);
+    expect((await cal.deliver(hook.uuid, inviteeCanceled, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    const body = JSON.stringify(inviteeCanceled);
+    const t0 = Math.floor(Date.now() / 1000);
+    const v1 = createHmac('sha256', hook.signing_key!).update(`${t0}.${body}`).digest('hex');
+    const tampered = await fetch(hook.callback_url, { method: 'POST', headers: { 'content-type': 'application/json', 'calendly-webhook-signature': `t=${t0},v1=${v1}` }, body: body.replace('Meeting conflict', 'Changed') });
+    expect(tampered.status).toBe(401);
+    const unsigned = await fetch(hook.callback_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    await worker.drain();
+    expect(await events()).toEqual([]);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('refreshes an expired token once (single-use refresh token rotated) and creates the subscription with the new one', async () => {
+    cal.refreshTokens.add('refresh-1');
+    const stale = await user.post(`${base}/credentials`, { integration: 'calendly', accessToken: 'expired-token', refreshToken: 'refresh-1', providerAccountId: cal.userUri });
+    expect(stale.status, stale.text).toBe(201);
+    const r = await subscribe('CALENDLY_TRIGGER_INVITEE_CREATED', {}, { 'x-paragon-credential': stale.body.id });
+    expect(r.status, r.text).toBe(200);
+    const refresh = cal.requests.find((q) => q.path === '/oauth/token')!;
+    expect(refresh.body).toEqual({ grant_type: 'refresh_token', refresh_token: 'refresh-1' });
+    expect(refresh.auth).toMatch(/^Basic /);
+    expect(cal.refreshTokens.has('refresh-1')).toBe(false);
+    const stored = (await t.svc.storage.credentials.get(stale.body.id))!;
+    expect(cal.refreshTokens.has(stored.secrets.refreshToken!)).toBe(true);
+    // No URIs in this credential's extra: looked up with the refreshed token, then the subscription created.
+    const calls = cal.requests.filter((q) => q.path !== '/oauth/token').map((q) => [`${q.method} ${q.path}`, q.auth]);
+    expect(calls).toEqual([
+      ['GET /users/me', 'Bearer expired-token'],
+      ['GET /users/me', `Bearer ${stored.secrets.accessToken}`],
+      ['POST /webhook_subscriptions', `Bearer ${stored.secrets.accessToken}`],
+    ]);
+    expect(hookFor(r.body.id)).toBeDefined();
+  });
+
+  it('reports Calendly refusals at subscribe time and stores nothing: organization scope, rate limit, 5xx, revoked token', async () => {
+    const org = await subscribe('CALENDLY_TRIGGER_INVITEE_CREATED', { scope: 'organization' });
+    expect(org.status).toBe(422);
+    expect(org.body.message).toContain('Permission Denied');
+    expect((await subscribe('CALENDLY_TRIGGER_INVITEE_CREATED', { scope: 'group' })).status).toBe(400);
+    cal.rateLimitNext(30);
+    expect((await subscribe('CALENDLY_TRIGGER_INVITEE_CREATED')).status).toBe(429);
+    cal.failNext(1, 502);
+    expect((await subscribe('CALENDLY_TRIGGER_INVITEE_CREATED')).status).toBe(502);
+    const revoked = await user.post(`${base}/credentials`, { integration: 'calendly', accessToken: 'revoked', providerAccountId: cal.userUri, extra: { userUri: cal.userUri, organizationUri: cal.organizationUri } });
+    const r401 = await subscribe('CALENDLY_TRIGGER_INVITEE_CREATED', {}, { 'x-paragon-credential': revoked.body.id });
+    expect(r401.status).toBe(422);
+    expect((await user.get(`${base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
+    expect(cal.hooks.size).toBe(0);
+    // An admin may watch the whole organization.
+    cal.role = 'admin';
+    const ok = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED', { scope: 'organization' });
+    expect(hookFor(ok.id)).toMatchObject({ scope: 'organization', user: null });
+  });
+
+  it('unsubscribes when Calendly already removed the subscription (404), and warns when the deletion fails', async () => {
+    const gone = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED');
+    cal.hooks.delete(hookFor(gone.id)!.uuid);
+    expect((await user.delete(`${base}/trigger-subscriptions/${gone.id}`)).body).toEqual({ success: true });
+    const failing = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED');
+    cal.rateLimitNext(10);
+    const del = await user.delete(`${base}/trigger-subscriptions/${failing.id}`);
+    expect(del.body.success).toBe(true);
+    expect(del.body.warning).toContain('provider teardown failed');
+  });
+});

@@ -1,0 +1,247 @@
+// GitHub end to end through the public API, on SQLite and PostgreSQL: subscribe → a repository webhook is
+// created at the fake GitHub (our per-subscription URL, a fresh secret, JSON, TLS verified, only the needed
+// event) → GitHub's `ping` is acknowledged and ignored → a signed delivery → exactly one signed delivery of
+// the whole webhook body at the receiver → GitHub's redelivery (same X-GitHub-Delivery) adds nothing →
+// unsubscribe → the hook is deleted. Plus bad signatures, an expired token refreshed, rate limits (403 with
+// x-ratelimit-remaining: 0, secondary limits), GitHub 5xx, and a hook deleted behind our back.
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliveryWorkerRole } from '../../src/delivery/role.js';
+import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { githubIntegration } from '../../src/integrations/github/integration.js';
+import issuesOpened from '../../src/integrations/github/fixtures/issues-opened.json' with { type: 'json' };
+import issuesClosed from '../../src/integrations/github/fixtures/issues-closed.json' with { type: 'json' };
+import prUnmerged from '../../src/integrations/github/fixtures/pull-request-closed-unmerged.json' with { type: 'json' };
+import { defaultPlugins } from '../../src/roles.js';
+import type { ApiClient } from '../helpers/api-client.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
+import { createTestProject, type TestProject } from '../helpers/project.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { startFakeGithub, type FakeGithub, type GithubHook } from '../providers/github.js';
+
+const TOKEN = 'gho_16C7e42F292c6912E7710c838347Ae178B4a';
+const REPO = { owner: 'Codertocat', repo: 'Hello-World' };
+
+/** Which X-GitHub-Event each trigger's example is. */
+const EVENT_OF: Record<string, string> = {
+  GITHUB_TRIGGER_ISSUE_CREATED: 'issues',
+  GITHUB_TRIGGER_ISSUE_CLOSED: 'issues',
+  GITHUB_TRIGGER_PULL_REQUEST_OPENED: 'pull_request',
+  GITHUB_TRIGGER_PULL_REQUEST_MERGED: 'pull_request',
+  GITHUB_TRIGGER_PUSH: 'push',
+  GITHUB_TRIGGER_RELEASE_PUBLISHED: 'release',
+  GITHUB_TRIGGER_ISSUE_COMMENT_CREATED: 'issue_comment',
+  GITHUB_TRIGGER_STAR_CREATED: 'star',
+};
+
+function headerMap(req: RecordedRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
+  let t: TestService;
+  let gh: FakeGithub;
+  let receiver: FakeReceiver;
+  let project: TestProject;
+  let user: ApiClient;
+  let worker: DeliveryWorker;
+  let base: string;
+  let credentialId: string;
+
+  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const subscribe = async (type: string, parameters: Record<string, unknown> = REPO, headers?: Record<string, string>) =>
+    user.post(`${base}/trigger-subscriptions`, { integration: 'github', type, parameters }, headers);
+  const subscribed = async (type: string) => {
+    const r = await subscribe(type);
+    expect(r.status, r.text).toBe(200);
+    return r.body as { id: string; status: string; credentialId: string };
+  };
+  const hookFor = (subscriptionId: string): GithubHook | undefined =>
+    [...gh.hooks.values()].find((h) => h.config.url === `${t.url}/hooks/s/${subscriptionId}`);
+
+  beforeEach(async () => {
+    gh = await startFakeGithub();
+    gh.validTokens.add(TOKEN);
+    gh.repos.add('Codertocat/Hello-World');
+    receiver = await startFakeReceiver();
+    let started: DeliveryWorker | undefined;
+    t = await startTestService({
+      dialect,
+      integrations: [githubIntegration],
+      plugins: defaultPlugins(),
+      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
+      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+    });
+    worker = started!;
+    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
+    base = `/projects/${project.id}`;
+    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/github`, {
+      enabled: true, clientId: gh.clientId, clientSecret: gh.clientSecret, apiBaseUrl: gh.url, tokenUrl: gh.tokenUrl,
+    });
+    expect(cfg.status, cfg.text).toBe(200);
+    expect(cfg.body.webhookUrl).toBeNull(); // per-subscription hooks: nothing to paste
+    user = await project.userClient('user-1');
+    const cred = await user.post(`${base}/credentials`, { integration: 'github', accessToken: TOKEN, providerAccountId: '1' });
+    expect(cred.status, cred.text).toBe(201);
+    credentialId = cred.body.id;
+  });
+  afterEach(async () => {
+    await t.stop();
+    await gh.close();
+    await receiver.close();
+  });
+
+  it('issue created: hook registered, ping ignored, one signed delivery of the whole body, redelivery deduplicated, hook deleted', async () => {
+    const sub = await subscribed('GITHUB_TRIGGER_ISSUE_CREATED');
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId });
+    const hook = hookFor(sub.id)!;
+    expect(hook).toMatchObject({ owner: 'Codertocat', repo: 'Hello-World', name: 'web', active: true, events: ['issues'], config: { content_type: 'json', insecure_ssl: '0' } });
+    expect(hook.config.secret).toMatch(/^[0-9a-f]{64}$/);
+    const create = gh.requests.find((r) => r.method === 'POST' && r.path === '/repos/Codertocat/Hello-World/hooks')!;
+    expect(create.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
+
+    // GitHub pings right after creating the hook (possibly before our subscription row exists); a ping
+    // sent now is acknowledged and stored as nothing.
+    await Promise.all(gh.pings);
+    const ping = [...gh.deliveries.values()].find((d) => d.event === 'ping')!;
+    const pingAgain = await gh.redeliver(ping.guid);
+    expect(pingAgain.responses.at(-1)).toBe(200);
+
+    const delivery = await gh.deliver(hook.id, 'issues', issuesOpened);
+    expect(delivery.responses).toEqual([200]);
+    await worker.drain();
+    const [sent] = await receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({
+      userId: 'user-1', integration: 'github', triggerType: 'GITHUB_TRIGGER_ISSUE_CREATED', triggerSubscriptionId: sub.id,
+      credentialId, projectId: project.id, payload: issuesOpened,
+    });
+    const h = headerMap(sent!);
+    expect(new Webhook(project.signingSecret).verify(sent!.rawBody.toString('utf8'), h)).toEqual(sent!.json);
+    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(sent!.rawBody).digest('hex')}`);
+
+    // "Redeliver" from GitHub's Recent Deliveries keeps the GUID: acknowledged, nothing new.
+    expect((await gh.redeliver(delivery.guid)).responses.at(-1)).toBe(200);
+    // Another action of the same event (closed) is not this trigger's: acknowledged, ignored.
+    expect((await gh.deliver(hook.id, 'issues', issuesClosed)).responses).toEqual([200]);
+    await worker.drain();
+    expect(receiver.requests).toHaveLength(1);
+    expect(await events()).toHaveLength(1);
+
+    expect((await user.delete(`${base}/trigger-subscriptions/${sub.id}`)).body).toEqual({ success: true });
+    expect(gh.hooks.size).toBe(0);
+    expect(gh.deletedHooks.map((x) => x.id)).toEqual([hook.id]);
+    expect(gh.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/repos/Codertocat/Hello-World/hooks/${hook.id}` });
+    // A delivery already in flight when the hook went away finds no subscription.
+    gh.hooks.set(hook.id, hook);
+    expect((await gh.deliver(hook.id, 'issues', issuesOpened)).responses).toEqual([404]);
+  });
+
+  it('every trigger: its own hook and event, delivered once; other actions acknowledged and ignored; all hooks deleted', async () => {
+    const subs = new Map<string, string>();
+    for (const trigger of githubIntegration.triggers) subs.set(trigger.type, (await subscribed(trigger.type)).id);
+    expect(gh.hooks.size).toBe(githubIntegration.triggers.length);
+    await Promise.all(gh.pings);
+    for (const trigger of githubIntegration.triggers) {
+      const hook = hookFor(subs.get(trigger.type)!)!;
+      expect(hook.events).toEqual([EVENT_OF[trigger.type]]);
+      const d = await gh.deliver(hook.id, EVENT_OF[trigger.type]!, trigger.examplePayload);
+      expect(d.responses, trigger.type).toEqual([200]);
+      expect((await gh.redeliver(d.guid)).responses.at(-1)).toBe(200);
+    }
+    // Closed without merging reaches the MERGED hook (same event): ignored.
+    expect((await gh.deliver(hookFor(subs.get('GITHUB_TRIGGER_PULL_REQUEST_MERGED')!)!.id, 'pull_request', prUnmerged)).responses).toEqual([200]);
+    await worker.drain();
+    await receiver.waitFor(githubIntegration.triggers.length);
+    await worker.drain();
+    const got = receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; payload: unknown });
+    expect(got.map((g) => g.triggerType).sort()).toEqual(githubIntegration.triggers.map((x) => x.type).sort());
+    for (const g of got) {
+      expect(g.triggerSubscriptionId).toBe(subs.get(g.triggerType));
+      expect(g.payload).toEqual(githubIntegration.triggers.find((x) => x.type === g.triggerType)!.examplePayload);
+    }
+    for (const id of subs.values()) expect((await user.delete(`${base}/trigger-subscriptions/${id}`)).body).toEqual({ success: true });
+    expect(gh.hooks.size).toBe(0);
+  });
+
+  it('refuses forged, tampered and unsigned deliveries with 401 and stores nothing', async () => {
+    const sub = await subscribed('GITHUB_TRIGGER_STAR_CREATED');
+    const hook = hookFor(sub.id)!;
+    const star = githubIntegration.triggers.find((x) => x.type === 'GITHUB_TRIGGER_STAR_CREATED')!.examplePayload;
+    expect((await gh.deliver(hook.id, 'star', star, { secretOverride: 'not-the-hook-secret' })).responses).toEqual([401]);
+    const body = JSON.stringify(star);
+    const sig = `sha256=${createHmac('sha256', hook.config.secret!).update(body).digest('hex')}`;
+    const headers = { 'content-type': 'application/json', 'x-github-event': 'star', 'x-github-delivery': 'abc-1' };
+    const tampered = await fetch(hook.config.url, { method: 'POST', headers: { ...headers, 'x-hub-signature-256': sig }, body: body.replace('"created"', '"deleted"') });
+    expect(tampered.status).toBe(401);
+    const unsigned = await fetch(hook.config.url, { method: 'POST', headers, body });
+    expect(unsigned.status).toBe(401);
+    // Only the legacy SHA-1 header is not enough.
+    const sha1 = await fetch(hook.config.url, { method: 'POST', headers: { ...headers, 'x-hub-signature': `sha1=${createHmac('sha1', hook.config.secret!).update(body).digest('hex')}` }, body });
+    expect(sha1.status).toBe(401);
+    await worker.drain();
+    expect(await events()).toEqual([]);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('refreshes an expired token once on 401 and creates the hook with the new one', async () => {
+    gh.refreshTokens.add('ghr_refresh_1');
+    const stale = await user.post(`${base}/credentials`, { integration: 'github', accessToken: 'ghu_expired', refreshToken: 'ghr_refresh_1', providerAccountId: '1' });
+    const r = await subscribe('GITHUB_TRIGGER_PUSH', REPO, { 'x-paragon-credential': stale.body.id });
+    expect(r.status, r.text).toBe(200);
+    const posts = gh.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/hooks'));
+    expect(posts.map((q) => q.headers.authorization)).toEqual(['Bearer ghu_expired', expect.stringMatching(/^Bearer ghu_[0-9a-f]{20}$/)]);
+    const refresh = gh.requests.find((q) => q.path === '/login/oauth/access_token')!;
+    expect(refresh.body).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'ghr_refresh_1', client_id: gh.clientId, client_secret: gh.clientSecret });
+    expect(gh.refreshTokens.has('ghr_refresh_1')).toBe(false);
+    expect(hookFor(r.body.id)).toBeDefined();
+    // The rotated token is the one used from now on.
+    expect((await user.delete(`${base}/trigger-subscriptions/${r.body.id}`)).body).toEqual({ success: true });
+    expect(gh.requests.at(-1)!.headers.authorization).toBe(posts[1]!.headers.authorization);
+  });
+
+  it('reports GitHub refusals at subscribe time and stores nothing: unknown repo, bad parameters, rate limits, 5xx, revoked token', async () => {
+    const missing = await subscribe('GITHUB_TRIGGER_ISSUE_CREATED', { owner: 'Codertocat', repo: 'does-not-exist' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.message).toContain('admin:repo_hook');
+    const badParam = await subscribe('GITHUB_TRIGGER_ISSUE_CREATED', { owner: 'Codertocat', repo: '../../user' });
+    expect(badParam.status).toBe(400);
+    expect(badParam.body.message).toContain('parameters.repo');
+    expect((await subscribe('GITHUB_TRIGGER_ISSUE_CREATED', { owner: 'Codertocat' })).status).toBe(400);
+
+    gh.rateLimitNext('primary', { resetInSeconds: 600 });
+    const primary = await subscribe('GITHUB_TRIGGER_ISSUE_CREATED');
+    expect(primary.status).toBe(429);
+    gh.rateLimitNext('secondary', { retryAfter: 60 });
+    expect((await subscribe('GITHUB_TRIGGER_ISSUE_CREATED')).status).toBe(429);
+    gh.failNext(1, 502);
+    expect((await subscribe('GITHUB_TRIGGER_ISSUE_CREATED')).status).toBe(502);
+    const revoked = await user.post(`${base}/credentials`, { integration: 'github', accessToken: 'gho_revoked', providerAccountId: '1' });
+    const r401 = await subscribe('GITHUB_TRIGGER_ISSUE_CREATED', REPO, { 'x-paragon-credential': revoked.body.id });
+    expect(r401.status).toBe(422);
+    expect(r401.body.message).toContain("refused the connected account's credentials");
+    // A 401 with no refresh token to try: the account must be reconnected.
+    const creds = (await user.get(`${base}/credentials`)).body.credentials as Array<{ id: string; status: string }>;
+    expect(creds.find((c) => c.id === revoked.body.id)?.status).toBe('INVALID');
+    expect(creds.find((c) => c.id === credentialId)?.status).toBe('VALID');
+
+    expect((await user.get(`${base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
+    expect(gh.hooks.size).toBe(0);
+  });
+
+  it('unsubscribes when the hook is already gone (404), and warns when GitHub fails the deletion', async () => {
+    const gone = await subscribed('GITHUB_TRIGGER_RELEASE_PUBLISHED');
+    gh.hooks.delete(hookFor(gone.id)!.id);
+    expect((await user.delete(`${base}/trigger-subscriptions/${gone.id}`)).body).toEqual({ success: true });
+
+    const failing = await subscribed('GITHUB_TRIGGER_RELEASE_PUBLISHED');
+    gh.failNext(1, 500);
+    const del = await user.delete(`${base}/trigger-subscriptions/${failing.id}`);
+    expect(del.body.success).toBe(true);
+    expect(del.body.warning).toContain('provider teardown failed');
+    expect((await user.get(`${base}/trigger-subscriptions/${failing.id}`)).status).toBe(404);
+  });
+});

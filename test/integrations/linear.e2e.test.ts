@@ -1,0 +1,166 @@
+// Linear end to end through the public API, on SQLite and PostgreSQL: subscribe → `webhookCreate` at the fake
+// Linear (with our secret) → signed webhook → exactly one signed delivery at the receiver → Linear's retry of
+// the same delivery (same Linear-Delivery, fresh webhookTimestamp) → no duplicate → unsubscribe →
+// `webhookDelete`. Plus: forged/stale deliveries, expired OAuth tokens refreshed, RATELIMITED, 5xx.
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliveryWorkerRole } from '../../src/delivery/role.js';
+import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { linearEvents, teamId } from '../../src/integrations/linear/fixtures/events.js';
+import { linearIntegration } from '../../src/integrations/linear/integration.js';
+import { defaultPlugins } from '../../src/roles.js';
+import type { ApiClient } from '../helpers/api-client.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
+import { createTestProject, type TestProject } from '../helpers/project.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { startFakeLinear, type FakeLinear } from '../providers/linear.js';
+
+function headerMap(req: RecordedRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+const CASES = [
+  { type: 'LINEAR_TRIGGER_ISSUE_CREATED', event: linearEvents.issueCreated, resource: 'Issue' },
+  { type: 'LINEAR_TRIGGER_ISSUE_UPDATED', event: linearEvents.issueUpdated, resource: 'Issue' },
+  { type: 'LINEAR_TRIGGER_COMMENT_CREATED', event: linearEvents.commentCreated, resource: 'Comment' },
+  { type: 'LINEAR_TRIGGER_ISSUE_REMOVED', event: linearEvents.issueRemoved, resource: 'Issue' },
+] as const;
+
+describe.each(DIALECTS)('Linear end to end on %s', (dialect) => {
+  let t: TestService;
+  let linear: FakeLinear;
+  let receiver: FakeReceiver;
+  let project: TestProject;
+  let user: ApiClient;
+  let worker: DeliveryWorker;
+  let base: string;
+  let credentialId: string;
+
+  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any }>;
+  const hookFor = (subscriptionId: string) => [...linear.webhooks.values()].find((h) => h.url === `${t.url}/hooks/s/${subscriptionId}`);
+
+  beforeEach(async () => {
+    linear = await startFakeLinear();
+    receiver = await startFakeReceiver();
+    let started: DeliveryWorker | undefined;
+    t = await startTestService({
+      dialect,
+      integrations: [linearIntegration],
+      plugins: defaultPlugins(),
+      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
+      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+    });
+    worker = started!;
+    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
+    base = `/projects/${project.id}`;
+    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/linear`, {
+      enabled: true, clientId: 'lin-client', clientSecret: 'lin-client-secret', apiBaseUrl: linear.url, tokenUrl: `${linear.url}/oauth/token`,
+    });
+    expect(cfg.status, cfg.text).toBe(200);
+    user = await project.userClient('user-1');
+    const cred = await user.post(`${base}/credentials`, { integration: 'linear', accessToken: 'lin_oauth_valid', providerAccountId: linear.organizationId });
+    expect(cred.status, cred.text).toBe(201);
+    credentialId = cred.body.id;
+  });
+  afterEach(async () => {
+    await t.stop();
+    await linear.close();
+    await receiver.close();
+  });
+
+  it.each(CASES)('$type: webhook created, one signed delivery, retry deduplicated, webhook deleted', async ({ type, event, resource }) => {
+    const r = await user.post(`${base}/trigger-subscriptions`, { integration: 'linear', type, parameters: { teamId } });
+    expect(r.status, r.text).toBe(200);
+    const hook = hookFor(r.body.id);
+    expect(hook).toMatchObject({ resourceTypes: [resource], teamId, allPublicTeams: false, enabled: true });
+    expect(hook!.secret).toMatch(/^[0-9a-f]{64}$/);
+
+    const first = await linear.deliver(hook!.id, event);
+    expect(first.status).toBe(200);
+    await worker.drain();
+    const [delivery] = await receiver.waitFor(1);
+    const sent = JSON.parse(linear.buildDelivery(hook!.id, event, { timestampMs: 0 }).body);
+    expect(delivery!.json).toMatchObject({
+      integration: 'linear', triggerType: type, triggerSubscriptionId: r.body.id, credentialId, userId: 'user-1',
+      payload: { ...sent, webhookTimestamp: expect.any(Number) },
+    });
+    const h = headerMap(delivery!);
+    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
+    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+
+    // Linear retries the delivery: same Linear-Delivery id, new webhookTimestamp and signature.
+    const retry = await linear.deliver(hook!.id, event, { deliveryId: first.deliveryId, timestampMs: Date.now() + 1000 });
+    expect(retry.status).toBe(200);
+    await worker.drain();
+    expect(receiver.requests).toHaveLength(1);
+    expect(await events()).toHaveLength(1);
+
+    expect((await user.delete(`${base}/trigger-subscriptions/${r.body.id}`)).body).toEqual({ success: true });
+    expect(linear.webhooks.size).toBe(0);
+    expect(linear.requests.at(-1)).toMatchObject({ operation: 'webhookDelete', variables: { id: hook!.id } });
+  });
+
+  it('uses all public teams without teamId; events of other actions reach no subscription', async () => {
+    const r = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: {} });
+    expect(r.status, r.text).toBe(200);
+    const hook = hookFor(r.body.id)!;
+    expect(hook).toMatchObject({ teamId: null, allPublicTeams: true });
+    expect((await linear.deliver(hook.id, linearEvents.issueUpdated)).status).toBe(200);
+    await worker.drain();
+    expect(await events()).toEqual([]);
+  });
+
+  it('refuses forged, stale and tampered deliveries with 401 and stores nothing', async () => {
+    const r = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: {} });
+    const hook = hookFor(r.body.id)!;
+    expect((await linear.deliver(hook.id, linearEvents.issueCreated, { secret: 'not-the-secret' })).status).toBe(401);
+    expect((await linear.deliver(hook.id, linearEvents.issueCreated, { timestampMs: Date.now() - 61_000 })).status).toBe(401);
+    const d = linear.buildDelivery(hook.id, linearEvents.issueCreated);
+    const tampered = await fetch(d.url, { method: 'POST', headers: d.headers, body: d.body.replace('Test issue from the API', 'Forged') });
+    expect(tampered.status).toBe(401);
+    await worker.drain();
+    expect(await events()).toEqual([]);
+  });
+
+  it('refreshes an expired access token before subscribing, and a rejected one after a 401', async () => {
+    linear.refreshTokens.add('lin_refresh_2');
+    const expired = await user.post(`${base}/credentials`, {
+      integration: 'linear', accessToken: 'lin_oauth_expired', refreshToken: 'lin_refresh_1', expiresAt: Date.now() - 60_000, providerAccountId: linear.organizationId,
+    });
+    const r1 = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: {} }, { 'x-paragon-credential': expired.body.id });
+    expect(r1.status, r1.text).toBe(200);
+    expect(linear.tokenRequests).toHaveLength(1);
+    expect(Object.fromEntries(linear.tokenRequests[0]!)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'lin_refresh_1', client_id: 'lin-client' });
+    const create1 = linear.requests.find((q) => q.operation === 'webhookCreate')!;
+    expect(create1.auth).not.toBe('Bearer lin_oauth_expired');
+    expect(linear.tokens.has(create1.auth!.replace('Bearer ', ''))).toBe(true);
+
+    // Not expired on paper, but Linear rejects it: one refresh after the 401, then the call succeeds.
+    const revoked = await user.post(`${base}/credentials`, {
+      integration: 'linear', accessToken: 'lin_oauth_revoked', refreshToken: 'lin_refresh_2', expiresAt: Date.now() + 3_600_000, providerAccountId: linear.organizationId,
+    });
+    const r2 = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_COMMENT_CREATED', parameters: {} }, { 'x-paragon-credential': revoked.body.id });
+    expect(r2.status, r2.text).toBe(200);
+    expect(linear.tokenRequests).toHaveLength(2);
+    expect(linear.webhooks.size).toBe(2);
+  });
+
+  it('answers RATELIMITED with 429, a Linear outage with 502, and a refused team with 422 — storing nothing', async () => {
+    linear.rateLimitNext(1, 30_000);
+    expect((await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: {} })).status).toBe(429);
+    linear.failNext(1, 503);
+    expect((await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: {} })).status).toBe(502);
+    const badTeam = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: { teamId: 'unknown-team' } });
+    expect(badTeam.status).toBe(422);
+    expect(badTeam.body.message).toContain('Could not find referenced Team');
+    const badParam = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: { teamId: 'not a team' } });
+    expect(badParam.status).toBe(400);
+    expect(badParam.body.message).toContain('parameters.teamId');
+    expect((await user.get(`${base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
+    expect(linear.webhooks.size).toBe(0);
+  });
+});

@@ -1,0 +1,181 @@
+// Stripe end to end through the public API, on SQLite and PostgreSQL: subscribe → webhook endpoint created at
+// the fake Stripe → Stripe-signed event → exactly one signed delivery at the receiver with the SPEC envelope
+// → Stripe's retry of the same event → no duplicate → unsubscribe → endpoint deleted. Plus the failure paths.
+// Deliveries are verified with the standardwebhooks package and an independently computed Paragon HMAC.
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliveryWorkerRole } from '../../src/delivery/role.js';
+import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { stripeEvents } from '../../src/integrations/stripe/fixtures/events.js';
+import { stripeIntegration } from '../../src/integrations/stripe/integration.js';
+import { defaultPlugins } from '../../src/roles.js';
+import type { ApiClient } from '../helpers/api-client.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
+import { createTestProject, type TestProject } from '../helpers/project.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { startFakeStripe, type FakeStripe } from '../providers/stripe.js';
+
+function headerMap(req: RecordedRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+describe.each(DIALECTS)('Stripe end to end on %s', (dialect) => {
+  let t: TestService;
+  let stripe: FakeStripe;
+  let receiver: FakeReceiver;
+  let project: TestProject;
+  let user: ApiClient;
+  let worker: DeliveryWorker;
+  let base: string;
+  let credentialId: string;
+
+  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const subscribe = async (type: string) => {
+    const r = await user.post(`${base}/trigger-subscriptions`, { integration: 'stripe', type, parameters: {} });
+    expect(r.status, r.text).toBe(200);
+    return r.body as { id: string; status: string; credentialId: string };
+  };
+  const endpointFor = (subscriptionId: string) => [...stripe.endpoints.values()].find((e) => e.url === `${t.url}/hooks/s/${subscriptionId}`);
+
+  beforeEach(async () => {
+    stripe = await startFakeStripe();
+    receiver = await startFakeReceiver();
+    let started: DeliveryWorker | undefined;
+    t = await startTestService({
+      dialect,
+      integrations: [stripeIntegration],
+      plugins: defaultPlugins(),
+      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
+      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+    });
+    worker = started!;
+    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
+    base = `/projects/${project.id}`;
+    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/stripe`, { enabled: true, apiBaseUrl: stripe.apiBaseUrl });
+    expect(cfg.status, cfg.text).toBe(200);
+    user = await project.userClient('user-1');
+    const cred = await user.post(`${base}/credentials`, { integration: 'stripe', apiKey: 'sk_test_valid', providerAccountId: stripe.accountId });
+    expect(cred.status, cred.text).toBe(201);
+    credentialId = cred.body.id;
+  });
+  afterEach(async () => {
+    await t.stop();
+    await stripe.close();
+    await receiver.close();
+  });
+
+  it('customer created: endpoint registered, one signed delivery of the Event object, retries deduplicated, endpoint deleted', async () => {
+    const sub = await subscribe('STRIPE_TRIGGER_CUSTOMER_CREATED');
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId });
+    const endpoint = endpointFor(sub.id);
+    expect(endpoint).toMatchObject({ enabled_events: ['customer.created'], status: 'enabled' });
+    expect(stripe.requests.find((r) => r.method === 'POST')?.auth).toBe('Bearer sk_test_valid');
+
+    const first = await stripe.deliver(endpoint!.id, stripeEvents.customerCreated);
+    expect(first.status).toBe(200);
+    await worker.drain();
+    const [delivery] = await receiver.waitFor(1);
+    expect(delivery!.json).toMatchObject({
+      userId: 'user-1',
+      integration: 'stripe',
+      triggerType: 'STRIPE_TRIGGER_CUSTOMER_CREATED',
+      triggerSubscriptionId: sub.id,
+      credentialId,
+      projectId: project.id,
+      payload: stripeEvents.customerCreated,
+    });
+    const h = headerMap(delivery!);
+    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
+    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+
+    // Stripe retries the same event (same id, new signature timestamp): acknowledged, nothing new.
+    const retry = await stripe.deliver(endpoint!.id, stripeEvents.customerCreated, { timestamp: Math.floor(Date.now() / 1000) + 1 });
+    expect(retry.status).toBe(200);
+    await worker.drain();
+    expect(receiver.requests).toHaveLength(1);
+    expect(await events()).toHaveLength(1);
+    expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.dateLastReceivedEvent).not.toBeNull();
+
+    const late = await stripe.buildDelivery(endpoint!.id, stripeEvents.customerCreated);
+    const del = await user.delete(`${base}/trigger-subscriptions/${sub.id}`);
+    expect(del.body).toEqual({ success: true });
+    expect(stripe.endpoints.size).toBe(0);
+    // A delivery Stripe had in flight when we unsubscribed finds nothing.
+    expect((await fetch(late.url, { method: 'POST', headers: late.headers, body: late.body })).status).toBe(404);
+    await worker.drain();
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('every Stripe trigger: its own event delivered once, other event types acknowledged and ignored, torn down on unsubscribe', async () => {
+    const subs = new Map<string, string>();
+    for (const trigger of stripeIntegration.triggers) subs.set(trigger.type, (await subscribe(trigger.type)).id);
+    expect(stripe.endpoints.size).toBe(stripeIntegration.triggers.length);
+    for (const trigger of stripeIntegration.triggers) {
+      const endpoint = endpointFor(subs.get(trigger.type)!)!;
+      const event = trigger.examplePayload as { id: string; type: string };
+      expect(endpoint.enabled_events).toEqual([event.type]);
+      expect((await stripe.deliver(endpoint.id, event)).status).toBe(200);
+      expect((await stripe.deliver(endpoint.id, event)).status).toBe(200); // retry
+    }
+    // An event of another type reaching an endpoint (e.g. a Dashboard test) changes nothing.
+    const customerEndpoint = endpointFor(subs.get('STRIPE_TRIGGER_CUSTOMER_CREATED')!)!;
+    expect((await stripe.deliver(customerEndpoint.id, stripeEvents.invoicePaid)).status).toBe(200);
+    await worker.drain();
+    await receiver.waitFor(stripeIntegration.triggers.length);
+    await worker.drain();
+    const got = receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; payload: { id: string } });
+    expect(got.map((g) => g.triggerType).sort()).toEqual(stripeIntegration.triggers.map((x) => x.type).sort());
+    for (const g of got) {
+      expect(g.triggerSubscriptionId).toBe(subs.get(g.triggerType));
+      expect(g.payload).toEqual(stripeIntegration.triggers.find((x) => x.type === g.triggerType)!.examplePayload);
+    }
+    for (const id of subs.values()) expect((await user.delete(`${base}/trigger-subscriptions/${id}`)).body).toEqual({ success: true });
+    expect(stripe.endpoints.size).toBe(0);
+  });
+
+  it('refuses forged, tampered and stale deliveries with 401 and stores nothing', async () => {
+    const sub = await subscribe('STRIPE_TRIGGER_CHARGE_REFUNDED');
+    const endpoint = endpointFor(sub.id)!;
+    expect((await stripe.deliver(endpoint.id, stripeEvents.chargeRefunded, { secret: 'whsec_not_the_endpoint_secret' })).status).toBe(401);
+    expect((await stripe.deliver(endpoint.id, stripeEvents.chargeRefunded, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    const d = await stripe.buildDelivery(endpoint.id, stripeEvents.chargeRefunded);
+    const tampered = await fetch(d.url, { method: 'POST', headers: d.headers, body: d.body.replace('"amount_refunded": 100', '"amount_refunded": 99999') });
+    expect(tampered.status).toBe(401);
+    const unsigned = await fetch(d.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: d.body });
+    expect(unsigned.status).toBe(401);
+    await worker.drain();
+    expect(await events()).toEqual([]);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('reports Stripe refusals at subscribe time and stores nothing: revoked key, 429, 5xx, endpoint limit', async () => {
+    const revoked = await user.post(`${base}/credentials`, { integration: 'stripe', apiKey: 'sk_test_revoked' });
+    const r401 = await user.post(`${base}/trigger-subscriptions`, { type: 'STRIPE_TRIGGER_INVOICE_PAID', parameters: {} }, { 'x-paragon-credential': revoked.body.id });
+    expect(r401.status).toBe(422);
+    expect(r401.body.message).toContain('Invalid API Key');
+    const withGoodKey = { 'x-paragon-credential': credentialId };
+    stripe.failNext(1, 429);
+    expect((await user.post(`${base}/trigger-subscriptions`, { type: 'STRIPE_TRIGGER_INVOICE_PAID', parameters: {} }, withGoodKey)).status).toBe(429);
+    stripe.failNext(1, 500);
+    expect((await user.post(`${base}/trigger-subscriptions`, { type: 'STRIPE_TRIGGER_INVOICE_PAID', parameters: {} }, withGoodKey)).status).toBe(502);
+    stripe.endpointLimit = 0;
+    const full = await user.post(`${base}/trigger-subscriptions`, { type: 'STRIPE_TRIGGER_INVOICE_PAID', parameters: {} }, withGoodKey);
+    expect(full.status).toBe(422);
+    expect(full.body.message).toContain('maximum of 0 test webhook endpoints');
+    expect((await user.get(`${base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
+    expect(stripe.endpoints.size).toBe(0);
+  });
+
+  it('still unsubscribes when Stripe fails the endpoint deletion, with a warning', async () => {
+    const sub = await subscribe('STRIPE_TRIGGER_SUBSCRIPTION_CANCELED');
+    stripe.failNext(1, 500);
+    const del = await user.delete(`${base}/trigger-subscriptions/${sub.id}`);
+    expect(del.body.success).toBe(true);
+    expect(del.body.warning).toContain('provider teardown failed');
+    expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).status).toBe(404);
+  });
+});

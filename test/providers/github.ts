@@ -1,0 +1,318 @@
+// A fake GitHub over real HTTP: the REST endpoints the integration uses (create/delete a repository
+// webhook, get the authenticated user), the OAuth token endpoint (with GitHub's HTTP-200 error style and
+// rotating refresh tokens), GitHub's rate-limit answers (403/429 with x-ratelimit-* or retry-after), and
+// GitHub's side of webhooks: signed deliveries (X-Hub-Signature-256 with GitHub's own
+// @octokit/webhooks-methods `sign` when that package is installed, else computed with node:crypto exactly
+// as GitHub documents it — checked against GitHub's published test vector; plus the legacy SHA-1
+// X-Hub-Signature), the
+// `ping` sent after a hook is created, and manual redelivery that keeps the X-GitHub-Delivery GUID.
+//
+// Docs followed: https://docs.github.com/en/rest/repos/webhooks,
+// https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries,
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads,
+// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api,
+// https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+
+export interface GithubHook {
+  id: number;
+  owner: string;
+  repo: string;
+  name: string;
+  active: boolean;
+  events: string[];
+  config: { url: string; content_type: string; secret?: string; insecure_ssl: string };
+}
+
+export interface GithubDelivery {
+  guid: string;
+  hookId: number;
+  event: string;
+  body: string;
+  /** Every attempt's answer from the receiver. */
+  responses: number[];
+}
+
+export interface FakeGithub {
+  /** REST API base (what apiBaseUrl points at). */
+  url: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** "owner/repo" the authenticated user administers; others answer 404 like GitHub does. */
+  repos: Set<string>;
+  hooks: Map<number, GithubHook>;
+  /** Hooks deleted through the API, in order. */
+  deletedHooks: GithubHook[];
+  deliveries: Map<string, GithubDelivery>;
+  /** Access tokens the API accepts; anything else gets 401 Bad credentials. */
+  validTokens: Set<string>;
+  /** Refresh tokens (GitHub App user tokens rotate on use). */
+  refreshTokens: Set<string>;
+  user: { id: number; login: string };
+  requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined>; body: unknown }>;
+  /** Send a `ping` right after a hook is created, as GitHub does. */
+  autoPing: boolean;
+  /** Repository webhooks per event on one repository (20 on github.com, 250 on GitHub Enterprise Server). */
+  hooksPerEventLimit: number;
+  /** The pings sent so far (their delivery results). */
+  pings: Array<Promise<GithubDelivery | undefined>>;
+  /** Which signer signs deliveries: GitHub's @octokit/webhooks-methods, or the documented computation. */
+  signer: 'octokit' | 'documented';
+  failNext(count: number, status: number, headers?: Record<string, string>, body?: unknown): void;
+  /** Primary limit exhausted (403 + x-ratelimit-remaining: 0) or secondary limit (403 + retry-after). */
+  rateLimitNext(kind: 'primary' | 'secondary' | 'secondary-429', opts?: { resetInSeconds?: number; retryAfter?: number }): void;
+  /** Deliver an event to a hook, signed with the hook's secret. */
+  deliver(hookId: number, event: string, payload: unknown, opts?: { guid?: string; secretOverride?: string }): Promise<GithubDelivery>;
+  /** "Redeliver" from the hook's Recent Deliveries: same GUID, same body, fresh signature of the same bytes. */
+  redeliver(guid: string): Promise<GithubDelivery>;
+  close(): Promise<void>;
+}
+
+/** `sha256=` + hex HMAC-SHA256(secret, body): GitHub's X-Hub-Signature-256. */
+export function githubSignature256(secret: string, body: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+type Signer = (secret: string, body: string) => Promise<string>;
+
+/** GitHub's own signer (@octokit/webhooks-methods) when installed; the documented computation otherwise. */
+async function loadSigner(): Promise<{ sign: Signer; source: 'octokit' | 'documented' }> {
+  const name = '@octokit/webhooks-methods';
+  try {
+    const mod = (await import(name)) as { sign?: Signer };
+    if (typeof mod.sign === 'function') return { sign: mod.sign, source: 'octokit' };
+  } catch {
+    // not installed: fall through
+  }
+  return { sign: async (secret, body) => githubSignature256(secret, body), source: 'documented' };
+}
+
+export async function startFakeGithub(): Promise<FakeGithub> {
+  let failures: Array<{ status: number; headers: Record<string, string>; body: unknown }> = [];
+  let nextHookId = 30;
+  const signer = await loadSigner();
+  const state = {
+    clientId: 'Iv1.fakeclient',
+    clientSecret: 'github-client-secret',
+    repos: new Set<string>(),
+    hooks: new Map<number, GithubHook>(),
+    deletedHooks: [] as GithubHook[],
+    deliveries: new Map<string, GithubDelivery>(),
+    validTokens: new Set<string>(),
+    refreshTokens: new Set<string>(),
+    user: { id: 1, login: 'octocat' },
+    requests: [] as FakeGithub['requests'],
+    autoPing: true,
+    hooksPerEventLimit: 20,
+    pings: [] as Array<Promise<GithubDelivery | undefined>>,
+  };
+  let remaining = 5000;
+
+  const rateHeaders = (): Record<string, string> => ({
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-used': String(5000 - remaining),
+    'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+    'x-ratelimit-resource': 'core',
+  });
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3; format=json', ...headers });
+    res.end(body === null ? '' : JSON.stringify(body));
+  };
+
+  const readBody = async (req: IncomingMessage): Promise<{ text: string; value: any }> => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text === '') return { text, value: {} };
+    if ((req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return { text, value: Object.fromEntries(new URLSearchParams(text)) };
+    return { text, value: JSON.parse(text) };
+  };
+
+  const send = async (hook: GithubHook, delivery: GithubDelivery, secretOverride?: string): Promise<GithubDelivery> => {
+    const secret = secretOverride ?? hook.config.secret;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': `GitHub-Hookshot/${randomBytes(3).toString('hex')}`,
+      'x-github-event': delivery.event,
+      'x-github-delivery': delivery.guid,
+      'x-github-hook-id': String(hook.id),
+      'x-github-hook-installation-target-type': 'repository',
+      'x-github-hook-installation-target-id': '186853002',
+    };
+    if (secret) {
+      headers['x-hub-signature-256'] = await signer.sign(secret, delivery.body);
+      headers['x-hub-signature'] = `sha1=${createHmac('sha1', secret).update(delivery.body).digest('hex')}`;
+    }
+    try {
+      const res = await request(hook.config.url, { method: 'POST', headers, body: delivery.body });
+      await res.body.text();
+      delivery.responses.push(res.statusCode);
+    } catch {
+      delivery.responses.push(0);
+    }
+    return delivery;
+  };
+
+  const hookJson = (hook: GithubHook, base: string) => ({
+    type: 'Repository',
+    id: hook.id,
+    name: hook.name,
+    active: hook.active,
+    events: hook.events,
+    // GitHub never echoes the secret.
+    config: { content_type: hook.config.content_type, insecure_ssl: hook.config.insecure_ssl, url: hook.config.url, ...(hook.config.secret ? { secret: '********' } : {}) },
+    updated_at: new Date().toISOString(),
+    created_at: new Date().toISOString(),
+    url: `${base}/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}`,
+    test_url: `${base}/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}/test`,
+    ping_url: `${base}/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}/pings`,
+    deliveries_url: `${base}/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}/deliveries`,
+    last_response: { code: null, status: 'unused', message: null },
+  });
+
+  let base = '';
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const { value: body } = await readBody(req);
+      state.requests.push({ method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body });
+      const failure = failures.shift();
+      if (failure) return json(res, failure.status, failure.body, { ...rateHeaders(), ...failure.headers });
+
+      if (req.method === 'POST' && url.pathname === '/login/oauth/access_token') {
+        // GitHub answers OAuth errors with HTTP 200 and an `error` field.
+        if (body.client_id !== state.clientId || body.client_secret !== state.clientSecret) {
+          return json(res, 200, { error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.' });
+        }
+        if (body.grant_type === 'refresh_token') {
+          if (!state.refreshTokens.delete(body.refresh_token)) {
+            return json(res, 200, { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' });
+          }
+          const accessToken = `ghu_${randomBytes(10).toString('hex')}`;
+          const refreshToken = `ghr_${randomBytes(10).toString('hex')}`;
+          state.validTokens.add(accessToken);
+          state.refreshTokens.add(refreshToken);
+          return json(res, 200, { access_token: accessToken, expires_in: 28_800, refresh_token: refreshToken, refresh_token_expires_in: 15_811_200, scope: '', token_type: 'bearer' });
+        }
+        return json(res, 200, { error: 'bad_verification_code' });
+      }
+
+      const token = req.headers.authorization?.replace(/^(Bearer|token) /, '');
+      if (!token || !state.validTokens.has(token)) {
+        return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }, rateHeaders());
+      }
+      remaining = Math.max(0, remaining - 1);
+
+      if (req.method === 'GET' && url.pathname === '/user') return json(res, 200, { login: state.user.login, id: state.user.id, type: 'User', site_admin: false }, rateHeaders());
+
+      const hooksPath = /^\/repos\/([^/]+)\/([^/]+)\/hooks(?:\/(\d+))?$/.exec(url.pathname);
+      if (hooksPath) {
+        const owner = decodeURIComponent(hooksPath[1] ?? '');
+        const repo = decodeURIComponent(hooksPath[2] ?? '');
+        const notFound = () => json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/webhooks', status: '404' }, rateHeaders());
+        if (!state.repos.has(`${owner}/${repo}`)) return notFound();
+        if (req.method === 'POST' && hooksPath[3] === undefined) {
+          const config = body.config ?? {};
+          const problems: Array<Record<string, string>> = [];
+          if (body.name !== undefined && body.name !== 'web') problems.push({ resource: 'Hook', code: 'custom', field: 'name', message: 'Name must be "web"' });
+          if (typeof config.url !== 'string' || config.url === '') problems.push({ resource: 'Hook', code: 'custom', message: 'Config must contain URL for webhooks' });
+          const duplicate = [...state.hooks.values()].some((h) => h.owner === owner && h.repo === repo && h.config.url === config.url);
+          if (duplicate) problems.push({ resource: 'Hook', code: 'custom', message: 'Hook already exists on this repository' });
+          // github.com allows at most 20 repository webhooks subscribed to one event.
+          for (const event of Array.isArray(body.events) ? (body.events as string[]) : ['push']) {
+            const count = [...state.hooks.values()].filter((h) => h.owner === owner && h.repo === repo && h.events.includes(event)).length;
+            if (count >= state.hooksPerEventLimit) problems.push({ resource: 'Hook', code: 'custom', message: `The "${event}" event cannot have more than ${state.hooksPerEventLimit} hooks` });
+          }
+          if (problems.length > 0) return json(res, 422, { message: 'Validation Failed', errors: problems, documentation_url: 'https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook', status: '422' }, rateHeaders());
+          const hook: GithubHook = {
+            id: nextHookId++,
+            owner,
+            repo,
+            name: 'web',
+            active: body.active !== false,
+            events: Array.isArray(body.events) && body.events.length > 0 ? body.events : ['push'],
+            config: { url: config.url, content_type: config.content_type ?? 'form', secret: config.secret, insecure_ssl: String(config.insecure_ssl ?? '0') },
+          };
+          state.hooks.set(hook.id, hook);
+          json(res, 201, hookJson(hook, base), { ...rateHeaders(), location: `${base}/repos/${owner}/${repo}/hooks/${hook.id}` });
+          if (state.autoPing) {
+            const ping = {
+              zen: 'Keep it logically awesome.',
+              hook_id: hook.id,
+              hook: hookJson(hook, base),
+              repository: { id: 186853002, name: repo, full_name: `${owner}/${repo}`, private: false },
+              sender: { login: state.user.login, id: state.user.id, type: 'User' },
+            };
+            const delivery: GithubDelivery = { guid: randomUUID(), hookId: hook.id, event: 'ping', body: JSON.stringify(ping), responses: [] };
+            state.deliveries.set(delivery.guid, delivery);
+            state.pings.push(send(hook, delivery).catch(() => undefined));
+          }
+          return;
+        }
+        if (req.method === 'DELETE' && hooksPath[3] !== undefined) {
+          const hook = state.hooks.get(Number(hooksPath[3]));
+          if (!hook || hook.owner !== owner || hook.repo !== repo) return notFound();
+          state.hooks.delete(hook.id);
+          state.deletedHooks.push(hook);
+          res.writeHead(204, rateHeaders());
+          return res.end();
+        }
+      }
+      return json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, rateHeaders());
+    })().catch((err: unknown) => json(res, 500, { message: String(err) }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
+
+  return Object.assign(state, {
+    url: base,
+    signer: signer.source,
+    tokenUrl: `${base}/login/oauth/access_token`,
+    failNext(count: number, status: number, headers: Record<string, string> = {}, body: unknown = { message: 'Server Error' }) {
+      failures = [...failures, ...Array.from({ length: count }, () => ({ status, headers, body }))];
+    },
+    rateLimitNext(kind: 'primary' | 'secondary' | 'secondary-429', opts: { resetInSeconds?: number; retryAfter?: number } = {}) {
+      if (kind === 'primary') {
+        const reset = Math.floor(Date.now() / 1000) + (opts.resetInSeconds ?? 120);
+        failures.push({
+          status: 403,
+          headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core' },
+          body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+        });
+      } else {
+        failures.push({
+          status: kind === 'secondary' ? 403 : 429,
+          headers: opts.retryAfter !== undefined ? { 'retry-after': String(opts.retryAfter) } : {},
+          body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+        });
+      }
+    },
+    async deliver(hookId: number, event: string, payload: unknown, opts: { guid?: string; secretOverride?: string } = {}) {
+      const hook = state.hooks.get(hookId);
+      if (!hook) throw new Error(`fake github: no hook ${hookId}`);
+      if (!hook.events.includes(event) && !hook.events.includes('*')) throw new Error(`fake github: hook ${hookId} is not subscribed to ${event}`);
+      const delivery: GithubDelivery = { guid: opts.guid ?? randomUUID(), hookId, event, body: JSON.stringify(payload), responses: [] };
+      state.deliveries.set(delivery.guid, delivery);
+      return send(hook, delivery, opts.secretOverride);
+    },
+    async redeliver(guid: string) {
+      const delivery = state.deliveries.get(guid);
+      if (!delivery) throw new Error(`fake github: no delivery ${guid}`);
+      const hook = state.hooks.get(delivery.hookId);
+      if (!hook) throw new Error(`fake github: hook ${delivery.hookId} is gone`);
+      return send(hook, delivery);
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  });
+}
