@@ -137,12 +137,19 @@ export class Ingest {
         list.push(s);
         byType.set(s.triggerType, list);
       }
+      const pollNow: string[] = [];
       for (const [type, group] of byType) {
         const trigger = catalog.trigger(type)?.trigger;
         const source = trigger?.source;
+        if (source?.kind === 'poll' && source.pollOnAppEvent) {
+          for (const s of group) if (s.nextPollAt !== null && source.pollOnAppEvent(event, s.parameters)) pollNow.push(s.id);
+        }
         if (!trigger || source?.kind !== 'appWebhook') continue;
         stored += await this.record(trigger, group, (s) => source.match(event, s.parameters));
       }
+      // The poller picks these up on its next tick (at most a second): the poll lease still guarantees
+      // one poll of a subscription at a time.
+      if (pollNow.length > 0) await storage.subscriptions.pollSoon(pollNow, now());
     }
     this.count(integrationKey, 'accepted');
     return ok({ ok: true, events: stored });

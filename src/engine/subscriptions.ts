@@ -142,9 +142,10 @@ export class SubscriptionService {
       }
       if (source.kind === 'webhook') {
         const secret = randomBytes(32).toString('hex');
+        const appWebhookSecret = (await this.storage.integrationConfigs.get(sub.projectId, entry.integration.key))?.webhookSecret ?? undefined;
         const unsignedHandshake = (source.handshakes ?? []).some((h) => handshakePhase(h) === 'beforeVerification');
         const captured = await this.withPendingRegistration({ ...sub, triggerType: trigger.type }, unsignedHandshake, () =>
-          source.register({ ...ctx, hookUrl: subscriptionHookUrl(this.deps.publicUrl, sub.id), secret }),
+          source.register({ ...ctx, hookUrl: subscriptionHookUrl(this.deps.publicUrl, sub.id), secret, ...(appWebhookSecret ? { appWebhookSecret } : {}) }),
         );
         const reg = captured.result;
         return {

@@ -121,6 +121,11 @@ export interface PollSource<P = Record<string, unknown>> {
    * On the baseline poll (cursor null) the items returned are recorded as already seen and not delivered.
    */
   poll(ctx: PollContext<P>): Promise<PollResult>;
+  /**
+   * For providers whose app webhook only says "something changed for this account" (Dropbox): return
+   * true to make this subscription poll at once when such an event arrives for its credential's account.
+   */
+  pollOnAppEvent?(event: AppEvent, params: P): boolean;
 }
 
 // ── per-subscription webhook ─────────────────────────────────────────────────────────────────────────
@@ -129,6 +134,11 @@ export interface RegisterContext<P = Record<string, unknown>> extends SourceCont
   hookUrl: string;
   /** A fresh random secret generated for this subscription (use it where the provider lets us choose). */
   secret: string;
+  /**
+   * The project's integration-level webhook secret, when configured: for providers that sign every
+   * webhook of an OAuth app with the app's key rather than a per-subscription one (Calendly).
+   */
+  appWebhookSecret?: string;
 }
 
 export interface Registration {

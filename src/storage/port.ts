@@ -225,11 +225,12 @@ export interface ClaimedDelivery {
 export interface DeliveryOutcome {
   /** The delivery as claimed (its lease owner and attempt count at claim time). */
   claimed: Delivery;
-  /** The HTTP try that was made; absent when the delivery is only being held. */
+  /** The try that was made; absent when none was (held, or a claim handed back unsent). */
   attempt?: Pick<Attempt, 'startedAt' | 'url' | 'statusCode' | 'latencyMs' | 'responseExcerpt' | 'error' | 'outcome'>;
   /**
-   * succeeded → done; retry → PENDING again at runAt; failed → FAILED (exhausted or permanent) and the
-   * subscription ERRORED with `reason`; held → parked until the subscription is re-activated.
+   * succeeded → done; retry → PENDING again at runAt (without `attempt`: handed back unsent); failed →
+   * FAILED (exhausted or permanent) and the subscription ERRORED with `reason`; held → parked until the
+   * subscription is re-activated, or PENDING at once if it already was (re-checked at completion).
    */
   next: { kind: 'succeeded' } | { kind: 'retry'; runAt: number } | { kind: 'failed'; reason: string } | { kind: 'held' };
 }
@@ -309,6 +310,8 @@ export interface Storage {
     /** Lease up to `limit` polling subscriptions due at `now` until `leaseUntil`; each is returned to one caller only. */
     claimDuePolls(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
     releasePoll(id: string, nextPollAt: number): Promise<void>;
+    /** Make these polling subscriptions due at `now` (an app event said their account changed). */
+    pollSoon(ids: string[], now: number): Promise<void>;
     listDueRenewals(now: number, limit: number): Promise<Subscription[]>;
     /**
      * Lease up to `limit` subscriptions whose provider-side renewal is due (`renewAt <= now`): their
@@ -343,7 +346,10 @@ export interface Storage {
   deliveries: {
     /** Lease due deliveries (PENDING whose run_at passed, or SENDING whose lease expired). */
     claimDue(now: number, leaseUntil: number, owner: string, limit: number): Promise<ClaimedDelivery[]>;
-    /** Record attempts and outcomes of a batch in one transaction. */
+    /**
+     * Record attempts and outcomes of a batch in one transaction (a few multi-row statements, whatever the
+     * batch size). Only the lease holder's outcome moves a delivery; attempts are recorded regardless.
+     */
     complete(outcomes: DeliveryOutcome[], now: number): Promise<void>;
     /** Move HELD deliveries of a subscription back to PENDING (after re-activation). */
     releaseHeld(subscriptionId: string, now: number): Promise<number>;

@@ -148,6 +148,14 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     expect(ids.sort()).toEqual(subs.map((x) => x.id).sort());
   });
 
+  it('makes polling subscriptions due at once on request, never later than scheduled', async () => {
+    const later = await subscription({ nextPollAt: 50_000 });
+    const sooner = await subscription({ nextPollAt: 500 });
+    await s.subscriptions.pollSoon([later.id, sooner.id], 1000);
+    expect((await s.subscriptions.get(later.id))?.nextPollAt).toBe(1000);
+    expect((await s.subscriptions.get(sooner.id))?.nextPollAt).toBe(500);
+  });
+
   it('hands out an OAuth state once and never after expiry', async () => {
     const p = await s.projects.create({ name: 'p', webhookUrl: null, signingSecret: 'whsec_x' });
     await s.oauthStates.create({ id: 'st1', projectId: p.id, userId: 'u', integration: 'slack', redirectUrl: 'https://app/cb', codeVerifier: 'v', expiresAt: 5000 });

@@ -251,24 +251,28 @@ describe.each(DIALECTS)('webhook delivery on %s', (dialect) => {
 
   it('holds a queued delivery whose subscription failed meanwhile, and sends it after re-activation', async () => {
     const sub = await w.subscribe();
-    const first = await w.emit(sub);
-    const second = await w.emit(sub);
     let secondTries = 0;
+    // Scripted before emitting: the worker is woken by the emit itself.
     w.receiver.script((req) => {
-      if ((req.json as { eventId: string }).eventId === first.id) return behave.status(410);
+      if ((req.json as { payload: { which: string } }).payload.which === 'first') return behave.status(410);
       return ++secondTries === 1 ? behave.status(503) : behave.ok();
     });
+    // One transaction, so one claim takes both: `second` is in flight when `first` errors the subscription.
+    const [first, second] = await w.t.svc.storage.events.record(
+      ['first', 'second'].map((which) => ({ subscription: sub, dedupeKey: which, payload: { which } })),
+      w.clock.now(),
+    );
     await w.worker.drain();
-    expect((await w.eventLog(first.id)).status).toBe('FAILED');
+    expect((await w.eventLog(first!.id)).status).toBe('FAILED');
     await w.advance(5_000); // the retry of `second` is due, but its subscription is ERRORED now
     expect(secondTries).toBe(1);
-    expect((await w.eventLog(second.id)).status).toBe('HELD');
+    expect((await w.eventLog(second!.id)).status).toBe('HELD');
 
     const user = await w.project.userClient('user-1');
     expect((await user.patch(`/projects/${w.project.id}/trigger-subscriptions/${sub.id}`, { status: 'ACTIVE' })).status).toBe(200);
     await w.worker.drain();
     expect(secondTries).toBe(2);
-    expect((await w.eventLog(second.id)).status).toBe('DELIVERED');
+    expect((await w.eventLog(second!.id)).status).toBe('DELIVERED');
   });
 
   it('retries with a clear error while the project has no webhook URL', async () => {

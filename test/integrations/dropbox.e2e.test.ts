@@ -155,10 +155,8 @@ describe.each(DIALECTS)('Dropbox end to end on %s', (dialect) => {
     expect(receiver.requests).toHaveLength(1);
   });
 
-  // With the engine hook "poll now on app event" (docs/integrations/dropbox.md), a notification for the account
-  // makes its Dropbox subscriptions due at once. Today the change waits for the next scheduled poll, so this
-  // fails; `it.fails` turns red once the hook lands — then make it a plain `it`.
-  it.fails('a notification for the account makes its subscriptions poll at once [needs the engine hook]', async () => {
+  // A notification for the account makes its Dropbox subscriptions due at once (PollSource.pollOnAppEvent).
+  it('a notification for the account makes its subscriptions poll at once', async () => {
     await subscribed('TRIGGER_DROPBOX_FILE_CREATED');
     const file = dbx.upload('/Homework/now.txt');
     expect((await dbx.notify(hookUrl)).status).toBe(200);

@@ -209,11 +209,8 @@ describe.each(DIALECTS)('Intercom end to end on %s', (dialect) => {
   });
 
   // Intercom validates an endpoint URL with a HEAD request when it is saved in the Developer Hub ("it must be
-  // able to receive a HEAD request"). The engine answers HEAD on /hooks/app/… like a GET — signature check,
-  // then 401 — so saving the URL in Intercom fails until the engine answers HEAD with 200 (engine change
-  // requested in the report and docs/integrations/intercom.md). `it.fails` turns red once that lands: then
-  // make it a plain `it`.
-  it.fails('answers Intercom\'s HEAD validation of the endpoint URL with 200 [needs the engine HEAD hook]', async () => {
+  // able to receive a HEAD request"): the hooks routes answer HEAD with 200 without verification.
+  it('answers Intercom\'s HEAD validation of the endpoint URL with 200', async () => {
     expect(await ic.validateEndpoint(hookUrl)).toBe(200);
   });
 

@@ -112,7 +112,7 @@ export async function startFakeTestkit(): Promise<FakeTestkit> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return Object.assign(state, {
+  const fake: FakeTestkit = Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
     failNext(count: number, status: number, headers: Record<string, string> = {}) {
       failures = [...failures, ...Array.from({ length: count }, () => ({ status, headers }))];
@@ -121,5 +121,6 @@ export async function startFakeTestkit(): Promise<FakeTestkit> {
       server.closeAllConnections();
       server.close(() => r());
     }),
-  }) as FakeTestkit;
+  });
+  return fake;
 }

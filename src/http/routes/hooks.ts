@@ -52,9 +52,15 @@ export function hooksPlugin(): AppPlugin {
           return send(reply, await ingest.appHook(p.projectId, p.integration, inbound(req)));
         };
         for (const method of ['POST', 'GET', 'PUT'] as const) {
-          scope.route({ method, url: '/hooks/s/:subscriptionId', schema: { tags: ['inbound hooks'], summary: 'Provider webhook of one subscription', params: subParams }, handler: subHandler });
-          scope.route({ method, url: '/hooks/app/:projectId/:integration', schema: { tags: ['inbound hooks'], summary: 'App-level provider webhook of a project and integration', params: appParams }, handler: appHandler });
+          const common = { method, exposeHeadRoute: false };
+          scope.route({ ...common, url: '/hooks/s/:subscriptionId', schema: { tags: ['inbound hooks'], summary: 'Provider webhook of one subscription', params: subParams }, handler: subHandler });
+          scope.route({ ...common, url: '/hooks/app/:projectId/:integration', schema: { tags: ['inbound hooks'], summary: 'App-level provider webhook of a project and integration', params: appParams }, handler: appHandler });
         }
+        // Some providers (Intercom) check that a URL is reachable with a bodiless HEAD before saving it.
+        // HEAD can carry no event and reveals nothing, so it is answered 200 without verification.
+        const reachable = async (_req: FastifyRequest, reply: FastifyReply) => reply.status(200).send();
+        scope.route({ method: 'HEAD', url: '/hooks/s/:subscriptionId', schema: { hide: true }, handler: reachable });
+        scope.route({ method: 'HEAD', url: '/hooks/app/:projectId/:integration', schema: { hide: true }, handler: reachable });
       });
     },
   };

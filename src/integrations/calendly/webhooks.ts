@@ -56,7 +56,9 @@ export function calendlyWebhook(event: CalendlyEvent): WebhookSource<CalendlyPar
       if (res.status >= 400) throw calendlyError(res);
       const uri = res.body?.resource?.uri;
       if (!webhookPath(uri)) throw new ProviderError('permanent', 'Calendly created the webhook subscription but answered without its uri');
-      return { state: { uri, scope } };
+      // OAuth apps: Calendly signs with the app's webhook signing key, not the signing_key we sent. When
+      // the project configured that key as the integration's webhook secret, verify with it.
+      return { state: { uri, scope }, ...(ctx.appWebhookSecret ? { secret: ctx.appWebhookSecret } : {}) };
     },
     async unregister(ctx) {
       const path = webhookPath(ctx.state.uri);

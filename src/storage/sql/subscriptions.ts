@@ -109,6 +109,11 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
         .execute();
       return rows.map(toSubscription);
     },
+    async pollSoon(ids, now) {
+      for (const part of chunks(ids, 500)) {
+        await db.updateTable('subscriptions').set({ next_poll_at: now }).where('id', 'in', part).where('next_poll_at', '>', now).execute();
+      }
+    },
     async releasePoll(id, nextPollAt) {
       await db.updateTable('subscriptions').set({ poll_lease_until: null, next_poll_at: nextPollAt }).where('id', '=', id).execute();
     },

@@ -187,4 +187,14 @@ CREATE TABLE custom_triggers (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'event log filters by trigger type and integration',
+    // The dashboard's and admin API's event filters page newest-first within one trigger type or
+    // integration; without these they scan the project's whole event history when nothing matches.
+    sql: `
+CREATE INDEX events_trigger_type ON events(project_id, trigger_type, seq);
+CREATE INDEX events_integration ON events(project_id, integration, seq);
+`,
+  },
 ];

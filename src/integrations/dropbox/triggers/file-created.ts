@@ -12,5 +12,6 @@ export const fileCreated = defineTrigger<DropboxParams>({
   parameters: [pathParameter, recursiveParameter],
   examplePayload: listFolder.entries[0]!,
   docsUrl: 'https://www.dropbox.com/developers/documentation/http/documentation#files-list_folder-continue',
-  source: { kind: 'poll', poll: (ctx) => pollChanges(ctx, createdFile) },
+  // Dropbox's webhook only says "this account changed": poll at once instead of waiting for the schedule.
+  source: { kind: 'poll', poll: (ctx) => pollChanges(ctx, createdFile), pollOnAppEvent: () => true },
 });
