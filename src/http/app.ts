@@ -60,6 +60,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     // pino's Logger and Fastify's logger type differ only in generics; the instance is the same.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     genReqId: () => crypto.randomUUID(),
+    // Close keep-alive and streaming (SSE) connections on shutdown instead of waiting for clients.
+    forceCloseConnections: true,
     bodyLimit: API_BODY_LIMIT,
     // One debug line per request (onResponse below) instead of Fastify's two info lines.
     logController: new LogController({ disableRequestLogging: true }),

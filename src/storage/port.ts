@@ -340,7 +340,7 @@ export interface Storage {
     list(f: EventFilter): Promise<StoredEvent[]>;
     /** Pull API: a user's events after a sequence number, oldest first. */
     listForUserAfter(projectId: string, userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
-    lastSeqByUser(projectId: string, userIds: string[]): Promise<Array<{ userId: string; lastReceived: number }>>;
+    lastReceivedByUser(projectId: string, userIds: string[]): Promise<Array<{ userId: string; lastReceived: number }>>;
   };
 
   deliveries: {

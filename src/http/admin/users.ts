@@ -39,7 +39,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
     const ids = page.map((u) => u.id);
     const [counts, last, creds] = await Promise.all([
       ctx.storage.subscriptions.countByUser(projectId, ids),
-      ctx.storage.events.lastSeqByUser(projectId, ids),
+      ctx.storage.events.lastReceivedByUser(projectId, ids),
       Promise.all(ids.map((id) => ctx.storage.credentials.listForUser(projectId, id))),
     ]);
     return {

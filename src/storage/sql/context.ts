@@ -23,6 +23,11 @@ export function fromJson<T>(v: string | null, fallback: T): T {
 
 export const newId = (): string => crypto.randomUUID();
 
+/** Run fn in the caller's transaction when there is one, else in a new one: several writes, all or nothing. */
+export function atomically<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
 /** Split a list so a multi-row statement stays under SQLite's bound-parameter limit. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

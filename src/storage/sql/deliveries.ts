@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Attempt, ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatus, Storage, WebhookOverride } from '../port.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
-import { chunks, fromJson, newId, type RepoContext } from './context.js';
+import { atomically, chunks, fromJson, newId, type RepoContext } from './context.js';
 import { toStoredEvent } from './events.js';
 
 const toDelivery = (r: Selectable<DeliveriesTable>): Delivery => ({
@@ -102,37 +102,44 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
     },
 
     async redeliver(projectId, eventId, now) {
-      const e = await db.selectFrom('events').select(['id', 'project_id', 'subscription_id']).where('project_id', '=', projectId).where('id', '=', eventId).executeTakeFirst();
-      if (!e) return null;
-      const row = await db
-        .insertInto('deliveries')
-        .values({
-          id: newId(), event_id: e.id, project_id: e.project_id, subscription_id: e.subscription_id,
-          status: 'PENDING', attempt_count: 0, run_at: now, lease_owner: null, last_error: null, created_at: now, updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await db.updateTable('events').set({ status: 'PENDING' }).where('id', '=', e.id).execute();
+      // The new delivery and the event's status change commit together.
+      const row = await atomically(db, async (trx) => {
+        const e = await trx.selectFrom('events').select(['id', 'project_id', 'subscription_id']).where('project_id', '=', projectId).where('id', '=', eventId).executeTakeFirst();
+        if (!e) return null;
+        const inserted = await trx
+          .insertInto('deliveries')
+          .values({
+            id: newId(), event_id: e.id, project_id: e.project_id, subscription_id: e.subscription_id,
+            status: 'PENDING', attempt_count: 0, run_at: now, lease_owner: null, last_error: null, created_at: now, updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await trx.updateTable('events').set({ status: 'PENDING' }).where('id', '=', e.id).execute();
+        return inserted;
+      });
+      if (!row) return null;
       await ctx.wakeDeliveryWorkers();
       return toDelivery(row);
     },
 
     async redeliverFailed(projectId, q, now) {
-      let sel = db.selectFrom('events').select(['id', 'project_id', 'subscription_id'])
-        .where('project_id', '=', projectId).where('subscription_id', '=', q.subscriptionId).where('status', '=', 'FAILED');
-      if (q.from !== undefined) sel = sel.where('date_received', '>=', q.from);
-      if (q.to !== undefined) sel = sel.where('date_received', '<', q.to);
-      const failed = await sel.execute();
-      if (failed.length === 0) return 0;
-      for (const part of chunks(failed, COMPLETE_CHUNK)) {
-        await db.insertInto('deliveries').values(part.map((e) => ({
-          id: newId(), event_id: e.id, project_id: e.project_id, subscription_id: e.subscription_id,
-          status: 'PENDING', attempt_count: 0, run_at: now, lease_owner: null, last_error: null, created_at: now, updated_at: now,
-        }))).execute();
-        await db.updateTable('events').set({ status: 'PENDING' }).where('id', 'in', part.map((e) => e.id)).execute();
-      }
-      await ctx.wakeDeliveryWorkers();
-      return failed.length;
+      const count = await atomically(db, async (trx) => {
+        let sel = trx.selectFrom('events').select(['id', 'project_id', 'subscription_id'])
+          .where('project_id', '=', projectId).where('subscription_id', '=', q.subscriptionId).where('status', '=', 'FAILED');
+        if (q.from !== undefined) sel = sel.where('date_received', '>=', q.from);
+        if (q.to !== undefined) sel = sel.where('date_received', '<', q.to);
+        const failed = await sel.execute();
+        for (const part of chunks(failed, COMPLETE_CHUNK)) {
+          await trx.insertInto('deliveries').values(part.map((e) => ({
+            id: newId(), event_id: e.id, project_id: e.project_id, subscription_id: e.subscription_id,
+            status: 'PENDING', attempt_count: 0, run_at: now, lease_owner: null, last_error: null, created_at: now, updated_at: now,
+          }))).execute();
+          await trx.updateTable('events').set({ status: 'PENDING' }).where('id', 'in', part.map((e) => e.id)).execute();
+        }
+        return failed.length;
+      });
+      if (count > 0) await ctx.wakeDeliveryWorkers();
+      return count;
     },
 
     async listForEvent(eventId) {

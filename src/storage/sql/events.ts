@@ -69,7 +69,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
         .execute();
       return rows.map(toStoredEvent);
     },
-    async lastSeqByUser(projectId, userIds) {
+    async lastReceivedByUser(projectId, userIds) {
       if (userIds.length === 0) return [];
       const rows = await db
         .selectFrom('events')
