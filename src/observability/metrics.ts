@@ -14,7 +14,7 @@ export interface Metrics {
 
 export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () => Promise<Record<string, number>> } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'opentriggers_process_' });
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'opentriggers_' });
   const queueDepth = opts.queueDepth;
   return {
     registry,
