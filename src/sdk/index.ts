@@ -1,5 +1,7 @@
-// The public surface of the SDK: integrations import from here only.
+// The public surface of the SDK: integrations import from here, and integrations of one provider family also
+// from providers/<provider>.js (helpers only they need; see docs/adding-an-integration.md).
 export * from './types.js';
 export * from './define.js';
 export * from './verify/index.js';
 export { evaluateCondition, validateCondition } from './filters.js';
+export * from './polling.js';

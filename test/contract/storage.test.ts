@@ -1,8 +1,7 @@
 // The storage contract: the same behaviour on SQLite and PostgreSQL.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import type { Storage, Subscription } from '../../src/storage/port.js';
-import { DIALECTS, openTestStorage } from '../helpers/databases.js';
+import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
 
 describe.each(DIALECTS)('storage contract on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof openTestStorage>>;
@@ -264,21 +263,3 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
   });
 });
 
-async function rawRows(url: string, table: string): Promise<unknown[]> {
-  if (url.startsWith('sqlite:')) {
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
-    try {
-      return db.prepare(`SELECT * FROM ${table}`).all();
-    } finally {
-      db.close();
-    }
-  }
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(`SELECT * FROM ${table}`)).rows;
-  } finally {
-    await c.end();
-  }
-}

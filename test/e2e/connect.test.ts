@@ -2,32 +2,12 @@
 // authorization URL → provider → callback → encrypted credential → redirect with credentialId; forged,
 // replayed and expired states; denied consent; redirect URL policy; reconnect.
 import { createHash } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signState, STATE_TTL_MS } from '../../src/engine/connect.js';
 import { RECONNECT_MESSAGE } from '../../src/engine/tokens.js';
 import { createKeyring, generateKey } from '../../src/secrets/keyring.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { DIALECTS, rawRows } from '../helpers/databases.js';
 import { APP_REDIRECT, CLIENT_ID, CLIENT_SECRET, connectableTestkit, startOAuthWorld, type OAuthWorld } from '../helpers/oauth-world.js';
-
-async function rawRows(url: string, table: string): Promise<unknown[]> {
-  if (url.startsWith('sqlite:')) {
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
-    try {
-      return db.prepare(`SELECT * FROM ${table}`).all();
-    } finally {
-      db.close();
-    }
-  }
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(`SELECT * FROM ${table}`)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 describe.each(DIALECTS)('OAuth connect on %s', (dialect) => {
   let w: OAuthWorld;

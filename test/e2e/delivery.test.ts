@@ -4,17 +4,11 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { behave, closedPortUrl, startFakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
+import { behave, closedPortUrl, headerMap, startFakeReceiver } from '../helpers/fake-receiver.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { startDeliveryWorld, type DeliveryWorld } from './delivery-helpers.js';
 
 const HOUR = 3_600_000;
-
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
 
 /** Paragon style, computed independently: hex HMAC-SHA256 keyed with the whole `whsec_…` string. */
 const paragonSignature = (secret: string, body: Buffer) => `v1=${createHmac('sha256', secret).update(body).digest('hex')}`;

@@ -61,3 +61,23 @@ export async function openTestStorage(kind: 'sqlite' | 'postgres', keyring = tes
     },
   };
 }
+
+/** Every row of a table as the database stores it (bypassing storage), e.g. to check what is encrypted at rest. */
+export async function rawRows(url: string, table: string): Promise<unknown[]> {
+  if (url.startsWith('sqlite:')) {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return db.prepare(`SELECT * FROM ${table}`).all();
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(`SELECT * FROM ${table}`)).rows;
+  } finally {
+    await c.end();
+  }
+}

@@ -24,6 +24,13 @@ export interface RecordedRequest {
   receivedAt: number;
 }
 
+/** A recorded request's single-valued headers, as a plain map (what header-based verifiers take). */
+export function headerMap(req: RecordedRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
 export type Behaviour =
   /** A string or Buffer body is sent as is; any other object as JSON with content-type application/json. */
   | { kind: 'respond'; status: number; body?: string | Buffer | object; headers?: Record<string, string> }

@@ -5,28 +5,21 @@
 // is deleted. Plus forged and stale signatures (401, nothing stored), an expired token refreshed with a
 // single-use refresh token, Calendly's 429 / 5xx / 403 at subscribe time.
 import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { calendlyIntegration } from '../../src/integrations/calendly/integration.js';
 import inviteeCanceled from '../../src/integrations/calendly/fixtures/invitee-canceled.json' with { type: 'json' };
 import inviteeCreated from '../../src/integrations/calendly/fixtures/invitee-created.json' with { type: 'json' };
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { startFakeCalendly, type CalendlyHook, type FakeCalendly } from '../providers/calendly.js';
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Calendly end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let cal: FakeCalendly;
   let receiver: FakeReceiver;
@@ -49,35 +42,24 @@ describe.each(DIALECTS)('Calendly end to end on %s', (dialect) => {
   beforeEach(async () => {
     cal = await startFakeCalendly();
     cal.validTokens.add('valid-token');
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
-      integrations: [calendlyIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+      integration: calendlyIntegration,
+      config: {
+        clientId: cal.clientId, clientSecret: cal.clientSecret, apiBaseUrl: cal.url, tokenUrl: cal.tokenUrl,
+      },
+      credential: {
+        accessToken: 'valid-token', providerAccountId: cal.userUri,
+        extra: { userUri: cal.userUri, organizationUri: cal.organizationUri },
+      },
     });
-    worker = started!;
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/calendly`, {
-      enabled: true, clientId: cal.clientId, clientSecret: cal.clientSecret, apiBaseUrl: cal.url, tokenUrl: cal.tokenUrl,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    expect(cfg.body.webhookUrl).toBeNull(); // per-subscription webhooks: nothing to paste
-    user = await project.userClient('user-1');
-    const cred = await user.post(`${base}/credentials`, {
-      integration: 'calendly', accessToken: 'valid-token', providerAccountId: cal.userUri,
-      extra: { userUri: cal.userUri, organizationUri: cal.organizationUri },
-    });
-    expect(cred.status, cred.text).toBe(201);
-    credentialId = cred.body.id;
+    ({ t, receiver, project, base, user, worker } = w);
+    credentialId = w.credentialId!;
+    expect(w.config.webhookUrl).toBeNull(); // per-subscription webhooks: nothing to paste
   });
   afterEach(async () => {
-    await t.stop();
+    await w.close();
     await cal.close();
-    await receiver.close();
   });
 
   it('invitee created: subscription created, one signed delivery of the webhook body, retry deduplicated, subscription deleted', async () => {
@@ -96,9 +78,7 @@ describe.each(DIALECTS)('Calendly end to end on %s', (dialect) => {
       userId: 'user-1', integration: 'calendly', triggerType: 'CALENDLY_TRIGGER_INVITEE_CREATED', triggerSubscriptionId: sub.id,
       credentialId, projectId: project.id, payload: inviteeCreated,
     });
-    const h = headerMap(sent!);
-    expect(new Webhook(project.signingSecret).verify(sent!.rawBody.toString('utf8'), h)).toEqual(sent!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(sent!.rawBody).digest('hex')}`);
+    expectSignedDelivery(sent!, project.signingSecret);
 
     // Calendly retries with a fresh signature over the same body: acknowledged, nothing new.
     expect((await cal.deliver(hook.uuid, inviteeCreated, { timestamp: Math.floor(Date.now() / 1000) + 1 })).status).toBe(200);

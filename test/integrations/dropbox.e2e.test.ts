@@ -8,30 +8,23 @@
 // Dropbox notifications only say "this account changed"; until the engine hook "poll now on app event" exists
 // (docs/integrations/dropbox.md) they are acknowledged and the change is picked up by the next scheduled poll.
 import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { Poller } from '../../src/engine/poller.js';
+import type { Poller } from '../../src/engine/poller.js';
 import { dropboxIntegration } from '../../src/integrations/dropbox/integration.js';
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { startFakeDropbox, type FakeDropbox } from '../providers/dropbox.js';
 
 const MIN = 60_000;
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Dropbox end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let dbx: FakeDropbox;
   let receiver: FakeReceiver;
@@ -63,28 +56,20 @@ describe.each(DIALECTS)('Dropbox end to end on %s', (dialect) => {
     clock = new TestClock(Date.now());
     dbx = await startFakeDropbox({ now: clock.now });
     dbx.upload('/Homework/math/Old.txt', { at: clock.now() - 60 * MIN });
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
+      integration: dropboxIntegration,
       now: clock.now,
-      integrations: [dropboxIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' },
+      poller: true,
+      config: {
+        clientId: dbx.appKey, clientSecret: dbx.appSecret, webhookSecret: dbx.appSecret,
+        apiBaseUrl: dbx.url, tokenUrl: dbx.tokenUrl, authorizationUrl: `${dbx.url}/oauth2/authorize`,
+      },
     });
-    worker = started!;
-    poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/dropbox`, {
-      enabled: true, clientId: dbx.appKey, clientSecret: dbx.appSecret, webhookSecret: dbx.appSecret,
-      apiBaseUrl: dbx.url, tokenUrl: dbx.tokenUrl, authorizationUrl: `${dbx.url}/oauth2/authorize`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    hookUrl = cfg.body.webhookUrl;
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    hookUrl = w.config.webhookUrl;
     expect(hookUrl).toBe(`${t.url}/hooks/app/${project.id}/dropbox`);
-    user = await project.userClient('user-1');
     const start = await user.post(`${base}/connect/dropbox`, { redirectUrl: 'https://app.example.com/connected' });
     expect(start.status, start.text).toBe(200);
     const authorize = new URL(start.body.authorizationUrl);
@@ -96,10 +81,8 @@ describe.each(DIALECTS)('Dropbox end to end on %s', (dialect) => {
     credentialId = new URL(String(cb.headers.location)).searchParams.get('credentialId')!;
   });
   afterEach(async () => {
-    await poller.stop();
-    await t.stop();
+    await w.close();
     await dbx.close();
-    await receiver.close();
   });
 
   it('the app webhook URL answers the challenge and verifies notifications with the app secret', async () => {
@@ -137,9 +120,7 @@ describe.each(DIALECTS)('Dropbox end to end on %s', (dialect) => {
     expect(sent!.json).toMatchObject({
       userId: 'user-1', integration: 'dropbox', triggerType: 'TRIGGER_DROPBOX_FILE_CREATED', triggerSubscriptionId: sub.id, credentialId, projectId: project.id, payload: file,
     });
-    const h = headerMap(sent!);
-    expect(new Webhook(project.signingSecret).verify(sent!.rawBody.toString('utf8'), h)).toEqual(sent!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(sent!.rawBody).digest('hex')}`);
+    expectSignedDelivery(sent!, project.signingSecret);
 
     dbx.upload('/Homework/math/Prime_Numbers.txt'); // edited: same file
     await nextPoll();

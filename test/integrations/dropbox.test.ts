@@ -10,6 +10,7 @@ import notification from '../../src/integrations/dropbox/fixtures/notification.j
 import tokenResponse from '../../src/integrations/dropbox/fixtures/token-response.json' with { type: 'json' };
 import { classifyInbound, verifyRequest, type AnyTriggerDefinition, type HttpClient, type InboundRequest, type Item, type PollSource } from '../../src/sdk/index.js';
 import { TestClock } from '../helpers/clock.js';
+import { recordPoll } from '../helpers/poll-harness.js';
 import { dropboxSignature, startFakeDropbox, type FakeDropbox } from '../providers/dropbox.js';
 
 const MIN = 60_000;
@@ -31,13 +32,7 @@ class Harness {
       http: this.http, params: this.params, credential: { id: 'cred-1', providerAccountId: 'dbid:x', extra: {} },
       log: { ...silent, warn: (m: string) => void this.warnings.push(m) }, signal: AbortSignal.timeout(10_000), now: this.clock.now, cursor: this.cursor,
     });
-    const keys = r.items.map((i) => i.key);
-    expect(new Set(keys).size, 'a poll returns each key once').toBe(keys.length);
-    const baseline = this.cursor === null;
-    const fresh = r.items.filter((i) => !this.seen.has(i.key));
-    for (const k of keys) this.seen.add(k);
-    this.cursor = JSON.parse(JSON.stringify(r.cursor));
-    return baseline ? [] : fresh;
+    return recordPoll(this, r);
   }
 }
 

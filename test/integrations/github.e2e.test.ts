@@ -3,46 +3,27 @@
 // event) → GitHub's `ping` is acknowledged and ignored → a signed delivery → exactly one signed delivery of
 // the whole webhook body at the receiver → GitHub's redelivery (same X-GitHub-Delivery) adds nothing →
 // unsubscribe → the hook is deleted. Plus bad signatures, an expired token refreshed, rate limits (403 with
-// x-ratelimit-remaining: 0, secondary limits), GitHub 5xx, and a hook deleted behind our back.
+// x-ratelimit-remaining: 0, secondary limits), GitHub 5xx, and a hook deleted behind our back. Deliveries
+// carry GitHub's published example payloads (test/providers/github-examples.ts), signed by GitHub's own signer.
 import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { sign } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { githubIntegration } from '../../src/integrations/github/integration.js';
-import issuesOpened from '../../src/integrations/github/fixtures/issues-opened.json' with { type: 'json' };
-import issuesClosed from '../../src/integrations/github/fixtures/issues-closed.json' with { type: 'json' };
-import prUnmerged from '../../src/integrations/github/fixtures/pull-request-closed-unmerged.json' with { type: 'json' };
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { startFakeGithub, type FakeGithub, type GithubHook } from '../providers/github.js';
+import { TRIGGER_DELIVERIES, issueClosed as issuesClosed, issueOpened as issuesOpened, pullRequestClosedUnmerged as prUnmerged } from '../providers/github-examples.js';
 
 const TOKEN = 'gho_16C7e42F292c6912E7710c838347Ae178B4a';
 const REPO = { owner: 'Codertocat', repo: 'Hello-World' };
 
-/** Which X-GitHub-Event each trigger's example is. */
-const EVENT_OF: Record<string, string> = {
-  GITHUB_TRIGGER_ISSUE_CREATED: 'issues',
-  GITHUB_TRIGGER_ISSUE_CLOSED: 'issues',
-  GITHUB_TRIGGER_PULL_REQUEST_OPENED: 'pull_request',
-  GITHUB_TRIGGER_PULL_REQUEST_MERGED: 'pull_request',
-  GITHUB_TRIGGER_PUSH: 'push',
-  GITHUB_TRIGGER_RELEASE_PUBLISHED: 'release',
-  GITHUB_TRIGGER_ISSUE_COMMENT_CREATED: 'issue_comment',
-  GITHUB_TRIGGER_STAR_CREATED: 'star',
-};
-
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let gh: FakeGithub;
   let receiver: FakeReceiver;
@@ -67,32 +48,21 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
     gh = await startFakeGithub();
     gh.validTokens.add(TOKEN);
     gh.repos.add('Codertocat/Hello-World');
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
-      integrations: [githubIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+      integration: githubIntegration,
+      config: {
+        clientId: gh.clientId, clientSecret: gh.clientSecret, apiBaseUrl: gh.url, tokenUrl: gh.tokenUrl,
+      },
+      credential: { accessToken: TOKEN, providerAccountId: '1' },
     });
-    worker = started!;
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/github`, {
-      enabled: true, clientId: gh.clientId, clientSecret: gh.clientSecret, apiBaseUrl: gh.url, tokenUrl: gh.tokenUrl,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    expect(cfg.body.webhookUrl).toBeNull(); // per-subscription hooks: nothing to paste
-    user = await project.userClient('user-1');
-    const cred = await user.post(`${base}/credentials`, { integration: 'github', accessToken: TOKEN, providerAccountId: '1' });
-    expect(cred.status, cred.text).toBe(201);
-    credentialId = cred.body.id;
+    ({ t, receiver, project, base, user, worker } = w);
+    credentialId = w.credentialId!;
+    expect(w.config.webhookUrl).toBeNull(); // per-subscription hooks: nothing to paste
   });
   afterEach(async () => {
-    await t.stop();
+    await w.close();
     await gh.close();
-    await receiver.close();
   });
 
   it('issue created: hook registered, ping ignored, one signed delivery of the whole body, redelivery deduplicated, hook deleted', async () => {
@@ -119,9 +89,7 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
       userId: 'user-1', integration: 'github', triggerType: 'GITHUB_TRIGGER_ISSUE_CREATED', triggerSubscriptionId: sub.id,
       credentialId, projectId: project.id, payload: issuesOpened,
     });
-    const h = headerMap(sent!);
-    expect(new Webhook(project.signingSecret).verify(sent!.rawBody.toString('utf8'), h)).toEqual(sent!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(sent!.rawBody).digest('hex')}`);
+    expectSignedDelivery(sent!, project.signingSecret);
 
     // "Redeliver" from GitHub's Recent Deliveries keeps the GUID: acknowledged, nothing new.
     expect((await gh.redeliver(delivery.guid)).responses.at(-1)).toBe(200);
@@ -147,8 +115,9 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
     await Promise.all(gh.pings);
     for (const trigger of githubIntegration.triggers) {
       const hook = hookFor(subs.get(trigger.type)!)!;
-      expect(hook.events).toEqual([EVENT_OF[trigger.type]]);
-      const d = await gh.deliver(hook.id, EVENT_OF[trigger.type]!, trigger.examplePayload);
+      const { event, payload } = TRIGGER_DELIVERIES[trigger.type]!;
+      expect(hook.events).toEqual([event]);
+      const d = await gh.deliver(hook.id, event, payload);
       expect(d.responses, trigger.type).toEqual([200]);
       expect((await gh.redeliver(d.guid)).responses.at(-1)).toBe(200);
     }
@@ -161,7 +130,7 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
     expect(got.map((g) => g.triggerType).sort()).toEqual(githubIntegration.triggers.map((x) => x.type).sort());
     for (const g of got) {
       expect(g.triggerSubscriptionId).toBe(subs.get(g.triggerType));
-      expect(g.payload).toEqual(githubIntegration.triggers.find((x) => x.type === g.triggerType)!.examplePayload);
+      expect(g.payload).toEqual(TRIGGER_DELIVERIES[g.triggerType]!.payload);
     }
     for (const id of subs.values()) expect((await user.delete(`${base}/trigger-subscriptions/${id}`)).body).toEqual({ success: true });
     expect(gh.hooks.size).toBe(0);
@@ -170,10 +139,10 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
   it('refuses forged, tampered and unsigned deliveries with 401 and stores nothing', async () => {
     const sub = await subscribed('GITHUB_TRIGGER_STAR_CREATED');
     const hook = hookFor(sub.id)!;
-    const star = githubIntegration.triggers.find((x) => x.type === 'GITHUB_TRIGGER_STAR_CREATED')!.examplePayload;
+    const star = TRIGGER_DELIVERIES.GITHUB_TRIGGER_STAR_CREATED!.payload;
     expect((await gh.deliver(hook.id, 'star', star, { secretOverride: 'not-the-hook-secret' })).responses).toEqual([401]);
     const body = JSON.stringify(star);
-    const sig = `sha256=${createHmac('sha256', hook.config.secret!).update(body).digest('hex')}`;
+    const sig = await sign(hook.config.secret!, body);
     const headers = { 'content-type': 'application/json', 'x-github-event': 'star', 'x-github-delivery': 'abc-1' };
     const tampered = await fetch(hook.config.url, { method: 'POST', headers: { ...headers, 'x-hub-signature-256': sig }, body: body.replace('"created"', '"deleted"') });
     expect(tampered.status).toBe(401);

@@ -2,6 +2,7 @@
 // removal against the fake GitHub over real HTTP (headers, body, 404/422, rate limits, 5xx), deliveries
 // as the fake sends them (ping ignored, X-GitHub-Delivery as the key, redelivery keeps it), and which
 // deliveries each trigger fires for.
+import { sign } from '@octokit/webhooks-methods';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProviderHttp } from '../../src/engine/provider-http.js';
 import {
@@ -28,7 +29,8 @@ import commentCreated from '../../src/integrations/github/fixtures/issue-comment
 import starCreated from '../../src/integrations/github/fixtures/star-created.json' with { type: 'json' };
 import pingFixture from '../../src/integrations/github/fixtures/ping.json' with { type: 'json' };
 import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { githubSignature256, startFakeGithub, type FakeGithub } from '../providers/github.js';
+import { startFakeGithub, type FakeGithub } from '../providers/github.js';
+import { TRIGGER_DELIVERIES, pullRequestClosedUnmerged } from '../providers/github-examples.js';
 
 const TOKEN = 'gho_valid_token';
 
@@ -98,13 +100,27 @@ describe('github catalog definition', () => {
       expect(source(type).toItems(fakeDelivery('ping', pingFixture), {} as WebhookContext<RepoParams>)).toEqual([]);
     }
   });
+
+  it('each trigger fires for its own published example (@octokit/webhooks-examples) only', () => {
+    const deliveries: Array<[string | null, string, unknown]> = [
+      ...Object.entries(TRIGGER_DELIVERIES).map(([type, d]): [string, string, unknown] => [type, d.event, d.payload]),
+      [null, 'pull_request', pullRequestClosedUnmerged],
+    ];
+    expect(deliveries.map(([type]) => type).filter((x) => x !== null).sort()).toEqual(EXPECTED.map(([t]) => t).sort());
+    for (const [type] of EXPECTED) {
+      for (const [firesFor, event, body] of deliveries) {
+        const items = source(type).toItems(fakeDelivery(event, body, 'guid-1'), {} as WebhookContext<RepoParams>) as Array<{ key: string; payload: unknown }>;
+        expect(items, `${type} ← published ${event}/${String((body as { action?: string }).action)}`).toEqual(firesFor === type ? [{ key: 'guid-1', payload: body }] : []);
+      }
+    }
+  });
 });
 
 describe('github signature (X-Hub-Signature-256)', () => {
-  it('accepts GitHub\'s published test vector, and the fake GitHub signs the same way', () => {
+  it('accepts GitHub\'s published test vector, which GitHub\'s own signer (used by the fake GitHub) produces', async () => {
     const secret = "It's a Secret to Everybody";
     const header = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
-    expect(githubSignature256(secret, 'Hello, World!')).toBe(header);
+    expect(await sign(secret, 'Hello, World!')).toBe(header);
     const req = { method: 'POST', url: '/hooks/s/x', headers: { 'x-hub-signature-256': header }, rawBody: Buffer.from('Hello, World!') };
     expect(verifyRequest(githubSignatureScheme, req, { secret }, Date.now())).toEqual({ ok: true });
     expect(signRequest(githubSignatureScheme, { ...req, headers: {} }, { secret }, Date.now())).toEqual({ 'x-hub-signature-256': header });

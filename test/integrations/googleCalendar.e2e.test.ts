@@ -5,32 +5,24 @@
 // renewal (new channel, old stopped) → unsubscribe → channels.stop observed. Plus a wrong channel token
 // (401, nothing stored), an expired access token refreshed, 429 / 403 usageLimits backed off, 5xx. The
 // polling trigger runs through the real Poller.
-import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { Poller } from '../../src/engine/poller.js';
 import { Renewals } from '../../src/engine/renewals.js';
 import { googleCalendarIntegration } from '../../src/integrations/googleCalendar/integration.js';
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { headerMap, type FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { rateLimited, startFakeGoogleCalendar, type FakeGoogleCalendar } from '../providers/google-calendar.js';
 
 const MIN = 60_000;
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Google Calendar end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let google: FakeGoogleCalendar;
   let receiver: FakeReceiver;
@@ -56,34 +48,23 @@ describe.each(DIALECTS)('Google Calendar end to end on %s', (dialect) => {
     google = await startFakeGoogleCalendar({ now: clock.now });
     google.insertEvent({ id: 'existing1', summary: 'Standup' });
     google.insertEvent({ id: 'existing2', summary: 'Planning' });
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
+      integration: googleCalendarIntegration,
       now: clock.now,
-      integrations: [googleCalendarIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' },
+      poller: true,
+      config: {
+        clientId: 'google-client', clientSecret: 'google-client-secret', apiBaseUrl: google.url, tokenUrl: `${google.url}/token`,
+      },
+      credential: { accessToken: 'valid-token', refreshToken: 'valid-refresh-token', providerAccountId: 'lpage@example.com' },
     });
-    worker = started!;
-    poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/googleCalendar`, {
-      enabled: true, clientId: 'google-client', clientSecret: 'google-client-secret', apiBaseUrl: google.url, tokenUrl: `${google.url}/token`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    user = await project.userClient('user-1');
-    const cred = await user.post(`${base}/credentials`, { integration: 'googleCalendar', accessToken: 'valid-token', refreshToken: 'valid-refresh-token', providerAccountId: 'lpage@example.com' });
-    expect(cred.status, cred.text).toBe(201);
-    credentialId = cred.body.id;
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    credentialId = w.credentialId!;
   });
   afterEach(async () => {
-    await poller.stop();
-    await t.stop();
+    await w.close();
     await google.close();
-    await receiver.close();
   });
 
   it('webhook created: channel opened, notification synced, one signed delivery, retries deduped, channel stopped', async () => {
@@ -102,9 +83,7 @@ describe.each(DIALECTS)('Google Calendar end to end on %s', (dialect) => {
       integration: 'googleCalendar', triggerType: 'GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED', triggerSubscriptionId: sub.id,
       credentialId, userId: 'user-1', projectId: project.id, payload: { id: created.id, summary: 'Launch review', status: 'confirmed' },
     });
-    const h = headerMap(delivery!);
-    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+    expectSignedDelivery(delivery!, project.signingSecret);
 
     // Google re-sends the same message, then notifies for an edit of the same event: no second delivery.
     expect((await google.notify('primary', { repeatMessage: true })).map((n) => n.status)).toEqual([200]);

@@ -3,33 +3,25 @@
 // file is created / edited → changes.list → exactly one signed delivery of the File → re-poll → no
 // duplicate → unsubscribe. Plus folders, an expired access token refreshed, 429 / 403 usageLimits backed
 // off, 5xx retried.
-import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { Poller } from '../../src/engine/poller.js';
+import type { Poller } from '../../src/engine/poller.js';
 import { googleDriveIntegration } from '../../src/integrations/googledrive/integration.js';
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { rateLimited } from '../providers/google-calendar.js';
 import { startFakeGoogleDrive, type FakeGoogleDrive } from '../providers/google-drive.js';
 
 const CREATED = 'GOOGLE_DRIVE_TRIGGER_FILE_CREATED';
 const UPDATED = 'GOOGLE_DRIVE_TRIGGER_FILE_UPDATED';
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Google Drive end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let drive: FakeGoogleDrive;
   let receiver: FakeReceiver;
@@ -58,34 +50,23 @@ describe.each(DIALECTS)('Google Drive end to end on %s', (dialect) => {
     drive = await startFakeGoogleDrive({ now: clock.now });
     drive.createFile({ id: 'old-doc', name: 'Old doc' });
     clock.advance(1000);
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
+      integration: googleDriveIntegration,
       now: clock.now,
-      integrations: [googleDriveIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' },
+      poller: true,
+      config: {
+        clientId: 'google-client', clientSecret: 'google-client-secret', apiBaseUrl: drive.url, tokenUrl: `${drive.url}/token`,
+      },
+      credential: { accessToken: 'valid-token', refreshToken: 'valid-refresh-token', providerAccountId: 'lpage@example.com' },
     });
-    worker = started!;
-    poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/googledrive`, {
-      enabled: true, clientId: 'google-client', clientSecret: 'google-client-secret', apiBaseUrl: drive.url, tokenUrl: `${drive.url}/token`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    user = await project.userClient('user-1');
-    const cred = await user.post(`${base}/credentials`, { integration: 'googledrive', accessToken: 'valid-token', refreshToken: 'valid-refresh-token', providerAccountId: 'lpage@example.com' });
-    expect(cred.status, cred.text).toBe(201);
-    credentialId = cred.body.id;
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    credentialId = w.credentialId!;
   });
   afterEach(async () => {
-    await poller.stop();
-    await t.stop();
+    await w.close();
     await drive.close();
-    await receiver.close();
   });
 
   it('file created and file updated: one signed delivery each, none on re-poll, unsubscribe stops polling', async () => {
@@ -99,9 +80,7 @@ describe.each(DIALECTS)('Google Drive end to end on %s', (dialect) => {
       integration: 'googledrive', triggerType: CREATED, triggerSubscriptionId: created.id, credentialId, userId: 'user-1',
       payload: { id: f.id, name: 'Budget 2026', createdTime: f.createdTime, parents: [drive.rootId] },
     });
-    const h = headerMap(delivery!);
-    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+    expectSignedDelivery(delivery!, project.signingSecret);
     expect(receiver.requests).toHaveLength(1);
 
     clock.advance(60_000);

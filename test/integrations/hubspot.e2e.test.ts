@@ -5,32 +5,24 @@
 // with 400 naming the parameter, an expired token (401 EXPIRED_AUTHENTICATION) refreshed at the v3 token endpoint,
 // 429s with HubSpot's policies backing the credential off for the right time, a 5xx retried with backoff.
 // (No inbound webhook exists for these triggers, so there is no signature to forge.)
-import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { Poller } from '../../src/engine/poller.js';
+import type { Poller } from '../../src/engine/poller.js';
 import { hubspotIntegration } from '../../src/integrations/hubspot/integration.js';
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { hubspotRateLimitBodies, startFakeHubSpot, type FakeHubSpot } from '../providers/hubspot.js';
 
 const SEC = 1000;
 const MIN = 60_000;
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('HubSpot end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let hubspot: FakeHubSpot;
   let receiver: FakeReceiver;
@@ -59,34 +51,23 @@ describe.each(DIALECTS)('HubSpot end to end on %s', (dialect) => {
     hubspot = await startFakeHubSpot();
     hubspot.add('contacts', { created: clock.now() - 60 * MIN, props: { email: 'old@biglytics.net' } });
     hubspot.add('deals', { created: clock.now() - 60 * MIN, id: 77, props: { dealname: 'Renewal' } });
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
+      integration: hubspotIntegration,
       now: clock.now,
-      integrations: [hubspotIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' },
+      poller: true,
+      config: {
+        clientId: 'client-1', clientSecret: 'client-secret-1', apiBaseUrl: hubspot.url, tokenUrl: `${hubspot.url}/oauth/v3/token`,
+      },
+      credential: { accessToken: 'valid-token', refreshToken: 'refresh-1', providerAccountId: '62515' },
     });
-    worker = started!;
-    poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/hubspot`, {
-      enabled: true, clientId: 'client-1', clientSecret: 'client-secret-1', apiBaseUrl: hubspot.url, tokenUrl: `${hubspot.url}/oauth/v3/token`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    user = await project.userClient('user-1');
-    const cred = await user.post(`${base}/credentials`, { integration: 'hubspot', accessToken: 'valid-token', refreshToken: 'refresh-1', providerAccountId: '62515' });
-    expect(cred.status, cred.text).toBe(201);
-    credentialId = cred.body.id;
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    credentialId = w.credentialId!;
   });
   afterEach(async () => {
-    await poller.stop();
-    await t.stop();
+    await w.close();
     await hubspot.close();
-    await receiver.close();
   });
 
   it('record created (contacts): baseline at subscribe, one signed delivery, no duplicate, nothing after unsubscribe', async () => {
@@ -102,9 +83,7 @@ describe.each(DIALECTS)('HubSpot end to end on %s', (dialect) => {
       integration: 'hubspot', triggerType: 'HUBSPOT_RECORD_CREATED', triggerSubscriptionId: sub.id, credentialId, userId: 'user-1', projectId: project.id,
       payload: { id: String(c.id), properties: { email: 'bcooper@biglytics.net', firstname: 'Bryan', hs_object_id: String(c.id) }, archived: false },
     });
-    const h = headerMap(delivery!);
-    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+    expectSignedDelivery(delivery!, project.signingSecret);
     await tick();
     await tick();
     expect(receiver.requests).toHaveLength(1);

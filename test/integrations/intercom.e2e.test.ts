@@ -9,29 +9,23 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { Poller } from '../../src/engine/poller.js';
+import type { Poller } from '../../src/engine/poller.js';
 import { intercomIntegration } from '../../src/integrations/intercom/integration.js';
 import company from '../../src/integrations/intercom/fixtures/company.json' with { type: 'json' };
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { headerMap, type FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { startFakeIntercom, type FakeIntercom } from '../providers/intercom.js';
 
 const MIN = 60_000;
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Intercom end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let ic: FakeIntercom;
   let receiver: FakeReceiver;
@@ -74,35 +68,25 @@ describe.each(DIALECTS)('Intercom end to end on %s', (dialect) => {
     clock = new TestClock(Date.now());
     ic = await startFakeIntercom({ now: clock.now });
     ic.addContact({ name: 'Existing' }, clock.now() - 30 * MIN);
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
+      integration: intercomIntegration,
       now: clock.now,
-      integrations: [intercomIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' },
+      poller: true,
+      config: {
+        clientId: ic.clientId, clientSecret: ic.clientSecret, webhookSecret: ic.clientSecret,
+        apiBaseUrl: ic.url, tokenUrl: ic.tokenUrl, authorizationUrl: `${ic.url}/oauth`,
+      },
     });
-    worker = started!;
-    poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/intercom`, {
-      enabled: true, clientId: ic.clientId, clientSecret: ic.clientSecret, webhookSecret: ic.clientSecret,
-      apiBaseUrl: ic.url, tokenUrl: ic.tokenUrl, authorizationUrl: `${ic.url}/oauth`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    hookUrl = cfg.body.webhookUrl;
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    hookUrl = w.config.webhookUrl;
     expect(hookUrl).toBe(`${t.url}/hooks/app/${project.id}/intercom`);
-    user = await project.userClient('user-1');
     credentialId = await connect(user);
   });
   afterEach(async () => {
-    await poller.stop();
-    await t.stop();
+    await w.close();
     await ic.close();
-    await receiver.close();
   });
 
   it('connect: the workspace is the provider account; the code exchange sends the client credentials in the body', async () => {
@@ -127,9 +111,7 @@ describe.each(DIALECTS)('Intercom end to end on %s', (dialect) => {
       userId: 'user-1', integration: 'intercom', triggerType: 'INTERCOM_TRIGGER_CONTACT_CREATED', triggerSubscriptionId: createdSub.id,
       credentialId, projectId: project.id, payload: c,
     });
-    const h = headerMap(sent!);
-    expect(new Webhook(project.signingSecret).verify(sent!.rawBody.toString('utf8'), h)).toEqual(sent!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(sent!.rawBody).digest('hex')}`);
+    expectSignedDelivery(sent!, project.signingSecret);
 
     clock.advance(5000);
     ic.updateContact(c.id, { name: 'Joe B.' });

@@ -10,6 +10,7 @@ import created from '../../src/integrations/intercom/fixtures/notification-compa
 import updated from '../../src/integrations/intercom/fixtures/notification-company-updated.json' with { type: 'json' };
 import { signRequest, verifyRequest, type AnyTriggerDefinition, type AppEvent, type AppWebhookSource, type HttpClient, type InboundRequest, type Item, type PollSource } from '../../src/sdk/index.js';
 import { TestClock } from '../helpers/clock.js';
+import { recordPoll } from '../helpers/poll-harness.js';
 import { intercomSignature, startFakeIntercom, type FakeIntercom } from '../providers/intercom.js';
 
 const SEC = 1000;
@@ -31,13 +32,7 @@ class Harness {
       http: this.http, params: {}, credential: { id: 'cred-1', providerAccountId: 'ecahpwf5', extra: {} },
       log: silent, signal: AbortSignal.timeout(10_000), now: this.clock.now, cursor: this.cursor,
     });
-    const keys = r.items.map((i) => i.key);
-    expect(new Set(keys).size, 'a poll returns each key once').toBe(keys.length);
-    const baseline = this.cursor === null;
-    const fresh = r.items.filter((i) => !this.seen.has(i.key));
-    for (const k of keys) this.seen.add(k);
-    this.cursor = JSON.parse(JSON.stringify(r.cursor));
-    return baseline ? [] : fresh;
+    return recordPoll(this, r);
   }
 }
 

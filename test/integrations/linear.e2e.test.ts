@@ -2,26 +2,17 @@
 // Linear (with our secret) → signed webhook → exactly one signed delivery at the receiver → Linear's retry of
 // the same delivery (same Linear-Delivery, fresh webhookTimestamp) → no duplicate → unsubscribe →
 // `webhookDelete`. Plus: forged/stale deliveries, expired OAuth tokens refreshed, RATELIMITED, 5xx.
-import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { linearEvents, teamId } from '../../src/integrations/linear/fixtures/events.js';
 import { linearIntegration } from '../../src/integrations/linear/integration.js';
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { startFakeLinear, type FakeLinear } from '../providers/linear.js';
-
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
 
 const CASES = [
   { type: 'LINEAR_TRIGGER_ISSUE_CREATED', event: linearEvents.issueCreated, resource: 'Issue' },
@@ -31,6 +22,7 @@ const CASES = [
 ] as const;
 
 describe.each(DIALECTS)('Linear end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let linear: FakeLinear;
   let receiver: FakeReceiver;
@@ -45,31 +37,20 @@ describe.each(DIALECTS)('Linear end to end on %s', (dialect) => {
 
   beforeEach(async () => {
     linear = await startFakeLinear();
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
-      integrations: [linearIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+      integration: linearIntegration,
+      config: {
+        clientId: 'lin-client', clientSecret: 'lin-client-secret', apiBaseUrl: linear.url, tokenUrl: `${linear.url}/oauth/token`,
+      },
+      credential: { accessToken: 'lin_oauth_valid', providerAccountId: linear.organizationId },
     });
-    worker = started!;
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/linear`, {
-      enabled: true, clientId: 'lin-client', clientSecret: 'lin-client-secret', apiBaseUrl: linear.url, tokenUrl: `${linear.url}/oauth/token`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    user = await project.userClient('user-1');
-    const cred = await user.post(`${base}/credentials`, { integration: 'linear', accessToken: 'lin_oauth_valid', providerAccountId: linear.organizationId });
-    expect(cred.status, cred.text).toBe(201);
-    credentialId = cred.body.id;
+    ({ t, receiver, project, base, user, worker } = w);
+    credentialId = w.credentialId!;
   });
   afterEach(async () => {
-    await t.stop();
+    await w.close();
     await linear.close();
-    await receiver.close();
   });
 
   it.each(CASES)('$type: webhook created, one signed delivery, retry deduplicated, webhook deleted', async ({ type, event, resource }) => {
@@ -88,9 +69,7 @@ describe.each(DIALECTS)('Linear end to end on %s', (dialect) => {
       integration: 'linear', triggerType: type, triggerSubscriptionId: r.body.id, credentialId, userId: 'user-1',
       payload: { ...sent, webhookTimestamp: expect.any(Number) },
     });
-    const h = headerMap(delivery!);
-    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+    expectSignedDelivery(delivery!, project.signingSecret);
 
     // Linear retries the delivery: same Linear-Delivery id, new webhookTimestamp and signature.
     const retry = await linear.deliver(hook!.id, event, { deliveryId: first.deliveryId, timestampMs: Date.now() + 1000 });

@@ -1,7 +1,6 @@
 // Microsoft Teams, source level: the triggers' register / toItems / renew / unregister against the fake
 // Microsoft Graph over real HTTP, with the fake performing Graph's validation handshake during the create
 // call against a stand-in for our inbound endpoint; clientState verification with the SDK's verifier.
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProviderHttp } from '../../src/engine/provider-http.js';
 import channelFixture from '../../src/integrations/microsoftTeams/fixtures/channel.json' with { type: 'json' };
@@ -57,12 +56,6 @@ describe('Microsoft Teams catalog entries', () => {
     expect(team!.validate!(TEAM)).toBeNull();
     expect(team!.validate!('19:4a95f7d8db4c4e7fae857bcebe0623e6@thread.tacv2')).toBeNull();
     for (const bad of ['a/b', "x')/y", 'a b', 'a?b', '']) expect(team!.validate!(bad)).toMatch(/Graph id/);
-  });
-
-  it('keeps graph-subscriptions.ts identical in microsoftTeams and outlook', () => {
-    const a = readFileSync(new URL('../../src/integrations/microsoftTeams/graph-subscriptions.ts', import.meta.url), 'utf8');
-    const b = readFileSync(new URL('../../src/integrations/outlook/graph-subscriptions.ts', import.meta.url), 'utf8');
-    expect(b).toBe(a);
   });
 });
 

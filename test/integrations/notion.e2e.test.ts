@@ -5,32 +5,24 @@
 // databaseId refused with 400 naming the parameter, an unshared database refused with the reason, an expired token
 // refreshed (HTTP Basic client auth), 429 with Retry-After backing the credential off, a 5xx retried with backoff.
 // (No inbound webhook exists for these triggers, so there is no signature to forge.)
-import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { Poller } from '../../src/engine/poller.js';
+import type { Poller } from '../../src/engine/poller.js';
 import { notionIntegration } from '../../src/integrations/notion/integration.js';
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { NOTION_DATABASE_ID, NOTION_DATA_SOURCE_ID, startFakeNotion, type FakeNotion } from '../providers/notion.js';
 
 const SEC = 1000;
 const MIN = 60_000;
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Notion end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let notion: FakeNotion;
   let receiver: FakeReceiver;
@@ -60,34 +52,23 @@ describe.each(DIALECTS)('Notion end to end on %s', (dialect) => {
     notion = await startFakeNotion();
     notion.addPage({ created: clock.now() - 30 * MIN, dataSourceId: NOTION_DATA_SOURCE_ID, title: 'Existing row' });
     notion.addPage({ created: clock.now() - 30 * MIN, title: 'Existing page' });
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
+      integration: notionIntegration,
       now: clock.now,
-      integrations: [notionIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' },
+      poller: true,
+      config: {
+        clientId: 'client-1', clientSecret: 'client-secret-1', apiBaseUrl: notion.url, tokenUrl: `${notion.url}/v1/oauth/token`,
+      },
+      credential: { accessToken: 'valid-token', refreshToken: 'refresh-1', providerAccountId: 'ws-1' },
     });
-    worker = started!;
-    poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/notion`, {
-      enabled: true, clientId: 'client-1', clientSecret: 'client-secret-1', apiBaseUrl: notion.url, tokenUrl: `${notion.url}/v1/oauth/token`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    user = await project.userClient('user-1');
-    const cred = await user.post(`${base}/credentials`, { integration: 'notion', accessToken: 'valid-token', refreshToken: 'refresh-1', providerAccountId: 'ws-1' });
-    expect(cred.status, cred.text).toBe(201);
-    credentialId = cred.body.id;
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    credentialId = w.credentialId!;
   });
   afterEach(async () => {
-    await poller.stop();
-    await t.stop();
+    await w.close();
     await notion.close();
-    await receiver.close();
   });
 
   it('database item created and updated: baseline at subscribe, one signed delivery each, no duplicate, nothing after unsubscribe', async () => {
@@ -107,9 +88,7 @@ describe.each(DIALECTS)('Notion end to end on %s', (dialect) => {
       integration: 'notion', triggerType: 'NOTION_TRIGGER_DATABASE_ITEM_CREATED', triggerSubscriptionId: created.id, credentialId, userId: 'user-1', projectId: project.id,
       payload: { object: 'page', id: row.id, parent: { type: 'data_source_id', data_source_id: NOTION_DATA_SOURCE_ID, database_id: NOTION_DATABASE_ID } },
     });
-    const h = headerMap(delivery!);
-    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+    expectSignedDelivery(delivery!, project.signingSecret);
 
     clock.advance(MIN);
     notion.edit(row.id, clock.now());

@@ -6,6 +6,7 @@ import { notionIntegration } from '../../src/integrations/notion/integration.js'
 import { extractNotionId, validateDatabaseId } from '../../src/integrations/notion/polling.js';
 import { ProviderError, type AnyTriggerDefinition, type HttpClient, type Item, type PollSource } from '../../src/sdk/index.js';
 import { NOTION_DATABASE_ID, NOTION_DATA_SOURCE_ID, startFakeNotion, type FakeNotion } from '../providers/notion.js';
+import { recordPoll } from '../helpers/poll-harness.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 27, 15, 0, 0);
@@ -27,13 +28,7 @@ class Harness {
       http: this.http, params: this.params, credential: { id: 'cred-1', providerAccountId: 'ws-1', extra: {} }, log: silent,
       signal: AbortSignal.timeout(10_000), now: () => this.now, cursor: this.cursor,
     });
-    const keys = r.items.map((i) => i.key);
-    expect(new Set(keys).size, 'a poll returns each key once').toBe(keys.length);
-    const baseline = this.cursor === null;
-    const fresh = r.items.filter((i) => !this.seen.has(i.key));
-    for (const k of keys) this.seen.add(k);
-    this.cursor = JSON.parse(JSON.stringify(r.cursor));
-    return baseline ? [] : fresh;
+    return recordPoll(this, r);
   }
 }
 

@@ -5,32 +5,24 @@
 // queries. Plus an expired session refreshed at the login host, REQUEST_LIMIT_EXCEEDED backed off, Salesforce
 // 5xx, refused parameters, and the CONDITIONAL filter. (Polling triggers receive no inbound requests, so there
 // is no signature to forge: the "bad signature" path does not exist for this integration.)
-import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { Poller } from '../../src/engine/poller.js';
+import type { Poller } from '../../src/engine/poller.js';
 import { salesforceIntegration } from '../../src/integrations/salesforce/integration.js';
 import errors from '../../src/integrations/salesforce/fixtures/errors.json' with { type: 'json' };
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import { startFakeSalesforce, type FakeSalesforce } from '../providers/salesforce.js';
 
 const MIN = 60_000;
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Salesforce end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let sf: FakeSalesforce;
   let receiver: FakeReceiver;
@@ -74,27 +66,19 @@ describe.each(DIALECTS)('Salesforce end to end on %s', (dialect) => {
     sf = await startFakeSalesforce({ now: clock.now });
     sf.defineObject('Opportunity', { StageName: 'picklist', Amount: 'currency', CloseDate: 'date' });
     sf.insert('Opportunity', { Name: 'Existing deal', StageName: 'Prospecting', Amount: 100 }, clock.now() - 10 * MIN);
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
+      integration: salesforceIntegration,
       now: clock.now,
-      integrations: [salesforceIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' },
+      poller: true,
+      config: {
+        clientId: sf.clientId, clientSecret: sf.clientSecret,
+        apiBaseUrl: sf.loginUrl, tokenUrl: sf.tokenUrl, authorizationUrl: `${sf.loginUrl}/services/oauth2/authorize`,
+      },
     });
-    worker = started!;
-    poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/salesforce`, {
-      enabled: true, clientId: sf.clientId, clientSecret: sf.clientSecret,
-      apiBaseUrl: sf.loginUrl, tokenUrl: sf.tokenUrl, authorizationUrl: `${sf.loginUrl}/services/oauth2/authorize`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    expect(cfg.body.webhookUrl).toBeNull(); // polling: nothing to paste
-    user = await project.userClient('user-1');
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    expect(w.config.webhookUrl).toBeNull(); // polling: nothing to paste
     const { authorize, location } = await connect();
     expect(authorize.origin + authorize.pathname).toBe(`${sf.loginUrl}/services/oauth2/authorize`);
     expect(authorize.searchParams.get('scope')).toBe('api refresh_token');
@@ -103,10 +87,8 @@ describe.each(DIALECTS)('Salesforce end to end on %s', (dialect) => {
     expect(credentialId).toBeTruthy();
   });
   afterEach(async () => {
-    await poller.stop();
-    await t.stop();
+    await w.close();
     await sf.close();
-    await receiver.close();
   });
 
   it('connect saves instance_url; created: baseline on the instance, one signed delivery, re-polls deduped, unsubscribe stops queries', async () => {
@@ -132,9 +114,7 @@ describe.each(DIALECTS)('Salesforce end to end on %s', (dialect) => {
       userId: 'user-1', integration: 'salesforce', triggerType: 'SALESFORCE_TRIGGER_RECORD_CREATED', triggerSubscriptionId: sub.id,
       credentialId, projectId: project.id, payload: created,
     });
-    const h = headerMap(sent!);
-    expect(new Webhook(project.signingSecret).verify(sent!.rawBody.toString('utf8'), h)).toEqual(sent!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(sent!.rawBody).digest('hex')}`);
+    expectSignedDelivery(sent!, project.signingSecret);
 
     // Re-polls read the overlapping window again: nothing new is delivered.
     sf.update('Opportunity', created.Id, { StageName: 'Qualification' });

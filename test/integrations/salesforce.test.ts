@@ -12,6 +12,7 @@ import errors from '../../src/integrations/salesforce/fixtures/errors.json' with
 import tokenResponse from '../../src/integrations/salesforce/fixtures/token-response.json' with { type: 'json' };
 import { ProviderError, type AnyTriggerDefinition, type HttpClient, type Item, type PollSource } from '../../src/sdk/index.js';
 import { TestClock } from '../helpers/clock.js';
+import { recordPoll } from '../helpers/poll-harness.js';
 import { startFakeSalesforce, type FakeSalesforce } from '../providers/salesforce.js';
 
 const SEC = 1000;
@@ -41,14 +42,7 @@ class Harness {
       http: this.http, params: this.params, credential: { id: 'cred-1', providerAccountId: 'org:user', extra: this.extra },
       log: silent, signal: AbortSignal.timeout(10_000), now: this.clock.now, cursor: this.cursor,
     });
-    const keys = r.items.map((i) => i.key);
-    expect(new Set(keys).size, 'a poll returns each key once').toBe(keys.length);
-    const baseline = this.cursor === null;
-    const items = applyParameterFilters(t, this.params, r.items);
-    const fresh = items.filter((i) => !this.seen.has(i.key));
-    for (const i of items) this.seen.add(i.key);
-    this.cursor = JSON.parse(JSON.stringify(r.cursor));
-    return baseline ? [] : fresh;
+    return recordPoll(this, r, (items) => applyParameterFilters(t, this.params, items));
   }
 }
 

@@ -9,43 +9,27 @@
 // Slack triggers are app-level: subscribing and unsubscribing make no Slack API call (the event
 // subscription is app configuration), so "provider-side setup/teardown" is the routing itself.
 import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { Renewals } from '../../src/engine/renewals.js';
 import { slackIntegration } from '../../src/integrations/slack/integration.js';
 import envelopeFixture from '../../src/integrations/slack/fixtures/envelope-message-channels.json' with { type: 'json' };
 import mentionFixture from '../../src/integrations/slack/fixtures/event-app-mention.json' with { type: 'json' };
 import blockActionsFixture from '../../src/integrations/slack/fixtures/interaction-block-actions.json' with { type: 'json' };
-import { defaultPlugins } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
-import {
-  deliverSlackEvent,
-  eventEnvelope,
-  sendSlackEvent,
-  sendSlackInteraction,
-  sendUrlVerification,
-  startFakeSlack,
-  type FakeSlack,
-  type SlackWorkspace,
-} from '../providers/slack.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
+import { deliverSlackEvent, eventEnvelope, sendSlackEvent, sendSlackInteraction, sendUrlVerification, startFakeSlack, type FakeSlack, type SlackWorkspace } from '../providers/slack.js';
 
 const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const ACME: SlackWorkspace = { teamId: 'T123ABC456', teamName: 'Acme', botUserId: 'U0BOT', botId: 'B0BOT' };
 const GLOBEX: SlackWorkspace = { teamId: 'T0GLOBEX1', teamName: 'Globex', botUserId: 'U0BOT2', botId: 'B0BOT2' };
 
-function headerMap(req: RecordedRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 describe.each(DIALECTS)('Slack end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
   let t: TestService;
   let slack: FakeSlack;
   let receiver: FakeReceiver;
@@ -80,32 +64,22 @@ describe.each(DIALECTS)('Slack end to end on %s', (dialect) => {
   beforeEach(async () => {
     clockOffset = 0;
     slack = await startFakeSlack();
-    receiver = await startFakeReceiver();
-    let started: DeliveryWorker | undefined;
-    t = await startTestService({
+    w = await startIntegrationWorld({
       dialect,
-      integrations: [slackIntegration],
-      plugins: defaultPlugins(),
-      workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (started = w))],
-      env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+      integration: slackIntegration,
       now: () => Date.now() + clockOffset,
+      config: {
+        clientId: slack.clientId, clientSecret: slack.clientSecret, webhookSecret: SIGNING_SECRET,
+        apiBaseUrl: slack.apiBaseUrl, tokenUrl: slack.tokenUrl, authorizationUrl: `${slack.url}/oauth/v2/authorize`,
+      },
     });
-    worker = started!;
-    project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-    base = `/projects/${project.id}`;
-    const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/slack`, {
-      enabled: true, clientId: slack.clientId, clientSecret: slack.clientSecret, webhookSecret: SIGNING_SECRET,
-      apiBaseUrl: slack.apiBaseUrl, tokenUrl: slack.tokenUrl, authorizationUrl: `${slack.url}/oauth/v2/authorize`,
-    });
-    expect(cfg.status, cfg.text).toBe(200);
-    hookUrl = cfg.body.webhookUrl;
+    ({ t, receiver, project, base, user, worker } = w);
+    hookUrl = w.config.webhookUrl;
     expect(hookUrl).toBe(`${t.url}/hooks/app/${project.id}/slack`);
-    user = await project.userClient('user-1');
   });
   afterEach(async () => {
-    await t.stop();
+    await w.close();
     await slack.close();
-    await receiver.close();
   });
 
   it('answers Slack\'s signed url_verification at the URL the admin API shows, and refuses an unsigned one', async () => {
@@ -148,9 +122,7 @@ describe.each(DIALECTS)('Slack end to end on %s', (dialect) => {
       userId: 'user-1', integration: 'slack', triggerType: 'SLACK_TRIGGER_CHANNEL_MESSAGE_POSTED', triggerSubscriptionId: sub.id,
       credentialId, projectId: project.id, payload: envelopeFixture.event,
     });
-    const h = headerMap(delivery!);
-    expect(new Webhook(project.signingSecret).verify(delivery!.rawBody.toString('utf8'), h)).toEqual(delivery!.json);
-    expect(h['x-paragon-signature']).toBe(`v1=${createHmac('sha256', project.signingSecret).update(delivery!.rawBody).digest('hex')}`);
+    expectSignedDelivery(delivery!, project.signingSecret);
 
     // Slack re-sends the same event_id when it did not see our 2xx in time: 1, 2, 3 retries.
     for (const retryNum of [1, 2, 3]) {

@@ -1,7 +1,6 @@
 // Stripe, source level: the triggers' register / toItems / unregister against the fake Stripe over real
 // HTTP, and the signature scheme against Stripe's own signing (the `stripe` package's
-// generateTestHeaderString when installed, else its transcription in test/providers/stripe.ts).
-import { createHmac } from 'node:crypto';
+// webhooks.generateTestHeaderString).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProviderHttp } from '../../src/engine/provider-http.js';
 import { stripeEvents } from '../../src/integrations/stripe/fixtures/events.js';
@@ -17,7 +16,7 @@ import {
   type WebhookContext,
   type WebhookSource,
 } from '../../src/sdk/index.js';
-import { startFakeStripe, stripeTestHeader, type BuiltDelivery, type FakeStripe } from '../providers/stripe.js';
+import { startFakeStripe, stripeSignatureHeader, type BuiltDelivery, type FakeStripe } from '../providers/stripe.js';
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -50,7 +49,7 @@ describe('Stripe signature scheme', () => {
   it('is well-formed and matches the fact-sheet vector (t.body, whole whsec_ string as the key, hex)', () => {
     expect(schemeProblems(stripeSignatureScheme)).toEqual([]);
     const header = 't=1700000000,v1=8042376f6ca064adbe037642a718227dfd59047137eb49497a54c49eb0cfb724';
-    expect(stripeTestHeader(body, 'whsec_test_secret', 1700000000)).toBe(header);
+    expect(stripeSignatureHeader(body, 'whsec_test_secret', 1700000000)).toBe(header);
     expect(verifyRequest(stripeSignatureScheme, req(header), { secret: 'whsec_test_secret' }, 1700000000_000)).toEqual({ ok: true });
     // Our signer produces exactly Stripe's header for the same inputs.
     expect(signRequest(stripeSignatureScheme, req(''), { secret: 'whsec_test_secret' }, 1700000000_000)).toEqual({ 'stripe-signature': header });
@@ -58,8 +57,10 @@ describe('Stripe signature scheme', () => {
 
   it('accepts any v1 during a secret roll, ignores v0, and rejects tampering, wrong secrets and stale or future timestamps', () => {
     const t = 1700000000;
-    const good = createHmac('sha256', 'whsec_new').update(`${t}.${body}`).digest('hex');
-    const old = createHmac('sha256', 'whsec_old').update(`${t}.${body}`).digest('hex');
+    // Stripe's own signatures, taken from the header its test helper builds (`t=…,v1=<hex>`).
+    const v1 = (secret: string) => stripeSignatureHeader(body, secret, t).split(',v1=')[1]!;
+    const good = v1('whsec_new');
+    const old = v1('whsec_old');
     const now = t * 1000;
     expect(verifyRequest(stripeSignatureScheme, req(`t=${t},v1=${old},v1=${good},v0=abc`), { secret: 'whsec_new' }, now).ok).toBe(true);
     expect(verifyRequest(stripeSignatureScheme, req(`t=${t},v0=${good}`), { secret: 'whsec_new' }, now)).toMatchObject({ ok: false, reason: 'malformed' });

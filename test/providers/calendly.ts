@@ -12,9 +12,10 @@
 // https://developer.calendly.com/docs/webhooks/overview, https://developer.calendly.com/api-docs/overview/rate-limits,
 // https://developer.calendly.com/api-docs/calendly-o-auth/o-auth/post-oauth-refresh-token
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
+import { readJsonOrFormBody } from '../helpers/request-body.js';
 
 export interface CalendlyHook {
   uuid: string;
@@ -93,19 +94,11 @@ export async function startFakeCalendly(opts: { now?: () => number } = {}): Prom
   const invalid = (res: ServerResponse, details: Array<{ parameter: string; message: string }>) =>
     json(res, 400, { title: 'Invalid Argument', message: 'The supplied parameters are invalid.', details });
 
-  const readBody = async (req: IncomingMessage): Promise<any> => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (text === '') return {};
-    if ((req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-    return JSON.parse(text);
-  };
 
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const body = req.method === 'POST' ? await readBody(req) : {};
+      const body = req.method === 'POST' ? await readJsonOrFormBody(req) : {};
       state.requests.push({ method: req.method ?? 'GET', path: url.pathname, auth: req.headers.authorization, body });
 
       if (req.method === 'POST' && url.pathname === '/oauth/token') {

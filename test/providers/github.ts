@@ -2,10 +2,10 @@
 // webhook, get the authenticated user), the OAuth token endpoint (with GitHub's HTTP-200 error style and
 // rotating refresh tokens), GitHub's rate-limit answers (403/429 with x-ratelimit-* or retry-after), and
 // GitHub's side of webhooks: signed deliveries (X-Hub-Signature-256 with GitHub's own
-// @octokit/webhooks-methods `sign` when that package is installed, else computed with node:crypto exactly
-// as GitHub documents it — checked against GitHub's published test vector; plus the legacy SHA-1
-// X-Hub-Signature), the
-// `ping` sent after a hook is created, and manual redelivery that keeps the X-GitHub-Delivery GUID.
+// @octokit/webhooks-methods `sign`, which github.test.ts checks against GitHub's published test vector; plus
+// the legacy SHA-1 X-Hub-Signature, computed with node:crypto because @octokit/webhooks-methods signs
+// SHA-256 only), the `ping` sent after a hook is created, and manual redelivery that keeps the
+// X-GitHub-Delivery GUID. Payloads to deliver: test/providers/github-examples.ts (GitHub's published examples).
 //
 // Docs followed: https://docs.github.com/en/rest/repos/webhooks,
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries,
@@ -13,6 +13,7 @@
 // https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api,
 // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { sign } from '@octokit/webhooks-methods';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
@@ -60,8 +61,6 @@ export interface FakeGithub {
   hooksPerEventLimit: number;
   /** The pings sent so far (their delivery results). */
   pings: Array<Promise<GithubDelivery | undefined>>;
-  /** Which signer signs deliveries: GitHub's @octokit/webhooks-methods, or the documented computation. */
-  signer: 'octokit' | 'documented';
   failNext(count: number, status: number, headers?: Record<string, string>, body?: unknown): void;
   /** Primary limit exhausted (403 + x-ratelimit-remaining: 0) or secondary limit (403 + retry-after). */
   rateLimitNext(kind: 'primary' | 'secondary' | 'secondary-429', opts?: { resetInSeconds?: number; retryAfter?: number }): void;
@@ -72,29 +71,9 @@ export interface FakeGithub {
   close(): Promise<void>;
 }
 
-/** `sha256=` + hex HMAC-SHA256(secret, body): GitHub's X-Hub-Signature-256. */
-export function githubSignature256(secret: string, body: string | Buffer): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-type Signer = (secret: string, body: string) => Promise<string>;
-
-/** GitHub's own signer (@octokit/webhooks-methods) when installed; the documented computation otherwise. */
-async function loadSigner(): Promise<{ sign: Signer; source: 'octokit' | 'documented' }> {
-  const name = '@octokit/webhooks-methods';
-  try {
-    const mod = (await import(name)) as { sign?: Signer };
-    if (typeof mod.sign === 'function') return { sign: mod.sign, source: 'octokit' };
-  } catch {
-    // not installed: fall through
-  }
-  return { sign: async (secret, body) => githubSignature256(secret, body), source: 'documented' };
-}
-
 export async function startFakeGithub(): Promise<FakeGithub> {
   let failures: Array<{ status: number; headers: Record<string, string>; body: unknown }> = [];
   let nextHookId = 30;
-  const signer = await loadSigner();
   const state = {
     clientId: 'Iv1.fakeclient',
     clientSecret: 'github-client-secret',
@@ -146,7 +125,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       'x-github-hook-installation-target-id': '186853002',
     };
     if (secret) {
-      headers['x-hub-signature-256'] = await signer.sign(secret, delivery.body);
+      headers['x-hub-signature-256'] = await sign(secret, delivery.body);
       headers['x-hub-signature'] = `sha1=${createHmac('sha1', secret).update(delivery.body).digest('hex')}`;
     }
     try {
@@ -273,7 +252,6 @@ export async function startFakeGithub(): Promise<FakeGithub> {
 
   return Object.assign(state, {
     url: base,
-    signer: signer.source,
     tokenUrl: `${base}/login/oauth/access_token`,
     failNext(count: number, status: number, headers: Record<string, string> = {}, body: unknown = { message: 'Server Error' }) {
       failures = [...failures, ...Array.from({ length: count }, () => ({ status, headers, body }))];

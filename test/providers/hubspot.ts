@@ -3,8 +3,9 @@
 // names of each object — contacts have `lastmodifieddate`, the others `hs_lastmodifieddate`, custom objects
 // `hs_createdate`), 429 with HubSpot's policy body, 401 for expired tokens, token metadata and the v3 token
 // endpoint. Hooks let a test change records between two page requests; `reversePages` returns pages out of order.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonOrFormBody } from '../helpers/request-body.js';
 import accessToken from '../../src/integrations/hubspot/fixtures/access-token.json' with { type: 'json' };
 import tenSecondly from '../../src/integrations/hubspot/fixtures/rate-limit-ten-secondly.json' with { type: 'json' };
 import daily from '../../src/integrations/hubspot/fixtures/rate-limit-daily.json' with { type: 'json' };
@@ -63,14 +64,6 @@ export async function startFakeHubSpot(): Promise<FakeHubSpot> {
   };
   const hsError = (res: ServerResponse, status: number, category: string, message: string) =>
     json(res, status, { status: 'error', message, correlationId: 'fake-correlation-id', category });
-  const readBody = async (req: IncomingMessage): Promise<any> => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (text === '') return {};
-    if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-    return JSON.parse(text);
-  };
 
   const fake = {
     url: '',
@@ -168,7 +161,7 @@ export async function startFakeHubSpot(): Promise<FakeHubSpot> {
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const body = req.method === 'POST' ? await readBody(req) : undefined;
+      const body = req.method === 'POST' ? await readJsonOrFormBody(req) : undefined;
       fake.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, auth: req.headers.authorization, body });
       if (req.method === 'POST' && (url.pathname === '/oauth/v3/token' || url.pathname === '/oauth/v1/token')) {
         if (body?.grant_type !== 'refresh_token' || !fake.refreshTokens.has(String(body.refresh_token))) {

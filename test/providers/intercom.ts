@@ -18,9 +18,10 @@
 // https://developers.intercom.com/docs/references/webhooks/webhook-models, https://developers.intercom.com/docs/webhooks/setting-up-webhooks,
 // https://developers.intercom.com/docs/build-an-integration/learn-more/authentication/setting-up-oauth
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
+import { readJsonOrFormBody } from '../helpers/request-body.js';
 
 export interface FakeContact {
   type: 'contact';
@@ -116,14 +117,6 @@ export async function startFakeIntercom(opts: { now?: () => number } = {}): Prom
   };
   const error = (res: ServerResponse, status: number, code: string, message: string) =>
     json(res, status, { type: 'error.list', request_id: randomUUID(), errors: [{ code, message }] });
-  const readBody = async (req: IncomingMessage): Promise<any> => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (text === '') return {};
-    if ((req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-    return JSON.parse(text);
-  };
   /** Contacts as the search index sees them now (what changed within the index delay is not visible yet). */
   const indexed = new Map<string, FakeContact>();
   const visible = (): FakeContact[] => {
@@ -136,7 +129,7 @@ export async function startFakeIntercom(opts: { now?: () => number } = {}): Prom
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const body = req.method === 'POST' ? await readBody(req) : {};
+      const body = req.method === 'POST' ? await readJsonOrFormBody(req) : {};
       state.requests.push({ method: req.method ?? 'GET', path: url.pathname, auth: req.headers.authorization, version: req.headers['intercom-version'] as string | undefined, body });
       if (req.method === 'POST' && url.pathname === '/auth/eagle/token') {
         if (body.client_id !== state.clientId || body.client_secret !== state.clientSecret || !state.codes.delete(body.code)) {

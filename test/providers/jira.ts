@@ -8,8 +8,9 @@
 // local time two ways (DST fall-back), it takes the later instant: the worst case for a poller. Page tokens are
 // positions in the result set (offsets), the worst case for page shifts. Hooks let a test change issues between
 // two page requests, and `reversePages` returns each page out of order.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonOrFormBody } from '../helpers/request-body.js';
 import issueFixture from '../../src/integrations/jira/fixtures/issue.json' with { type: 'json' };
 import projectFixture from '../../src/integrations/jira/fixtures/project.json' with { type: 'json' };
 import myselfFixture from '../../src/integrations/jira/fixtures/myself.json' with { type: 'json' };
@@ -271,14 +272,6 @@ export async function startFakeJira(opts: { timeZone?: string } = {}): Promise<F
     res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
   };
-  const readBody = async (req: IncomingMessage): Promise<any> => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (text === '') return {};
-    if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-    return JSON.parse(text);
-  };
 
   const fake = {
     url: '',
@@ -373,7 +366,7 @@ export async function startFakeJira(opts: { timeZone?: string } = {}): Promise<F
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : undefined;
+      const body = req.method === 'POST' || req.method === 'PUT' ? await readJsonOrFormBody(req) : undefined;
       fake.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, auth: req.headers.authorization, body });
       if (req.method === 'POST' && url.pathname === '/oauth/token') {
         if (body?.grant_type !== 'refresh_token' || !fake.refreshTokens.has(String(body.refresh_token))) {

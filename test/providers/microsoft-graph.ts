@@ -17,15 +17,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { defaultPlugins } from '../../src/roles.js';
 import { detectHandshake, type Handshake, type IntegrationDefinition } from '../../src/sdk/index.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
-import { startFakeReceiver, type FakeReceiver } from '../helpers/fake-receiver.js';
-import { createTestProject, type TestProject } from '../helpers/project.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import type { FakeReceiver } from '../helpers/fake-receiver.js';
+import { startIntegrationWorld } from '../helpers/integration-world.js';
+import type { TestProject } from '../helpers/project.js';
+import type { TestService } from '../helpers/service.js';
 import channelFixture from '../../src/integrations/microsoftTeams/fixtures/channel.json' with { type: 'json' };
 import chatMessageFixture from '../../src/integrations/microsoftTeams/fixtures/chat-message.json' with { type: 'json' };
 import rateLimitedFixture from '../../src/integrations/microsoftTeams/fixtures/rate-limited.json' with { type: 'json' };
@@ -691,38 +690,27 @@ export async function startGraphWorld(dialect: 'sqlite' | 'postgres', integratio
   // the real time because standardwebhooks checks webhook-timestamp against the wall clock.
   const clock = new TestClock(Date.now());
   const graph = await startFakeGraph({ now: clock.now });
-  const receiver = await startFakeReceiver();
-  let worker: DeliveryWorker | undefined;
-  const t = await startTestService({
+  const w = await startIntegrationWorld({
     dialect,
+    integration,
     now: clock.now,
-    integrations: [integration],
-    plugins: defaultPlugins(),
-    workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (worker = w))],
-    env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+    config: {
+      clientId: 'graph-client-id', clientSecret: 'graph-client-secret',
+      apiBaseUrl: graph.apiBaseUrl, tokenUrl: graph.tokenUrl, authorizationUrl: graph.authorizationUrl,
+    },
+    credential: { accessToken: 'graph-token-1', refreshToken: 'refresh-1', providerAccountId: graph.user.id },
   });
-  const project = await createTestProject(t.admin, { webhookUrl: receiver.url });
-  const base = `/projects/${project.id}`;
-  const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/${integration.key}`, {
-    enabled: true, clientId: 'graph-client-id', clientSecret: 'graph-client-secret',
-    apiBaseUrl: graph.apiBaseUrl, tokenUrl: graph.tokenUrl, authorizationUrl: graph.authorizationUrl,
-  });
-  if (cfg.status !== 200) throw new Error(`configure ${integration.key} failed: ${cfg.status} ${cfg.text}`);
-  const user = await project.userClient('user-1');
-  const cred = await user.post(`${base}/credentials`, { integration: integration.key, accessToken: 'graph-token-1', refreshToken: 'refresh-1', providerAccountId: graph.user.id });
-  if (cred.status !== 201) throw new Error(`create credential failed: ${cred.status} ${cred.text}`);
-  if (!worker) throw new Error('delivery worker did not start');
+  const { t, receiver, project, user, worker, base } = w;
   const hookUrl = (id: string) => `${t.url}/hooks/s/${id}`;
   return {
-    t, graph, receiver, project, user, worker, clock, base, credentialId: cred.body.id as string,
+    t, graph, receiver, project, user, worker, clock, base, credentialId: w.credentialId!,
     events: async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=200`)).body.events,
     subscribe: (type, parameters = {}) => user.post(`${base}/trigger-subscriptions`, { integration: integration.key, type, parameters }),
     graphSubscriptionOf: (id) => [...graph.subscriptions.values()].find((s) => s.notificationUrl === hookUrl(id)),
     hookUrl,
     async close() {
-      await t.stop();
+      await w.close();
       await graph.close();
-      await receiver.close();
     },
   };
 }

@@ -6,8 +6,9 @@
 // Like Notion, it rounds created_time and last_edited_time down to the minute. Cursors are positions in the
 // result set (offsets), the worst case for page shifts; hooks let a test edit pages between two page requests,
 // and `reversePages` returns each page out of order.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonOrFormBody } from '../helpers/request-body.js';
 import pageFixture from '../../src/integrations/notion/fixtures/page.json' with { type: 'json' };
 import databaseFixture from '../../src/integrations/notion/fixtures/database.json' with { type: 'json' };
 import rateLimited from '../../src/integrations/notion/fixtures/error-rate-limited.json' with { type: 'json' };
@@ -101,14 +102,6 @@ export async function startFakeNotion(): Promise<FakeNotion> {
   };
   const error = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
     json(res, status, { object: 'error', status, code, message, request_id: 'fake-request' }, headers);
-  const readBody = async (req: IncomingMessage): Promise<any> => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (text === '') return {};
-    if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-    return JSON.parse(text);
-  };
 
   const fake = {
     url: '',
@@ -194,7 +187,7 @@ export async function startFakeNotion(): Promise<FakeNotion> {
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const body = req.method === 'POST' || req.method === 'PATCH' ? await readBody(req) : undefined;
+      const body = req.method === 'POST' || req.method === 'PATCH' ? await readJsonOrFormBody(req) : undefined;
       const version = req.headers['notion-version'] as string | undefined;
       fake.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, auth: req.headers.authorization, version, body });
       if (req.method === 'POST' && url.pathname === '/v1/oauth/token') {

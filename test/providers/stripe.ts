@@ -5,12 +5,12 @@
 // Stripe's error shapes, scriptable 429/5xx, the per-account endpoint limit, and signed event deliveries
 // (`Stripe-Signature: t=…,v1=…`) to the registered URLs.
 //
-// Signatures: when the `stripe` package is installed, deliveries are signed with Stripe's own
-// `webhooks.generateTestHeaderString`; otherwise with a transcription of it (stripe-node `Webhooks.ts`:
-// `t=${timestamp},${scheme}=${hex HMAC-SHA256(secret, `${timestamp}.${payload}`)}`).
-import { createHmac, randomBytes } from 'node:crypto';
+// Signatures: deliveries are signed with Stripe's own `webhooks.generateTestHeaderString` (the `stripe` package,
+// a dev dependency).
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 import { request } from 'undici';
 
 export interface FakeStripeEndpoint {
@@ -53,40 +53,12 @@ export interface FakeStripe {
   buildDelivery(endpointId: string, event: object, opts?: { timestamp?: number; secret?: string }): Promise<BuiltDelivery>;
   /** Send an event to an endpoint (a retry is simply the same event sent again). */
   deliver(endpointId: string, event: object, opts?: { timestamp?: number; secret?: string }): Promise<DeliveryResult>;
-  /** Whether the signer is the `stripe` package (true) or the transcription (false). */
-  usesStripeLibrary(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-type TestHeaderFn = (opts: { payload: string; secret: string; timestamp?: number }) => string;
-
-let libraryHeader: Promise<TestHeaderFn | null> | null = null;
-
-/** Stripe's own test-header helper, when the `stripe` package is installed (it is an optional test dependency). */
-function stripeLibraryHeader(): Promise<TestHeaderFn | null> {
-  libraryHeader ??= (async () => {
-    try {
-      const specifier = 'stripe';
-      const mod = (await import(specifier)) as { default?: new (key: string) => { webhooks: { generateTestHeaderString: TestHeaderFn } } };
-      if (!mod.default) return null;
-      const client = new mod.default('sk_test_fake');
-      return (opts) => client.webhooks.generateTestHeaderString(opts);
-    } catch {
-      return null;
-    }
-  })();
-  return libraryHeader;
-}
-
-/** The same string stripe-node's generateTestHeaderString produces (scheme v1). */
-export function stripeTestHeader(payload: string, secret: string, timestamp: number): string {
-  const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
-  return `t=${timestamp},v1=${signature}`;
-}
-
-export async function signStripePayload(payload: string, secret: string, timestamp: number): Promise<string> {
-  const lib = await stripeLibraryHeader();
-  return lib ? lib({ payload, secret, timestamp }) : stripeTestHeader(payload, secret, timestamp);
+/** The `Stripe-Signature` header Stripe sends for this payload, by stripe-node's own test helper. */
+export function stripeSignatureHeader(payload: string, secret: string, timestamp: number): string {
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 
 const ERROR_BODIES: Record<number, { type: string; message: string; code?: string }> = {
@@ -191,7 +163,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (!endpoint) throw new Error(`fake Stripe: no endpoint ${endpointId}`);
     const body = JSON.stringify(event, null, 2);
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-    const signature = await signStripePayload(body, opts.secret ?? endpoint.secret, timestamp);
+    const signature = stripeSignatureHeader(body, opts.secret ?? endpoint.secret, timestamp);
     return {
       url: endpoint.url,
       body,
@@ -213,7 +185,6 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k] = v;
       return { status: res.statusCode, body: await res.body.text(), headers };
     },
-    usesStripeLibrary: async () => (await stripeLibraryHeader()) !== null,
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();
       server.close(() => r());

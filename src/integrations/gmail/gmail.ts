@@ -2,7 +2,7 @@
 // historyId, messages.list with a search query, messages.get — and the rules that decide whether a new
 // message is "new email" for a subscription.
 import { ProviderError, type HttpClient } from '../../sdk/index.js';
-import { googleRequest } from './google.js';
+import { googleRequest } from '../../sdk/providers/google.js';
 
 export const GMAIL_HISTORY_DOCS = 'https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.history/list';
 

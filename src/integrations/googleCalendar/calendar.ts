@@ -7,7 +7,7 @@
 // (`status: "cancelled"`). An expired token answers HTTP 410 Gone: clear it and list in full again.
 import { randomUUID } from 'node:crypto';
 import { ProviderError, type HttpClient, type Item } from '../../sdk/index.js';
-import { googleRequest } from './google.js';
+import { googleRequest } from '../../sdk/providers/google.js';
 
 export const CALENDAR_EVENTS_LIST_DOCS = 'https://developers.google.com/workspace/calendar/api/v3/reference/events/list';
 export const CALENDAR_PUSH_DOCS = 'https://developers.google.com/workspace/calendar/api/guides/push';

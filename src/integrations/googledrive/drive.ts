@@ -1,7 +1,7 @@
 // Google Drive API v3: the changes feed (changes.getStartPageToken, changes.list) and the rules that
 // sort a change into "file created" or "file updated".
 import { ProviderError, type HttpClient, type Item } from '../../sdk/index.js';
-import { googleRequest } from './google.js';
+import { googleRequest } from '../../sdk/providers/google.js';
 
 export const DRIVE_CHANGES_DOCS = 'https://developers.google.com/workspace/drive/api/reference/rest/v3/changes/list';
 

@@ -1,24 +1,15 @@
 // Google Drive: Google OAuth 2.0 (offline access for a refresh token), the Drive API v3 on
 // www.googleapis.com. Two polling triggers on the changes feed. See docs/integrations/googledrive.md.
 import { ProviderError, defineIntegration } from '../../sdk/index.js';
-import { googleRequest } from './google.js';
+import { googleOAuth2, googleRequest } from '../../sdk/providers/google.js';
 import { fileCreated } from './triggers/file-created.js';
 import { fileUpdated } from './triggers/file-updated.js';
 
 export const googleDriveIntegration = defineIntegration({
   key: 'googledrive',
   name: 'Google Drive',
-  auth: {
-    kind: 'oauth2',
-    authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
-    tokenUrl: 'https://oauth2.googleapis.com/token',
-    // File metadata and the changes feed; a project can ask for more (e.g. .../auth/drive) in its config.
-    scopes: ['https://www.googleapis.com/auth/drive.metadata.readonly'],
-    pkce: true,
-    clientAuth: 'body',
-    // `access_type=offline` returns a refresh token; `prompt=consent` returns one again on a reconnect.
-    extraAuthorizationParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
-  },
+  // File metadata and the changes feed; a project can ask for more (e.g. .../auth/drive) in its config.
+  auth: googleOAuth2(['https://www.googleapis.com/auth/drive.metadata.readonly']),
   apiBaseUrl: 'https://www.googleapis.com',
   docsUrl: 'https://developers.google.com/workspace/drive/api/reference/rest/v3',
   /** The account is the Drive user's email address (about.get). */

@@ -5,15 +5,13 @@
 // - JQL dates have minute precision and are read in the account's time zone, so the lower bound is the
 //   cursor instant rendered *down* to the minute in that zone (jql.ts), and everything from that minute
 //   on is read again: the engine keeps each key once, so re-reading is harmless.
-// - Every page is a fresh query anchored at the newest timestamp seen so far ("keyset by minute"), never
-//   a continuation of the previous query: a continuation token is a position in a result set that can
-//   change between requests (an issue updated meanwhile moves to the end and the one after it slides
-//   onto the page we already read). A fresh query from the last minute seen cannot skip anything.
-// - Only when a whole page shares one minute (a bulk edit) do we follow nextPageToken inside that
-//   minute; such a minute is read once more, bounded to that minute, on the next poll ("recheck").
+// - Paging is the SDK's timestamp poll (src/sdk/polling.ts): every page is a fresh query anchored at the
+//   newest timestamp seen so far ("keyset by minute"), never a continuation of the previous query; only
+//   when a whole page shares one minute (a bulk edit) is nextPageToken followed inside that minute, and
+//   that minute is read once more, bounded to it, on the next poll ("recheck").
 // - The next poll starts OVERLAP before the newest timestamp seen: search is eventually consistent, so
 //   an issue may show up a little after its timestamp.
-import { ProviderError, type HttpClient, type Item, type Logger, type PollContext, type PollResult } from '../../sdk/index.js';
+import { ProviderError, pollByTimestamp, type HttpClient, type Item, type Logger, type PollContext, type PollResult, type TimestampPosition, type TimestampQuery } from '../../sdk/index.js';
 import { jqlDate, parseJiraTime, wrapFragment } from './jql.js';
 
 export const PAGE_SIZE = 100;
@@ -23,7 +21,6 @@ export const OVERLAP_MS = 5 * 60_000;
 export const BASELINE_LOOKBACK_MS = 5 * 60_000;
 /** Stop a poll after this many re-anchored pages; the next poll continues from there. */
 export const MAX_PAGES_PER_POLL = 50;
-const MINUTE = 60_000;
 
 export interface JiraIssue {
   id: string;
@@ -86,65 +83,27 @@ function parseCursor(raw: unknown): IssueCursor | null {
   return { v: 1, from: c.from, ...(typeof c.recheck === 'number' ? { recheck: c.recheck } : {}) };
 }
 
-interface ScanResult {
-  issues: JiraIssue[];
-  newest: number | null;
-  /** The anchor of a minute that was paged with tokens, if any. */
-  stuckAt: number | null;
-  /** False when the page cap stopped the scan; `resumeAt` is where the next poll continues. */
-  complete: boolean;
-  resumeAt: number;
-}
-
-async function scan(
-  http: HttpClient,
-  base: string,
-  field: 'created' | 'updated',
-  fragment: string | undefined,
-  timeZone: string,
-  from: number,
-  until?: number,
-): Promise<ScanResult> {
-  const issues: JiraIssue[] = [];
-  let newest: number | null = null;
-  let stuckAt: number | null = null;
-  let lower = from;
-  let lowerLit = jqlDate(lower, timeZone, 'down');
-  let token: string | undefined;
-  const upper = until !== undefined ? ` AND ${field} < "${jqlDate(until, timeZone, 'up').literal}"` : '';
-  for (let anchors = 0; ; ) {
-    const jql = `${wrapFragment(fragment)}${field} >= "${lowerLit.literal}"${upper} ORDER BY ${field} ASC, key ASC`;
-    const res = await http.post<SearchResponse>(`${base}/search/jql`, {
-      jql,
-      maxResults: PAGE_SIZE,
-      fields: ['*navigable'],
-      ...(token ? { nextPageToken: token } : {}),
-    });
-    const page = Array.isArray(res?.issues) ? res.issues : [];
-    let pageNewest: number | null = null;
-    for (const issue of page) {
-      const ts = parseJiraTime(issue.fields?.[field]);
-      if (!Number.isFinite(ts)) continue;
-      issues.push(issue);
-      pageNewest = pageNewest === null ? ts : Math.max(pageNewest, ts);
-    }
-    if (pageNewest !== null) newest = newest === null ? pageNewest : Math.max(newest, pageNewest);
-    const last = res?.isLast === true || !res?.nextPageToken || page.length === 0;
-    if (last) return { issues, newest, stuckAt, complete: true, resumeAt: lower };
-    const nextLit = pageNewest !== null ? jqlDate(pageNewest, timeZone, 'down') : lowerLit;
-    if (pageNewest !== null && nextLit.wall > lowerLit.wall) {
-      // Progress: start a fresh query at the newest minute seen (its issues are read again, harmlessly).
-      anchors++;
-      lower = pageNewest;
-      lowerLit = nextLit;
-      token = undefined;
-      if (anchors >= MAX_PAGES_PER_POLL) return { issues, newest, stuckAt, complete: false, resumeAt: lower };
-    } else {
-      // A whole page inside one minute: only the provider's token can go further within it.
-      stuckAt ??= lower;
-      token = res.nextPageToken ?? undefined;
-    }
-  }
+/** Issues whose `field` is at or after an instant, oldest first, as a timestamp query (src/sdk/polling.ts). */
+function issueQuery(http: HttpClient, base: string, field: 'created' | 'updated', fragment: string | undefined, timeZone: string): TimestampQuery<JiraIssue> {
+  return {
+    async page({ from, until, token }) {
+      const upper = until !== undefined ? ` AND ${field} < "${jqlDate(until, timeZone, 'up').literal}"` : '';
+      const jql = `${wrapFragment(fragment)}${field} >= "${jqlDate(from, timeZone, 'down').literal}"${upper} ORDER BY ${field} ASC, key ASC`;
+      const res = await http.post<SearchResponse>(`${base}/search/jql`, {
+        jql,
+        maxResults: PAGE_SIZE,
+        fields: ['*navigable'],
+        ...(token ? { nextPageToken: token } : {}),
+      });
+      const issues = Array.isArray(res?.issues) ? res.issues : [];
+      const last = res?.isLast === true || !res?.nextPageToken || issues.length === 0;
+      return { items: issues, ...(last ? {} : { next: res.nextPageToken ?? undefined }) };
+    },
+    timestampOf: (issue) => parseJiraTime(issue.fields?.[field]),
+    // The literal's wall-clock minute: a fresh query advances only when its literal is later.
+    boundOf: (t) => jqlDate(t, timeZone, 'down').wall,
+    maxAnchors: MAX_PAGES_PER_POLL,
+  };
 }
 
 /** One poll of an issue trigger. `select` maps a matching issue to the item to emit (or null to skip). */
@@ -154,27 +113,15 @@ export async function pollIssues(
   select: (issue: JiraIssue) => Item | null,
 ): Promise<PollResult> {
   const base = restBase(ctx);
-  const cursor = parseCursor(ctx.cursor);
-  const from = cursor?.from ?? ctx.now() - BASELINE_LOOKBACK_MS;
+  const at: TimestampPosition = parseCursor(ctx.cursor) ?? { from: ctx.now() - BASELINE_LOOKBACK_MS };
   const timeZone = await accountTimeZone(ctx.http, base, ctx.log);
-  const fragment = ctx.params.jqlQuery;
+  const r = await pollByTimestamp(issueQuery(ctx.http, base, field, ctx.params.jqlQuery, timeZone), at, OVERLAP_MS);
   const found = new Map<string, Item>();
-  const add = (issues: JiraIssue[]) => {
-    for (const issue of issues) {
-      const item = select(issue);
-      if (item) found.set(item.key, item);
-    }
-  };
-  if (cursor?.recheck !== undefined) {
-    // Read last poll's crowded minute again in one bounded query, so an issue that slid between two of
-    // its token pages while we read them is still found.
-    const again = await scan(ctx.http, base, field, fragment, timeZone, cursor.recheck, Math.floor(cursor.recheck / MINUTE) * MINUTE + MINUTE);
-    add(again.issues);
+  for (const issue of r.items) {
+    const item = select(issue);
+    if (item) found.set(item.key, item);
   }
-  const r = await scan(ctx.http, base, field, fragment, timeZone, from);
-  add(r.issues);
-  const next = r.complete ? Math.max(from, (r.newest ?? from) - OVERLAP_MS) : r.resumeAt;
-  const nextCursor: IssueCursor = { v: 1, from: next, ...(r.stuckAt !== null ? { recheck: r.stuckAt } : {}) };
-  if (!r.complete) ctx.log.info('jira poll stopped at the page cap; the next poll continues', { resumeAt: new Date(r.resumeAt).toISOString() });
+  const nextCursor: IssueCursor = { v: 1, ...r.next };
+  if (!r.complete) ctx.log.info('jira poll stopped at the page cap; the next poll continues', { resumeAt: new Date(r.next.from).toISOString() });
   return { items: [...found.values()], cursor: nextCursor };
 }

@@ -1,21 +1,13 @@
 // Reading Teams resources through Microsoft Graph v1.0: the channel or message a thin notification names, and
 // the catch-up reads run after a lifecycle notification.
 import type { HttpClient, Item, ParameterDefinition } from '../../sdk/index.js';
-import { readAllPages, type ChangeNotification } from './graph-subscriptions.js';
+import { graphId, readAllPages, stripODataContext, type ChangeNotification } from '../../sdk/providers/microsoft-graph.js';
 
 export interface TeamParams {
   teamId: string;
 }
 export interface ChannelParams extends TeamParams {
   channelId: string;
-}
-
-/** A catch-up re-reads this much before the previous one started (Graph timestamps vs. our clock, late writes). */
-export const CATCH_UP_OVERLAP_MS = 5 * 60_000;
-
-/** Ids go into a resource path and an OData key (`teams('…')`): refuse what would change its meaning. */
-export function graphId(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' && !/[/\\?#'\s]/.test(value) ? null : 'must be a Microsoft Graph id (no spaces, slashes, quotes, ? or #)';
 }
 
 export const teamIdParameter: ParameterDefinition = {
@@ -38,10 +30,6 @@ const CHANNEL_RESOURCE = /^\/?teams\('([^']+)'\)\/channels\('([^']+)'\)$/i;
 const MESSAGE_RESOURCE = /^\/?teams\('([^']+)'\)\/channels\('([^']+)'\)\/messages\('([^']+)'\)(?:\/replies\('([^']+)'\))?$/i;
 
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
-const stripContext = <T extends Record<string, unknown>>(o: T): T => {
-  const { '@odata.context': _ignored, ...rest } = o;
-  return rest as T;
-};
 
 export interface Channel extends Record<string, unknown> {
   id: string;
@@ -64,7 +52,7 @@ export async function fetchChannel(http: HttpClient, params: TeamParams, n: Chan
   if (!channelId || (m && !same(m[1], params.teamId))) return null;
   const res = await http.request<Channel>({ path: `${teamPath(params)}/channels/${enc(channelId)}`, allowStatus: [404] });
   if (res.status === 404 || !res.body?.id) return null; // deleted again before we looked
-  return channelItem(stripContext(res.body));
+  return channelItem(stripODataContext(res.body));
 }
 
 export const channelItem = (c: Channel): Item => ({ key: c.id, payload: c, ...(c.createdDateTime ? { occurredAt: Date.parse(c.createdDateTime) } : {}) });
@@ -93,7 +81,7 @@ export async function fetchMessage(http: HttpClient, params: ChannelParams, n: C
   const path = `${channelPath(params)}/messages/${enc(messageId ?? '')}${replyId ? `/replies/${enc(replyId)}` : ''}`;
   const res = await http.request<ChatMessage>({ path, allowStatus: [404] });
   if (res.status === 404 || !res.body?.id) return null;
-  const message = stripContext(res.body);
+  const message = stripODataContext(res.body);
   return isPosted(message) ? messageItem(message) : null;
 }
 

@@ -5,11 +5,11 @@
 // `last_edited_time` (updated): re-reading the minute is harmless because the engine keeps each key once.
 //
 // Data source queries (`POST /v1/data_sources/{id}/query`, the 2025-09-03 successor of
-// `POST /v1/databases/{id}/query`) are read oldest first with a timestamp filter. Every page is a fresh query
-// anchored at the newest minute seen — never a `start_cursor` continuation, because a cursor is a position in
-// a result set that changes while we read (an edited row jumps to the end and the next one slides onto the
-// page we already read). Only when a whole page shares one minute (an import) do we follow `start_cursor`
-// inside that minute, and that minute is read once more, bounded, on the next poll.
+// `POST /v1/databases/{id}/query`) are read oldest first with a timestamp filter, by the SDK's timestamp poll
+// (src/sdk/polling.ts): every page is a fresh query anchored at the newest minute seen — never a `start_cursor`
+// continuation, because a cursor is a position in a result set that changes while we read. Only when a whole
+// page shares one minute (an import) is `start_cursor` followed inside that minute, and that minute is read
+// once more, bounded, on the next poll.
 //
 // Search (`POST /v1/search`) has no timestamp filter and sorts only by `last_edited_time`, so it is read newest
 // first and stops at the first page reaching past the window. In that order an edit moves a page to the
@@ -17,7 +17,7 @@
 //
 // Search and queries are eventually consistent: the next window starts OVERLAP before the newest timestamp
 // seen, so an item indexed late is still found.
-import { ProviderError, type HttpClient, type Item, type Logger } from '../../sdk/index.js';
+import { ProviderError, type HttpClient, type Item, type Logger, type TimestampQuery } from '../../sdk/index.js';
 
 export const NOTION_VERSION = '2025-09-03';
 export const PAGE_SIZE = 100;
@@ -89,50 +89,24 @@ export async function dataSourcesOf(http: HttpClient, databaseId: string): Promi
 }
 
 // ── data source query, oldest first ──────────────────────────────────────────────────────────────────
-export interface QueryScan {
-  pages: NotionPage[];
-  newest: number | null;
-  stuckAt: number | null;
-  complete: boolean;
-  resumeAt: number;
-}
-
-export async function scanDataSource(http: HttpClient, dataSourceId: string, field: TimestampField, from: number, until?: number): Promise<QueryScan> {
-  const pages: NotionPage[] = [];
-  let newest: number | null = null;
-  let stuckAt: number | null = null;
-  let lower = from;
-  let token: string | undefined;
-  for (let anchors = 0; ; ) {
-    const bound = floorMinute(lower);
-    const conditions: unknown[] = [{ timestamp: field, [field]: { on_or_after: iso(bound) } }];
-    if (until !== undefined) conditions.push({ timestamp: field, [field]: { before: iso(until) } });
-    const res = await http.post<ListResponse>(`/v1/data_sources/${dataSourceId}/query`, {
-      filter: conditions.length === 1 ? conditions[0] : { and: conditions },
-      sorts: [{ timestamp: field, direction: 'ascending' }],
-      page_size: PAGE_SIZE,
-      ...(token ? { start_cursor: token } : {}),
-    });
-    let pageNewest: number | null = null;
-    for (const r of res?.results ?? []) {
-      if (!isPage(r)) continue;
-      const ts = Date.parse(r[field]);
-      if (!Number.isFinite(ts)) continue;
-      pages.push(r);
-      pageNewest = pageNewest === null ? ts : Math.max(pageNewest, ts);
-    }
-    if (pageNewest !== null) newest = newest === null ? pageNewest : Math.max(newest, pageNewest);
-    if (!res?.has_more || !res.next_cursor) return { pages, newest, stuckAt, complete: true, resumeAt: lower };
-    if (pageNewest !== null && floorMinute(pageNewest) > bound) {
-      anchors++;
-      lower = pageNewest;
-      token = undefined;
-      if (anchors >= MAX_PAGES_PER_POLL) return { pages, newest, stuckAt, complete: false, resumeAt: lower };
-    } else {
-      stuckAt ??= lower;
-      token = res.next_cursor;
-    }
-  }
+/** The data source's pages whose `field` is at or after an instant, oldest first, as a timestamp query (src/sdk/polling.ts). */
+export function dataSourceQuery(http: HttpClient, dataSourceId: string, field: TimestampField): TimestampQuery<NotionPage> {
+  return {
+    async page({ from, until, token }) {
+      const conditions: unknown[] = [{ timestamp: field, [field]: { on_or_after: iso(floorMinute(from)) } }];
+      if (until !== undefined) conditions.push({ timestamp: field, [field]: { before: iso(until) } });
+      const res = await http.post<ListResponse>(`/v1/data_sources/${dataSourceId}/query`, {
+        filter: conditions.length === 1 ? conditions[0] : { and: conditions },
+        sorts: [{ timestamp: field, direction: 'ascending' }],
+        page_size: PAGE_SIZE,
+        ...(token ? { start_cursor: token } : {}),
+      });
+      const pages = (res?.results ?? []).filter(isPage);
+      return { items: pages, ...(res?.has_more && res.next_cursor ? { next: res.next_cursor } : {}) };
+    },
+    timestampOf: (page) => Date.parse(page[field]),
+    maxAnchors: MAX_PAGES_PER_POLL,
+  };
 }
 
 // ── search, newest first ─────────────────────────────────────────────────────────────────────────────
@@ -212,5 +186,3 @@ export function itemFor(page: NotionPage, key: string, field: TimestampField): I
   const at = Date.parse(page[field]);
   return { key, payload: page, ...(Number.isFinite(at) ? { occurredAt: at } : {}) };
 }
-
-export { MINUTE };

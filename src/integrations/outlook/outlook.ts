@@ -2,7 +2,7 @@
 // the catch-up reads run after a lifecycle notification (message delta query with a stored deltaLink; for
 // events a createdDateTime window).
 import { ProviderError, type HttpClient, type Item, type ParameterDefinition } from '../../sdk/index.js';
-import { readAllPages, relativeGraphLink, type ChangeNotification } from './graph-subscriptions.js';
+import { graphId, readAllPages, relativeGraphLink, stripODataContext, type ChangeNotification } from '../../sdk/providers/microsoft-graph.js';
 
 export interface MailboxParams {
   userId: string;
@@ -11,17 +11,10 @@ export interface MailFolderParams extends MailboxParams {
   mailFolder: string;
 }
 
-/** A catch-up re-reads this much before the previous one started (Graph timestamps vs. our clock, late writes). */
-export const CATCH_UP_OVERLAP_MS = 5 * 60_000;
 /** After an expired delta token, mail received this long before the last sync is read again. */
 export const RESYNC_OVERLAP_MS = 60 * 60_000;
 /** Page size of delta rounds (`Prefer: odata.maxpagesize`). */
 const DELTA_PAGE = { prefer: 'odata.maxpagesize=50' };
-
-/** Ids go into a resource path and an OData key (`mailFolders('…')`): refuse what would change its meaning. */
-export function graphId(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' && !/[/\\?#'\s]/.test(value) ? null : 'must be a Microsoft Graph id (no spaces, slashes, quotes, ? or #)';
-}
 
 export const userIdParameter: ParameterDefinition = {
   id: 'userId', title: 'Mailbox user', type: 'TEXT', required: false, defaultValue: 'me',
@@ -43,11 +36,6 @@ export const mailboxResource = (p: MailboxParams) => (isMe(p.userId) ? '/me' : `
 
 /** OData DateTimeOffset literal, whole seconds. */
 export const odataTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-
-const stripContext = <T extends Record<string, unknown>>(o: T): T => {
-  const { '@odata.context': _ignored, ...rest } = o;
-  return rest as T;
-};
 
 /** The id a notification names: resourceData.id, else the last segment of `resource` (`…/Messages/{id}` or `…/Messages('{id}')`). */
 export function notifiedId(n: ChangeNotification): string | null {
@@ -71,7 +59,7 @@ async function fetchById(http: HttpClient, path: string): Promise<OutlookItem | 
   const res = await http.request<OutlookItem>({ path, allowStatus: [404] });
   // 404: deleted or moved away before we looked (a message id changes when it moves folders).
   if (res.status === 404 || typeof res.body?.id !== 'string') return null;
-  return stripContext(res.body);
+  return stripODataContext(res.body);
 }
 
 // ── mail ──────────────────────────────────────────────────────────────────────────────────────────────

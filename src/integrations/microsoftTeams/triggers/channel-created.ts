@@ -2,7 +2,7 @@
 // Follows https://learn.microsoft.com/graph/teams-changenotifications-team-and-channel.
 import { defineTrigger } from '../../../sdk/index.js';
 import channel from '../fixtures/channel.json' with { type: 'json' };
-import { graphWebhookSource } from '../graph-subscriptions.js';
+import { graphWebhookSource } from '../../../sdk/providers/microsoft-graph.js';
 import { channelsCreatedSince, fetchChannel, teamIdParameter, type TeamParams } from '../teams.js';
 
 /** Teams `channel` subscriptions: 4,320 minutes (https://learn.microsoft.com/graph/change-notifications-overview#subscription-lifetime). */

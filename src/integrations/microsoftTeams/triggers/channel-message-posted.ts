@@ -3,8 +3,8 @@
 // Follows https://learn.microsoft.com/graph/teams-changenotifications-chatmessage.
 import { defineTrigger } from '../../../sdk/index.js';
 import message from '../fixtures/chat-message.json' with { type: 'json' };
-import { graphWebhookSource } from '../graph-subscriptions.js';
-import { CATCH_UP_OVERLAP_MS, channelIdParameter, fetchMessage, messagesPostedSince, teamIdParameter, type ChannelParams } from '../teams.js';
+import { createdSinceCatchUp, graphWebhookSource } from '../../../sdk/providers/microsoft-graph.js';
+import { channelIdParameter, fetchMessage, messagesPostedSince, teamIdParameter, type ChannelParams } from '../teams.js';
 
 /**
  * Teams `chatMessage` subscriptions: 4,320 minutes in the current lifetime table; older pages said 60 minutes.
@@ -24,12 +24,6 @@ export const channelMessagePosted = defineTrigger<ChannelParams>({
     changeType: 'created',
     maxLifetimeMinutes: MESSAGE_MAX_LIFETIME_MINUTES,
     fetch: (n, ctx) => fetchMessage(ctx.http, ctx.params, n),
-    startCursor: async (_ctx, baselineAt) => ({ since: baselineAt }),
-    async catchUp(ctx, cursor, baselineAt) {
-      const startedAt = ctx.now();
-      const since = Number((cursor as { since?: unknown } | null)?.since) || baselineAt;
-      const items = await messagesPostedSince(ctx.http, ctx.params, since, baselineAt);
-      return { items, cursor: { since: Math.max(baselineAt, startedAt - CATCH_UP_OVERLAP_MS) } };
-    },
+    ...createdSinceCatchUp<ChannelParams>((ctx, since, baselineAt) => messagesPostedSince(ctx.http, ctx.params, since, baselineAt)),
   }),
 });

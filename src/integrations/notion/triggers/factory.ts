@@ -1,8 +1,8 @@
 // The two families of Notion triggers: workspace pages (search, newest first) and database items (data source
 // queries, oldest first). Each takes how to turn a page into an item — or null when it is not an event.
-import { defineTrigger, type Item, type PollContext, type PollResult, type TriggerDefinition } from '../../../sdk/index.js';
+import { defineTrigger, pollByTimestamp, type Item, type PollContext, type PollResult, type TriggerDefinition } from '../../../sdk/index.js';
 import {
-  MINUTE, QUERY_OVERLAP_MS, SEARCH_OVERLAP_MS, dataSourcesOf, floorMinute, parseQueryCursor, parseSearchCursor, scanDataSource, scanSearch,
+  QUERY_OVERLAP_MS, SEARCH_OVERLAP_MS, dataSourceQuery, dataSourcesOf, floorMinute, parseQueryCursor, parseSearchCursor, scanSearch,
   validateDatabaseId, type NotionPage, type QueryCursor, type SearchCursor, type TimestampField,
 } from '../polling.js';
 
@@ -89,12 +89,11 @@ export function databaseItemTrigger(def: {
         // Read the data sources every poll: one may be added to the database at any time (it starts at the floor).
         for (const ds of await dataSourcesOf(ctx.http, ctx.params.databaseId)) {
           const recheck = cursor?.recheck?.[ds];
-          if (recheck !== undefined) add((await scanDataSource(ctx.http, ds, def.field, recheck, floorMinute(recheck) + MINUTE)).pages);
-          const from = cursor?.from[ds] ?? floor;
-          const r = await scanDataSource(ctx.http, ds, def.field, from);
-          add(r.pages);
-          next.from[ds] = r.complete ? Math.max(from, (r.newest ?? from) - QUERY_OVERLAP_MS) : r.resumeAt;
-          if (r.stuckAt !== null) (next.recheck ??= {})[ds] = r.stuckAt;
+          const at = { from: cursor?.from[ds] ?? floor, ...(recheck !== undefined ? { recheck } : {}) };
+          const r = await pollByTimestamp(dataSourceQuery(ctx.http, ds, def.field), at, QUERY_OVERLAP_MS);
+          add(r.items);
+          next.from[ds] = r.next.from;
+          if (r.next.recheck !== undefined) (next.recheck ??= {})[ds] = r.next.recheck;
           if (!r.complete) ctx.log.info('notion query poll stopped at the page cap; the next poll continues', { dataSourceId: ds });
         }
         return { items: [...items.values()], cursor: next };

@@ -3,8 +3,8 @@
 // Follows https://learn.microsoft.com/graph/outlook-change-notifications-overview.
 import { defineTrigger } from '../../../sdk/index.js';
 import event from '../fixtures/event.json' with { type: 'json' };
-import { graphWebhookSource } from '../graph-subscriptions.js';
-import { CATCH_UP_OVERLAP_MS, eventsCreatedSince, fetchEvent, mailboxResource, userIdParameter, type MailboxParams } from '../outlook.js';
+import { createdSinceCatchUp, graphWebhookSource } from '../../../sdk/providers/microsoft-graph.js';
+import { eventsCreatedSince, fetchEvent, mailboxResource, userIdParameter, type MailboxParams } from '../outlook.js';
 import { OUTLOOK_MAX_LIFETIME_MINUTES } from './new-message-webhook.js';
 
 export const newEventWebhook = defineTrigger<MailboxParams>({
@@ -19,12 +19,6 @@ export const newEventWebhook = defineTrigger<MailboxParams>({
     changeType: 'created',
     maxLifetimeMinutes: OUTLOOK_MAX_LIFETIME_MINUTES,
     fetch: (n, ctx) => fetchEvent(ctx.http, ctx.params, n),
-    startCursor: async (_ctx, baselineAt) => ({ since: baselineAt }),
-    async catchUp(ctx, cursor, baselineAt) {
-      const startedAt = ctx.now();
-      const since = Number((cursor as { since?: unknown } | null)?.since) || baselineAt;
-      const items = await eventsCreatedSince(ctx.http, ctx.params, since, baselineAt);
-      return { items, cursor: { since: Math.max(baselineAt, startedAt - CATCH_UP_OVERLAP_MS) } };
-    },
+    ...createdSinceCatchUp<MailboxParams>((ctx, since, baselineAt) => eventsCreatedSince(ctx.http, ctx.params, since, baselineAt)),
   }),
 });

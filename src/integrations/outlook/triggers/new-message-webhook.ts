@@ -4,7 +4,7 @@
 // Follows https://learn.microsoft.com/graph/outlook-change-notifications-overview.
 import { defineTrigger } from '../../../sdk/index.js';
 import message from '../fixtures/message.json' with { type: 'json' };
-import { graphWebhookSource } from '../graph-subscriptions.js';
+import { graphWebhookSource } from '../../../sdk/providers/microsoft-graph.js';
 import { fetchMessage, mailCatchUp, mailFolderParameter, mailboxResource, startMailCursor, userIdParameter, type MailFolderParams } from '../outlook.js';
 
 /** Outlook message/event/contact subscriptions: 4,230 minutes (https://learn.microsoft.com/graph/change-notifications-overview#subscription-lifetime). */

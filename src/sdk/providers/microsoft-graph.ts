@@ -1,6 +1,8 @@
-// Microsoft Graph change notifications: the subscription logic of the microsoftTeams and outlook integrations.
-// THE SAME FILE is in src/integrations/microsoftTeams/ and src/integrations/outlook/ (an integration may import
-// only the SDK and its own folder); test/integrations/microsoftTeams.test.ts fails when the copies differ.
+// Microsoft Graph change notifications, for integrations built on Microsoft Graph (microsoftTeams, outlook, and
+// any other Graph resource that supports subscriptions: OneDrive, SharePoint lists, Entra users and groups…).
+// Provider-specific but resource-generic: an integration names the resource, its maximum lifetime and how to
+// read it (`GraphSourceSpec`); this module owns the subscription protocol. Import it from
+// `src/sdk/providers/microsoft-graph.js` (it is not part of the SDK's index: only Graph integrations need it).
 //
 // One Graph subscription per OpenTriggers subscription (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks):
 //   register   start the trigger's catch-up cursor, then POST /subscriptions with notificationUrl =
@@ -17,17 +19,38 @@
 //              Graph retry) that see the same resource give one event.
 //   renew      PATCH expirationDateTime; Graph's 404 (gone) reaches the engine, which registers again.
 //   unregister DELETE /subscriptions/{id}; 404 means already gone.
+//
+// Also here, because every Graph integration needs them: the OAuth settings (`microsoftIdentityOAuth2`), the
+// account id from GET /me (`graphAccountId`), reading OData collections (`readAllPages`, `relativeGraphLink`,
+// `stripODataContext`), Graph ids in parameters (`graphId`) and a created-since catch-up (`createdSinceCatchUp`).
+import type { Handshake, SharedSecretScheme } from '../verify/index.js';
 import {
   ProviderError,
-  type Handshake,
   type HttpClient,
+  type IntegrationDefinition,
   type Item,
-  type SharedSecretScheme,
+  type OAuth2Auth,
   type SourceContext,
   type WebhookContext,
   type WebhookItems,
   type WebhookSource,
-} from '../../sdk/index.js';
+} from '../types.js';
+
+/**
+ * Microsoft identity platform OAuth 2.0 (v2.0 endpoints, tenant `common`: work/school accounts of any tenant and,
+ * where the resource allows them, personal accounts) for these delegated scopes; include `offline_access` for a
+ * refresh token (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
+ */
+export function microsoftIdentityOAuth2(scopes: string[]): OAuth2Auth {
+  return {
+    kind: 'oauth2',
+    authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+    tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+    scopes,
+    pkce: true,
+    clientAuth: 'body',
+  };
+}
 
 export const clientStateScheme: SharedSecretScheme = { kind: 'sharedSecret', jsonPath: 'value[].clientState' };
 export const validationTokenHandshake: Handshake = { kind: 'validationToken', queryParam: 'validationToken' };
@@ -100,6 +123,54 @@ export async function readAllPages<T>(http: HttpClient, first: { path: string; q
     else return { values, deltaLink: typeof res.body?.['@odata.deltaLink'] === 'string' ? res.body['@odata.deltaLink'] : null };
   }
   return { values, deltaLink: null };
+}
+
+/** A Graph resource as returned by GET, without the response's `@odata.context` annotation. */
+export function stripODataContext<T extends Record<string, unknown>>(o: T): T {
+  const { '@odata.context': _ignored, ...rest } = o;
+  return rest as T;
+}
+
+/**
+ * Parameter validation for Graph ids. They go into a resource path and an OData key (`teams('…')`,
+ * `mailFolders('…')`): refuse what would change its meaning.
+ */
+export function graphId(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' && !/[/\\?#'\s]/.test(value) ? null : 'must be a Microsoft Graph id (no spaces, slashes, quotes, ? or #)';
+}
+
+/**
+ * An integration's `accountId` for Microsoft identity platform accounts: the signed-in user's id from GET /me
+ * (a directory object id, or a personal account's id), with the named /me properties as extras (null when absent).
+ */
+export function graphAccountId(extraFields: readonly string[]): NonNullable<IntegrationDefinition['accountId']> {
+  return async ({ http }) => {
+    const me = await http.get<Record<string, unknown> | null>('/me');
+    if (typeof me?.id !== 'string') throw new ProviderError('permanent', 'Microsoft Graph answered GET /me without an id');
+    return { providerAccountId: me.id, extra: Object.fromEntries(extraFields.map((f) => [f, me[f] ?? null])) };
+  };
+}
+
+/** A created-since catch-up re-reads this much before the previous one started (Graph timestamps vs. our clock, late writes). */
+export const CATCH_UP_OVERLAP_MS = 5 * 60_000;
+
+/**
+ * `startCursor` and `catchUp` of a `GraphSourceSpec` for resources that can be listed by creation time: each
+ * catch-up lists what was created since the previous one started (less CATCH_UP_OVERLAP_MS), and never what was
+ * created before the subscription (`baselineAt`). The cursor is `{since}`.
+ */
+export function createdSinceCatchUp<P>(
+  listCreatedSince: (ctx: WebhookContext<P>, since: number, baselineAt: number) => Promise<Item[]>,
+): Pick<GraphSourceSpec<P>, 'startCursor' | 'catchUp'> {
+  return {
+    startCursor: async (_ctx, baselineAt) => ({ since: baselineAt }),
+    async catchUp(ctx, cursor, baselineAt) {
+      const startedAt = ctx.now();
+      const since = Number((cursor as { since?: unknown } | null)?.since) || baselineAt;
+      const items = await listCreatedSince(ctx, since, baselineAt);
+      return { items, cursor: { since: Math.max(baselineAt, startedAt - CATCH_UP_OVERLAP_MS) } };
+    },
+  };
 }
 
 async function withLifetime(maxMinutes: number, now: number, send: (expiration: string) => Promise<{ status: number; body: unknown }>): Promise<{ id: string; expiresAt: number }> {

@@ -1,14 +1,32 @@
-// Calls to a Google API. Google reports most rate limits as HTTP 403 with a `usageLimits` reason
-// (`rateLimitExceeded`, `userRateLimitExceeded`, …) rather than 429, and the SDK's HttpClient classifies
-// every 403 as permanent. Every call of this integration goes through `googleRequest`, which reads
-// Google's error body and turns those 403s into `rate_limited` so the engine backs off instead of
-// marking the subscription ERRORED. (The same file exists in googleCalendar/ and googledrive/: integrations may
-// only import the SDK and their own folder.)
+// Calls to Google APIs, for integrations built on them (gmail, googleCalendar, googledrive, and any other API
+// that answers with Google's standard error body). Import it from `src/sdk/providers/google.js` (it is not
+// part of the SDK's index: only Google integrations need it).
+//
+// Google reports most rate limits as HTTP 403 with a `usageLimits` reason (`rateLimitExceeded`,
+// `userRateLimitExceeded`, …) rather than 429, and the SDK's HttpClient classifies every 403 as permanent.
+// A Google integration sends every call through `googleRequest`, which reads Google's error body and turns
+// those 403s into `rate_limited` so the engine backs off instead of marking the subscription ERRORED.
 //
 // Error body (https://developers.google.com/workspace/calendar/api/guides/errors):
 //   {"error": {"errors": [{"domain": "usageLimits", "reason": "userRateLimitExceeded", "message": "…"}],
 //              "code": 403, "message": "User Rate Limit Exceeded"}}
-import { ProviderError, type HttpClient, type HttpRequest, type HttpResponse } from '../../sdk/index.js';
+import { ProviderError, type HttpClient, type HttpRequest, type HttpResponse, type OAuth2Auth } from '../types.js';
+
+/**
+ * Google's OAuth 2.0 (https://developers.google.com/identity/protocols/oauth2/web-server) for these scopes.
+ * `access_type=offline` returns a refresh token; `prompt=consent` returns one again on a reconnect.
+ */
+export function googleOAuth2(scopes: string[]): OAuth2Auth {
+  return {
+    kind: 'oauth2',
+    authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    scopes,
+    pkce: true,
+    clientAuth: 'body',
+    extraAuthorizationParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
+  };
+}
 
 interface GoogleErrorBody {
   error?: {
