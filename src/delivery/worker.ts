@@ -218,19 +218,19 @@ export class DeliveryWorker {
         this.backlog = claimed.length === limit;
         if (claimed.length > 0) await this.admit(claimed);
         if (!this.backlog) {
-          await this.armForLater(now, claimed.length === 0);
+          await this.armForLater(now);
           break;
         }
       }
     } while (this.wakeAgain && !this.stopped);
   }
 
-  /** Nothing more due now: make sure something wakes us when the next delivery is. */
-  private async armForLater(now: number, claimedNothing: boolean): Promise<void> {
-    if (!claimedNothing) {
-      this.armAt(now + this.idlePollMs);
-      return;
-    }
+  /**
+   * Nothing more due now: make sure something wakes us when the next delivery is. Asked of the database
+   * even after a claim that took something: the timer that woke us was for the earliest retry only, and
+   * without this the later ones waited for the idle poll (up to idlePollMs late once traffic stops).
+   */
+  private async armForLater(now: number): Promise<void> {
     try {
       const next = await this.storage.deliveries.nextRunAt();
       // Due yet unclaimable: another process holds those rows mid-claim (SKIP LOCKED); look again soon.

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from '../schema.js';
 import { runMigrations } from '../migrate.js';
 import { sqliteMigrations } from './migrations.js';
@@ -22,7 +22,40 @@ export function openSqlite(path: string): Kysely<Database> {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
+}
+
+/** Prepared statements kept for reuse, least recently used dropped first. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; compiling the SQL was about a tenth of the service's
+ * CPU under webhook load (docs/benchmarks.md). The same texts recur constantly (each repository method
+ * compiles to a few distinct statements), so reuse prepared statements by SQL text. A statement still
+ * being iterated (`busy`) is never handed out twice: such a call gets a fresh one.
+ */
+function withStatementCache(conn: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string): SqliteStatement {
+      const hit = cache.get(sql);
+      if (hit && !hit.busy) {
+        cache.delete(sql); // re-insert: most recently used last
+        cache.set(sql, hit);
+        return hit;
+      }
+      const stmt = conn.prepare(sql);
+      if (!hit) {
+        cache.set(sql, stmt);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      conn.close();
+    },
+  };
 }
 
 export async function migrateSqlite(db: Kysely<Database>) {
