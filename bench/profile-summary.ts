@@ -24,6 +24,8 @@ interface Profile {
   timeDeltas: number[];
 }
 
+process.stdout.on('error', () => process.exit(0)); // e.g. piped into head
+
 const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '30' }, filter: { type: 'string' }, callers: { type: 'string' } }, allowPositionals: true });
 const file = positionals[0];
 if (!file) {

@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     runtimeReason: reason,
     postgres: dialects.includes('postgres') ? await postgresVersion() : 'not run',
     durationSec: 0,
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command: process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(' ')}` : 'npm run bench',
     settings,
   };
 
