@@ -89,7 +89,8 @@ const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).to
 
 function git(args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    // Not trimmed at the start: `status --porcelain` lines begin with a space-padded status column.
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trimEnd();
   } catch {
     return '';
   }
@@ -116,6 +117,7 @@ function hotPathNotes(): string | null {
 async function main(): Promise<number> {
   if (values.render) {
     const results = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'full.json'), 'utf8')) as Results;
+    results.targets = targets(results);
     writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), renderReport(results, hotPathNotes()));
     console.log('re-rendered bench/RESULTS.md from bench/results/full.json');
     return 0;
@@ -258,9 +260,10 @@ function targets(results: Results): TargetCheck[] {
     for (const d of ['sqlite', 'postgres'] as const) {
       const ls = sc.throughput[d];
       if (!ls) continue;
-      const sustained = med(ls.map((l) => l.sustained));
-      if (d === 'sqlite') out.push({ target: '≥ 3,000 events/s sustained', variant: name[d], value: sustained === null ? 'none sustained' : `${sustained} events/s`, met: sustained !== null && sustained >= 3000 });
-      const ratio = med(ls.map((l, i) => (l.sustained !== null && fwd[i]?.sustained ? l.sustained / fwd[i].sustained : null)));
+      // A repeat that sustained no step counts as 0, so the median is always one of the ladder's rates.
+      const sustained = med(ls.map((l) => l.sustained ?? 0));
+      if (d === 'sqlite') out.push({ target: '≥ 3,000 events/s sustained', variant: name[d], value: `${sustained ?? 0} events/s`, met: (sustained ?? 0) >= 3000 });
+      const ratio = med(ls.map((l, i) => (fwd[i]?.sustained ? (l.sustained ?? 0) / fwd[i].sustained : null)));
       const peakRatio = med(ls.map((l, i) => (fwd[i]?.peak ? l.peak / fwd[i].peak : null)));
       out.push({ target: 'throughput ≥ 0.5 × baseline forwarder', variant: name[d], value: `${ratio?.toFixed(2) ?? '–'} (sustained), ${peakRatio?.toFixed(2) ?? '–'} (peak)`, met: ratio === null ? null : ratio >= 0.5 });
       const p99 = med(ls.map((l) => l.p99At1000));
