@@ -16,7 +16,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
-import type { ClaimedDelivery, DeliveryOutcome, Storage } from '../storage/port.js';
+import type { ClaimedDelivery, DeliveryOutcome, LocalDeliveryWorker, Storage } from '../storage/port.js';
 import { deliveryHeaders, serializeEnvelope, toEnvelope } from './envelope.js';
 import { outcomeOfAttempt, outcomeWithoutRequest, type OutcomeContext } from './outcome.js';
 import { ProjectTargets } from './project-targets.js';
@@ -71,13 +71,15 @@ const BACKOFF_MS = 1_000;
 const MAX_RECORD_BATCH = 500;
 /** How long finished outcomes may wait for others to share their transaction. */
 const RECORD_LINGER_MS = 5;
+/** How long a queued-deliveries notification waits for others before the claim (see wakeSoon). */
+const CLAIM_LINGER_MS = 2;
 const RECORD_RETRIES = [200, 1_000, 5_000];
 // setTimeout's limit; the idle poll caps delays far below it anyway.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const NO_WEBHOOK_URL = 'project has no webhook URL (set one on the project, or a webhookOverride.url on the subscription)';
 
-export class DeliveryWorker {
+export class DeliveryWorker implements LocalDeliveryWorker {
   readonly owner: string;
   private readonly storage: Storage;
   private readonly log: Logger;
@@ -91,7 +93,7 @@ export class DeliveryWorker {
   private readonly maxOutstanding: number;
   private readonly minClaim: number;
   private readonly batchSize: number;
-  private readonly leaseMs: number;
+  readonly leaseMs: number;
   private readonly idlePollMs: number;
 
   /** Claimed and not yet recorded. */
@@ -106,10 +108,12 @@ export class DeliveryWorker {
   /** The last claim was full: more may be due as soon as there is room. */
   private backlog = false;
   private timer: NodeJS.Timeout | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
   private started = false;
   private unsubscribe: (() => void) | null = null;
+  private detach: (() => void) | null = null;
   private claimedTotal = 0;
   private idleWaiters: Array<() => void> = [];
 
@@ -140,7 +144,8 @@ export class DeliveryWorker {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.unsubscribe = this.storage.onDeliveriesQueued(() => this.wake());
+    this.unsubscribe = this.storage.onDeliveriesQueued(() => this.wakeSoon());
+    this.detach = this.storage.attachLocalWorker(this);
     this.wake();
   }
 
@@ -155,6 +160,18 @@ export class DeliveryWorker {
       this.claiming = null;
       this.checkIdle();
     });
+  }
+
+  /**
+   * New deliveries were queued: claim after a short linger, so that the commits of several inbound
+   * requests (each its own notification) share one claim transaction instead of one claim each.
+   */
+  private wakeSoon(): void {
+    if (this.stopped || this.lingerTimer) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      this.wake();
+    }, CLAIM_LINGER_MS);
   }
 
   /**
@@ -180,14 +197,35 @@ export class DeliveryWorker {
     if (this.stopped) return;
     this.stopped = true;
     this.unsubscribe?.();
+    this.detach?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
     await this.claiming;
     const now = this.now();
     // Not sent: back to PENDING, due now, for this or another worker — no need to wait for the lease.
     for (const job of this.queue.splice(0)) this.finish({ claimed: job.claimed.delivery, next: { kind: 'retry', runAt: now } });
     await this.settled();
     await this.sender.close();
+  }
+
+  /** LocalDeliveryWorker: how many deliveries storage may lease to us straight from an insert. */
+  room(): number {
+    return this.stopped ? 0 : Math.max(0, this.maxOutstanding - this.outstanding);
+  }
+
+  /** LocalDeliveryWorker: deliveries leased to us by an insert that just committed; as if we had claimed them. */
+  take(claimed: ClaimedDelivery[]): void {
+    this.claimedTotal += claimed.length;
+    this.outstanding += claimed.length;
+    if (this.stopped) {
+      // Committed after we stopped: hand them back at once, as stop() does with unsent claims.
+      const now = this.now();
+      for (const c of claimed) this.finish({ claimed: c.delivery, next: { kind: 'retry', runAt: now } });
+      return;
+    }
+    void this.admit(claimed);
   }
 
   // ── claim ───────────────────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 // Building the narrow ctx handed to a trigger's source functions.
 import type { Logger as PinoLogger } from 'pino';
-import type { CredentialView, IntegrationDefinition, Logger, SourceContext } from '../sdk/index.js';
+import type { CredentialView, HttpClient, IntegrationDefinition, Logger, SourceContext } from '../sdk/index.js';
 import type { Credential, Storage } from '../storage/port.js';
 import { createProviderHttp } from './provider-http.js';
 import type { TokenManager } from './tokens.js';
@@ -19,37 +19,69 @@ export function credentialView(c: Credential | null): CredentialView {
   return { id: c?.id ?? '', providerAccountId: c?.providerAccountId ?? null, extra: c?.secrets.extra ?? {} };
 }
 
+/** The trigger's logger; the pino child (with its redaction set-up) is made on the first line logged. */
 function triggerLogger(base: PinoLogger, bindings: Record<string, unknown>): Logger {
-  const child = base.child(bindings);
+  let child: PinoLogger | undefined;
+  const log = () => (child ??= base.child(bindings));
   return {
-    debug: (msg, data) => child.debug(data ?? {}, msg),
-    info: (msg, data) => child.info(data ?? {}, msg),
-    warn: (msg, data) => child.warn(data ?? {}, msg),
+    debug: (msg, data) => log().debug(data ?? {}, msg),
+    info: (msg, data) => log().info(data ?? {}, msg),
+    warn: (msg, data) => log().warn(data ?? {}, msg),
   };
 }
 
-export async function sourceContext<P>(
+/** An HttpClient made on its first request: most inbound webhooks map to items without calling the provider. */
+function lazyHttp(make: () => Promise<HttpClient>): HttpClient {
+  let client: Promise<HttpClient> | undefined;
+  const get = () => (client ??= make());
+  return {
+    async request(req) {
+      return (await get()).request(req);
+    },
+    async get(path, query) {
+      return (await get()).get(path, query);
+    },
+    async post(path, json) {
+      return (await get()).post(path, json);
+    },
+  };
+}
+
+/**
+ * The ctx handed to a source function. Everything a call may not need is made on first use — the
+ * integration settings (a query), the provider HTTP client, the timeout signal (a timer) and the logger —
+ * because inbound webhooks are the hot path and most only map the request's body. `signal` is an
+ * AbortSignal, or a timeout in ms for one made on first use. Add fields with Object.assign, not a spread:
+ * a spread reads (and so makes) the signal.
+ */
+export function sourceContext<P>(
   deps: EngineDeps,
   integration: IntegrationDefinition,
   projectId: string,
   credential: Credential | null,
   params: P,
-  signal: AbortSignal,
-): Promise<SourceContext<P>> {
-  const config = await deps.storage.integrationConfigs.get(projectId, integration.key);
-  const apiBaseUrl = config?.apiBaseUrl ?? integration.apiBaseUrl;
-  const auth = credential
-    ? deps.tokens.authFor(integration, credential.id, config)
-    : { canRefresh: false, headers: async () => ({}) };
-  // The cursor-holding state lives in the engine; the trigger only sees this narrow view.
-  return {
-    http: createProviderHttp({ integration, apiBaseUrl, auth, signal }),
+  signal: AbortSignal | number,
+): SourceContext<P> {
+  let abortSignal = typeof signal === 'number' ? undefined : signal;
+  const ctx: SourceContext<P> = {
+    http: lazyHttp(async () => {
+      const config = await deps.storage.integrationConfigs.get(projectId, integration.key);
+      const apiBaseUrl = config?.apiBaseUrl ?? integration.apiBaseUrl;
+      const auth = credential
+        ? deps.tokens.authFor(integration, credential.id, config)
+        : { canRefresh: false, headers: async () => ({}) };
+      // The cursor-holding state lives in the engine; the trigger only sees this narrow view.
+      return createProviderHttp({ integration, apiBaseUrl, auth, signal: ctx.signal });
+    }),
     params,
     credential: credentialView(credential),
     log: triggerLogger(deps.logger, { integration: integration.key, credentialId: credential?.id, projectId }),
-    signal,
+    get signal() {
+      return (abortSignal ??= AbortSignal.timeout(signal as number));
+    },
     now: deps.now,
   };
+  return ctx;
 }
 
 export const subscriptionHookUrl = (publicUrl: string, subscriptionId: string) => `${publicUrl}/hooks/s/${subscriptionId}`;

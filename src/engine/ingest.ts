@@ -32,6 +32,9 @@ export interface PendingRegistration {
 }
 export const pendingHookKey = (subscriptionId: string) => `pending_registration:${subscriptionId}`;
 
+/** Provider calls made while mapping one inbound request (e.g. a sync that the notification announces). */
+const INBOUND_TIMEOUT_MS = 30_000;
+
 const ok = (body: Record<string, unknown> = { ok: true }): InboundResponse => ({ status: 200, body });
 const reject = (status: number, message: string): InboundResponse => ({ status, body: { message } });
 
@@ -67,8 +70,8 @@ export class Ingest {
     const credential = sub.credentialId ? await storage.credentials.get(sub.credentialId) : null;
     let mapped: Item[] | WebhookItems;
     try {
-      const ctx = await sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(30_000));
-      mapped = await source.toItems(req, { ...ctx, state: sub.state });
+      const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, INBOUND_TIMEOUT_MS);
+      mapped = await source.toItems(req, Object.assign(ctx, { state: sub.state }));
     } catch (err) {
       return this.mappingFailed(sub, err);
     }
@@ -169,11 +172,16 @@ export class Ingest {
       }
     }
     if (batch.length === 0 && newState === undefined) return 0;
-    const stored = await this.deps.storage.transaction(async (tx) => {
-      const r = await tx.events.record(batch, this.deps.now());
-      if (newState !== undefined && subs.length === 1 && subs[0]) await tx.subscriptions.update(subs[0].id, { state: newState });
-      return r.length;
-    });
+    const { storage, now } = this.deps;
+    const stateOf = newState !== undefined && subs.length === 1 ? subs[0] : undefined;
+    // Without a state change, events.record shares its transaction with concurrent requests (group commit).
+    const stored = stateOf
+      ? await storage.transaction(async (tx) => {
+          const r = await tx.events.record(batch, now());
+          await tx.subscriptions.update(stateOf.id, { state: newState });
+          return r.length;
+        })
+      : (await storage.events.record(batch, now())).length;
     if (stored > 0) this.opts.metrics?.eventsDetected.inc({ integration: subs[0]?.integration ?? '', source: 'webhook' }, stored);
     return stored;
   }

@@ -150,7 +150,7 @@ export class Poller {
     }
     const source = entry.trigger.source;
     try {
-      const ctx = await sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(POLL_TIMEOUT_MS));
+      const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(POLL_TIMEOUT_MS));
       const result = await source.poll({ ...ctx, cursor: sub.state.cursor ?? null });
       const items = applyParameterFilters(entry.trigger, sub.parameters, result.items);
       const recoveredFromPollErrors = sub.status === 'ERRORED' && sub.state.erroredByPoller === true;

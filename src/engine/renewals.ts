@@ -150,7 +150,7 @@ export class Renewals {
       return 'skipped';
     }
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(RENEW_TIMEOUT_MS)]);
-    const ctx = await sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, signal);
+    const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, signal);
     try {
       if (source.renew) {
         try {

@@ -129,7 +129,7 @@ export class SubscriptionService {
     credential: Credential,
   ): Promise<{ fields: Partial<Subscription>; baseline: Item[]; log: string }> {
     const entry = await this.lookup(sub.projectId, trigger.type);
-    const ctx = await sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(SETUP_TIMEOUT_MS));
+    const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(SETUP_TIMEOUT_MS));
     const source = trigger.source;
     try {
       if (source.kind === 'poll') {
@@ -266,7 +266,7 @@ export class SubscriptionService {
       const entry = await this.lookup(s.projectId, s.triggerType);
       const credential = s.credentialId ? await this.storage.credentials.get(s.credentialId) : null;
       if (!credential) return 'the connected account is gone, so the provider webhook could not be removed';
-      const ctx = await sourceContext(this.deps, entry.integration, s.projectId, credential, s.parameters, AbortSignal.timeout(SETUP_TIMEOUT_MS));
+      const ctx = sourceContext(this.deps, entry.integration, s.projectId, credential, s.parameters, AbortSignal.timeout(SETUP_TIMEOUT_MS));
       await source.unregister({ ...ctx, state: s.state });
       return undefined;
     } catch (err) {

@@ -4,6 +4,8 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 const FORMAT = 'v1';
+/** Opened secrets remembered (a few per subscription, credential and project). */
+const OPENED_CACHE_SIZE = 10_000;
 
 export class KeyringError extends Error {}
 
@@ -49,6 +51,22 @@ export function createKeyring(current: string, previous: readonly string[] = [])
     const k = parseKey(p);
     keys.set(keyIdOf(k), k);
   }
+  function openUncached(sealed: string): string {
+    const [format, kid, iv, tag, ct] = sealed.split(':');
+    if (format !== FORMAT || kid === undefined || iv === undefined || tag === undefined || ct === undefined) {
+      throw new KeyringError('sealed value has an unknown format');
+    }
+    const key = keys.get(kid);
+    if (!key) throw new KeyringError(`sealed with key ${kid}, which is not configured`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
+  }
+  // Every inbound webhook opens its subscription's secret, and credentials are read on every poll:
+  // decrypting was a visible share of the hot path. A sealed value (random IV, GCM tag) always opens to
+  // the same plaintext, so opened values are remembered by their ciphertext, the oldest
+  // dropped first. They are process memory only, like the plaintext each caller holds anyway.
+  const opened = new Map<string, string>();
   return {
     currentKeyId,
     seal(plaintext) {
@@ -59,15 +77,12 @@ export function createKeyring(current: string, previous: readonly string[] = [])
       return [FORMAT, currentKeyId, iv.toString('base64'), tag.toString('base64'), ct.toString('base64')].join(':');
     },
     open(sealed) {
-      const [format, kid, iv, tag, ct] = sealed.split(':');
-      if (format !== FORMAT || kid === undefined || iv === undefined || tag === undefined || ct === undefined) {
-        throw new KeyringError('sealed value has an unknown format');
-      }
-      const key = keys.get(kid);
-      if (!key) throw new KeyringError(`sealed with key ${kid}, which is not configured`);
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
+      const cached = opened.get(sealed);
+      if (cached !== undefined) return cached;
+      const plaintext = openUncached(sealed);
+      opened.set(sealed, plaintext);
+      if (opened.size > OPENED_CACHE_SIZE) opened.delete(opened.keys().next().value!);
+      return plaintext;
     },
     keyIdOf(sealed) {
       return sealed.split(':')[1] ?? '';

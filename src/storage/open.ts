@@ -2,6 +2,7 @@
 import type { Keyring } from '../secrets/keyring.js';
 import type { Storage } from './port.js';
 import { createPgPool, migratePostgres, openPostgres } from './postgres/dialect.js';
+import { startCheckpointer } from './sqlite/checkpointer.js';
 import { migrateSqlite, openSqlite, sqlitePathFromUrl } from './sqlite/dialect.js';
 import { createSqlStore } from './sql/store.js';
 
@@ -17,15 +18,22 @@ export async function openStorage(url: string, keyring: Keyring, opts: { migrate
     const pool = createPgPool(url, opts.poolSize ?? 10);
     const db = openPostgres(pool);
     if (migrate) await migratePostgres(db, pool);
+    // The payload names the sending store and whether deliveries became due ('d') or events were only
+    // stored ('s': their deliveries went straight to the sender's own worker). The sender has told its
+    // own listeners already; the others' workers look only when there is something to claim.
+    const instance = crypto.randomUUID();
     return createSqlStore(db, keyring, {
       dialect: 'postgres',
-      async notifyOtherProcesses() {
-        await pool.query(`NOTIFY ${NOTIFY_CHANNEL}`);
+      async notifyOtherProcesses({ due }) {
+        await pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${instance}:${due ? 'd' : 's'}`]);
       },
       async listenToOtherProcesses(onNotify) {
         // LISTEN needs a connection of its own that stays checked out for the life of the process.
         const client = await pool.connect();
-        client.on('notification', onNotify);
+        client.on('notification', (msg: { payload?: string }) => {
+          const [from, kind] = (msg.payload ?? '').split(':');
+          if (from !== instance) onNotify({ due: kind !== 's' });
+        });
         await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
         return async () => {
           client.off('notification', onNotify);
@@ -39,8 +47,10 @@ export async function openStorage(url: string, keyring: Keyring, opts: { migrate
     });
   }
   if (url.startsWith('sqlite:')) {
-    const db = openSqlite(sqlitePathFromUrl(url));
+    const path = sqlitePathFromUrl(url);
+    const db = openSqlite(path);
     if (migrate) await migrateSqlite(db);
+    const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
     return createSqlStore(db, keyring, {
       dialect: 'sqlite',
       async notifyOtherProcesses() {},
@@ -48,6 +58,7 @@ export async function openStorage(url: string, keyring: Keyring, opts: { migrate
         return async () => {};
       },
       async close() {
+        await checkpointer?.stop();
         await db.destroy();
       },
     });

@@ -121,7 +121,9 @@ export interface StoredEvent {
 }
 
 export interface NewEvent {
-  subscription: Pick<Subscription, 'id' | 'projectId' | 'userId' | 'credentialId' | 'integration' | 'triggerType' | 'status'>;
+  /** With webhookOverride when the caller has it: only then can the delivery go straight to a local worker. */
+  subscription: Pick<Subscription, 'id' | 'projectId' | 'userId' | 'credentialId' | 'integration' | 'triggerType' | 'status'> &
+    Partial<Pick<Subscription, 'webhookOverride'>>;
   dedupeKey: string;
   payload: unknown;
 }
@@ -215,6 +217,18 @@ export interface SubscriptionFilter {
   credentialId?: string;
 }
 
+/** What storage needs of the process's own delivery worker to hand it new deliveries (attachLocalWorker). */
+export interface LocalDeliveryWorker {
+  /** Lease owner written on the handed-over rows. */
+  readonly owner: string;
+  /** How long a handed-over delivery stays leased. */
+  readonly leaseMs: number;
+  /** How many more deliveries it takes now (0: queue them for a claim as usual). */
+  room(): number;
+  /** After the commit: the deliveries leased to it. */
+  take(claimed: ClaimedDelivery[]): void;
+}
+
 /** A delivery claimed by a worker, joined with everything needed to send it without further reads. */
 export interface ClaimedDelivery {
   delivery: Delivery;
@@ -246,6 +260,18 @@ export interface Storage {
    * (PostgreSQL, via LISTEN/NOTIFY) in every other process sharing the database.
    */
   onDeliveriesQueued(listener: () => void): () => void;
+  /**
+   * Fired after a commit that stored new (not SEEN) events, whether their deliveries were queued or handed
+   * straight to a local worker: what pull/stream consumers wait for. Same reach as onDeliveriesQueued.
+   */
+  onEventsStored(listener: () => void): () => void;
+  /**
+   * Attach this process's delivery worker: deliveries of events that inbound requests store outside a
+   * transaction are then leased to it in the same insert and handed over after the commit, instead of
+   * being queued for a claim (one transaction and a read-back fewer per batch). A crash before they are
+   * sent leaves them leased; the lease expires and any worker claims them (at least once, never lost).
+   */
+  attachLocalWorker(worker: LocalDeliveryWorker): () => void;
 
   meta: {
     get(key: string): Promise<string | null>;

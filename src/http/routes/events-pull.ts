@@ -193,7 +193,7 @@ function startStream(
     settleTimer = setTimeout(kick, Math.max(0, at - ctx.now()) + 5);
   };
 
-  const unsubscribe = ctx.storage.onDeliveriesQueued(kick);
+  const unsubscribe = ctx.storage.onEventsStored(kick);
   const poll = setInterval(kick, opts.fallbackPollMs);
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), opts.heartbeatMs);
   res.on('close', () => {

@@ -1,6 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { EventStatus, NewEvent, Storage, StoredEvent } from '../port.js';
-import type { Database, EventsTable } from '../schema.js';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { ClaimedDelivery, Delivery, EventStatus, LocalDeliveryWorker, NewEvent, Storage, StoredEvent } from '../port.js';
+import type { Database, DeliveriesTable, EventsTable } from '../schema.js';
+import { GroupCommit } from './group-commit.js';
 import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 
 export const toStoredEvent = (r: Selectable<EventsTable>): StoredEvent => ({
@@ -22,21 +23,32 @@ export const toStoredEvent = (r: Selectable<EventsTable>): StoredEvent => ({
 // 13 columns per event row: 200 rows stay far below SQLite's 32,766 bound parameters.
 const INSERT_CHUNK = 200;
 
+/** One caller's events, waiting to share a transaction with others' (group-commit.ts). */
+interface RecordJob {
+  items: readonly NewEvent[];
+  now: number;
+}
+
+// Most callers in one group commit; bounds the transaction (and the rows any one caller waits behind).
+const GROUP_COMMIT_MAX_JOBS = 256;
+
 export function eventsRepo(ctx: RepoContext): Storage['events'] {
   const { db } = ctx;
   return {
     async record(items, now, opts = {}) {
       if (items.length === 0) return [];
       // The event rows and their outbox deliveries commit together (or not at all). Inside a caller's
-      // transaction that is already so; otherwise open one here, and wake workers only after the commit.
+      // transaction that is already so; otherwise share a transaction with concurrent callers, and wake
+      // workers only after the commit.
       if (db.isTransaction) {
-        const r = await recordOn(db, items, now, opts);
+        const r = await recordOn(db, [{ items, now }], opts);
         if (r.wake) await ctx.wakeDeliveryWorkers();
-        return r.events;
+        return r.perJob[0]!;
       }
-      const r = await db.transaction().execute((trx) => recordOn(trx, items, now, opts));
+      if (!opts.seenOnly && ctx.eventGroupCommit) return ctx.eventGroupCommit.submit({ items, now });
+      const r = await db.transaction().execute((trx) => recordOn(trx, [{ items, now }], opts));
       if (r.wake) await ctx.wakeDeliveryWorkers();
-      return r.events;
+      return r.perJob[0]!;
     },
     async get(projectId, id) {
       const row = await db.selectFrom('events').selectAll().where('project_id', '=', projectId).where('id', '=', id).where('status', '!=', 'SEEN').executeTakeFirst();
@@ -48,7 +60,8 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       if (f.integration !== undefined) q = q.where('integration', '=', f.integration);
       if (f.triggerType !== undefined) q = q.where('trigger_type', '=', f.triggerType);
       if (f.subscriptionId !== undefined) q = q.where('subscription_id', '=', f.subscriptionId);
-      if (f.status !== undefined) q = q.where('status', '=', f.status);
+      // A literal, not a parameter: lets SQLite use the partial index events_status for FAILED and HELD.
+      if (f.status !== undefined) q = q.where(sql<boolean>`status = ${sql.lit(f.status)}`);
       if (f.eventId !== undefined) q = q.where('id', '=', f.eventId);
       if (f.from !== undefined) q = q.where('date_received', '>=', f.from);
       if (f.to !== undefined) q = q.where('date_received', '<', f.to);
@@ -83,60 +96,150 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
   };
 }
 
+/** The group committer of `record` calls made outside a transaction; one per store. */
+export function eventGroupCommit(
+  db: Kysely<Database>,
+  wake: (opts: { due: boolean }) => Promise<void>,
+  localWorker: () => LocalDeliveryWorker | null,
+): GroupCommit<RecordJob, StoredEvent[]> {
+  return new GroupCommit<RecordJob, StoredEvent[]>({
+    maxBatch: GROUP_COMMIT_MAX_JOBS,
+    runBatch: async (jobs) => {
+      const worker = localWorker();
+      const r = await db.transaction().execute((trx) => recordOn(trx, jobs, { worker }));
+      // Only now, committed, are the leased rows the worker's to send.
+      if (worker && r.handed.length > 0) worker.take(r.handed);
+      if (r.wake) await wake({ due: r.due });
+      return r.perJob;
+    },
+  });
+}
+
+const eventKey = (subscriptionId: string, dedupeKey: string) => `${subscriptionId}\u0000${dedupeKey}`;
+
+/**
+ * Insert the jobs' events (a repeated dedupe key is skipped: the provider's retry, or a re-read change),
+ * an outbox delivery for each new one, and touch the subscriptions. Returns each job's new events.
+ */
 async function recordOn(
   db: Kysely<Database>,
-  items: readonly NewEvent[],
-  now: number,
-  opts: { seenOnly?: boolean },
-): Promise<{ events: StoredEvent[]; wake: boolean }> {
-  const inserted: Selectable<EventsTable>[] = [];
-  for (const part of chunks(items, INSERT_CHUNK)) {
-    const rows = await db
+  jobs: readonly RecordJob[],
+  opts: { seenOnly?: boolean; worker?: LocalDeliveryWorker | null },
+): Promise<{ perJob: StoredEvent[][]; wake: boolean; due: boolean; handed: ClaimedDelivery[] }> {
+  const rows: Insertable<EventsTable>[] = [];
+  for (const job of jobs) {
+    for (const it of job.items) {
+      rows.push({
+        id: newId(),
+        project_id: it.subscription.projectId,
+        user_id: it.subscription.userId,
+        subscription_id: it.subscription.id,
+        credential_id: it.subscription.credentialId,
+        integration: it.subscription.integration,
+        trigger_type: it.subscription.triggerType,
+        dedupe_key: it.dedupeKey,
+        payload: toJson(it.payload),
+        // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
+        status: opts.seenOnly ? 'SEEN' : it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
+        date_received: job.now,
+        delivered_at: null,
+      });
+    }
+  }
+  // Only what the insert decided is read back (the payload is already in memory).
+  const inserted = new Map<string, { seq: number; id: string }>();
+  for (const part of chunks(rows, INSERT_CHUNK)) {
+    const got = await db
       .insertInto('events')
-      .values(
-        part.map((it) => ({
-          id: newId(),
-          project_id: it.subscription.projectId,
-          user_id: it.subscription.userId,
-          subscription_id: it.subscription.id,
-          credential_id: it.subscription.credentialId,
-          integration: it.subscription.integration,
-          trigger_type: it.subscription.triggerType,
-          dedupe_key: it.dedupeKey,
-          payload: toJson(it.payload),
-          // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
-          status: opts.seenOnly ? 'SEEN' : it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
-          date_received: now,
-          delivered_at: null,
-        })),
-      )
+      .values(part)
       .onConflict((oc) => oc.columns(['subscription_id', 'dedupe_key']).doNothing())
-      .returningAll()
+      .returning(['seq', 'id', 'subscription_id', 'dedupe_key'])
       .execute();
-    inserted.push(...rows);
+    for (const r of got) inserted.set(eventKey(r.subscription_id, r.dedupe_key), { seq: Number(r.seq), id: r.id });
   }
-  if (inserted.length === 0 || opts.seenOnly) return { events: [], wake: false };
-  for (const part of chunks(inserted, INSERT_CHUNK)) {
-    await db
-      .insertInto('deliveries')
-      .values(
-        part.map((e) => ({
-          id: newId(),
-          event_id: e.id,
-          project_id: e.project_id,
-          subscription_id: e.subscription_id,
-          status: e.status === 'HELD' ? 'HELD' : 'PENDING',
-          attempt_count: 0,
-          run_at: now,
-          lease_owner: null,
-          last_error: null,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute();
+  const perJob: StoredEvent[][] = [];
+  const deliveries: Insertable<DeliveriesTable>[] = [];
+  const touched = new Map<string, number>();
+  const handed: ClaimedDelivery[] = [];
+  let room = opts.worker?.room() ?? 0;
+  let wake = false;
+  let due = false;
+  let i = 0;
+  for (const job of jobs) {
+    const events: StoredEvent[] = [];
+    for (const it of job.items) {
+      const row = rows[i++]!;
+      const key = eventKey(row.subscription_id, row.dedupe_key);
+      const ins = inserted.get(key);
+      // A key repeated within the batch was inserted once: it belongs to its first occurrence.
+      if (!ins || ins.id !== row.id) continue;
+      events.push({
+        seq: ins.seq,
+        id: ins.id,
+        projectId: row.project_id,
+        userId: row.user_id,
+        subscriptionId: row.subscription_id,
+        credentialId: row.credential_id ?? null,
+        integration: row.integration,
+        triggerType: row.trigger_type,
+        dedupeKey: row.dedupe_key,
+        payload: it.payload,
+        status: row.status as EventStatus,
+        dateReceived: job.now,
+        deliveredAt: null,
+      });
+      if (opts.seenOnly) continue;
+      const event = events[events.length - 1]!;
+      const delivery: Delivery = {
+        id: newId(),
+        eventId: ins.id,
+        projectId: row.project_id,
+        subscriptionId: row.subscription_id,
+        status: row.status === 'HELD' ? 'HELD' : 'PENDING',
+        attemptCount: 0,
+        runAt: job.now,
+        leaseOwner: null,
+        lastError: null,
+        createdAt: job.now,
+        updatedAt: job.now,
+      };
+      const override = it.subscription.webhookOverride;
+      if (opts.worker && room > 0 && delivery.status === 'PENDING' && override !== undefined) {
+        // Leased to the local worker in the insert itself, exactly as a claim would lease it.
+        room--;
+        delivery.status = 'SENDING';
+        delivery.leaseOwner = opts.worker.owner;
+        delivery.runAt = job.now + opts.worker.leaseMs;
+        handed.push({ delivery, event, subscription: { id: row.subscription_id, status: it.subscription.status, webhookOverride: override } });
+      } else if (delivery.status === 'PENDING') {
+        due = true;
+      }
+      deliveries.push({
+        id: delivery.id,
+        event_id: delivery.eventId,
+        project_id: delivery.projectId,
+        subscription_id: delivery.subscriptionId,
+        status: delivery.status,
+        attempt_count: 0,
+        run_at: delivery.runAt,
+        lease_owner: delivery.leaseOwner,
+        last_error: null,
+        created_at: job.now,
+        updated_at: job.now,
+      });
+      if (row.status === 'PENDING') wake = true;
+      touched.set(row.subscription_id, Math.max(touched.get(row.subscription_id) ?? 0, job.now));
+    }
+    perJob.push(opts.seenOnly ? [] : events);
   }
-  const subscriptionIds = [...new Set(inserted.map((e) => e.subscription_id))];
-  await db.updateTable('subscriptions').set({ date_last_received_event: now }).where('id', 'in', subscriptionIds).execute();
-  return { events: inserted.map(toStoredEvent), wake: inserted.some((e) => e.status === 'PENDING') };
+  for (const part of chunks(deliveries, INSERT_CHUNK)) await db.insertInto('deliveries').values(part).execute();
+  // One statement per distinct time (usually one): when each subscription last received an event.
+  const byTime = new Map<number, string[]>();
+  for (const [id, at] of touched) byTime.set(at, [...(byTime.get(at) ?? []), id]);
+  for (const [at, ids] of byTime) {
+    for (const part of chunks(ids, INSERT_CHUNK)) {
+      await db.updateTable('subscriptions').set({ date_last_received_event: at }).where('id', 'in', part).execute();
+    }
+  }
+  return { perJob, wake, due, handed };
 }

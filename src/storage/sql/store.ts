@@ -2,12 +2,12 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Keyring } from '../../secrets/keyring.js';
-import type { Storage } from '../port.js';
+import type { LocalDeliveryWorker, Storage } from '../port.js';
 import type { Database } from '../schema.js';
 import type { RepoContext } from './context.js';
 import { credentialsRepo } from './credentials.js';
 import { attemptsRepo, deliveriesRepo } from './deliveries.js';
-import { eventsRepo } from './events.js';
+import { eventGroupCommit, eventsRepo } from './events.js';
 import { integrationConfigsRepo } from './integration-configs.js';
 import { customTriggersRepo, logsRepo, metaRepo, oauthStatesRepo } from './misc.js';
 import { projectsRepo, signingKeysRepo } from './projects.js';
@@ -16,38 +16,59 @@ import { usersRepo } from './users.js';
 
 export interface DialectHooks {
   dialect: 'sqlite' | 'postgres';
-  /** Tell other processes (PostgreSQL NOTIFY); a no-op on SQLite where the only worker is in-process. */
-  notifyOtherProcesses(): Promise<void>;
-  /** Start listening to other processes' notifications; returns a stop function. */
-  listenToOtherProcesses(onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Tell other processes (PostgreSQL NOTIFY); a no-op on SQLite where the only worker is in-process.
+   * `due`: deliveries became due; else events were only stored (for pull/stream consumers).
+   */
+  notifyOtherProcesses(opts: { due: boolean }): Promise<void>;
+  /** Start listening to other processes' notifications (not this store's own); returns a stop function. */
+  listenToOtherProcesses(onNotify: (opts: { due: boolean }) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export function createSqlStore(db: Kysely<Database>, keyring: Keyring, hooks: DialectHooks): Storage {
-  const listeners = new Set<() => void>();
+  const deliveryListeners = new Set<() => void>();
+  const eventListeners = new Set<() => void>();
   let stopListening: (() => Promise<void>) | null = null;
   let listening: Promise<void> | null = null;
+  let localWorker: LocalDeliveryWorker | null = null;
 
-  const fireLocal = () => {
-    for (const l of listeners) l();
+  const fire = (due: boolean) => {
+    if (due) for (const l of deliveryListeners) l();
+    for (const l of eventListeners) l();
   };
-  const wakeNow = async () => {
-    fireLocal();
-    await hooks.notifyOtherProcesses();
+  const wakeNow = async (opts: { due: boolean } = { due: true }) => {
+    fire(opts.due);
+    await hooks.notifyOtherProcesses(opts);
   };
+  const listen = () => {
+    listening ??= hooks.listenToOtherProcesses((opts) => fire(opts.due)).then((stop) => {
+      stopListening = stop;
+    });
+  };
+
+  const groupCommit = eventGroupCommit(db, wakeNow, () => localWorker);
 
   function build(executor: Kysely<Database>, wake: () => Promise<void>, inTransaction: boolean): Storage {
-    const ctx: RepoContext = { db: executor, keyring, dialect: hooks.dialect, wakeDeliveryWorkers: wake };
+    const ctx: RepoContext = {
+      db: executor,
+      keyring,
+      dialect: hooks.dialect,
+      wakeDeliveryWorkers: wake,
+      ...(inTransaction ? {} : { eventGroupCommit: groupCommit, localWorker: () => localWorker }),
+    };
     const store: Storage = {
       dialect: hooks.dialect,
       async transaction(fn) {
         if (inTransaction) return fn(store);
         // Wake-ups requested inside the transaction are sent after commit, when the rows are visible.
-        let wakeRequested = false;
+        let wakeRequested: { due: boolean } | null = null;
         const result = await executor.transaction().execute((trx) =>
-          fn(build(trx, async () => { wakeRequested = true; }, true)),
+          fn(build(trx, async (opts = { due: true }) => {
+            wakeRequested = { due: (wakeRequested?.due ?? false) || opts.due };
+          }, true)),
         );
-        if (wakeRequested) await wakeNow();
+        if (wakeRequested) await wakeNow(wakeRequested);
         return result;
       },
       async ping() {
@@ -58,13 +79,20 @@ export function createSqlStore(db: Kysely<Database>, keyring: Keyring, hooks: Di
         await hooks.close();
       },
       onDeliveriesQueued(listener) {
-        listeners.add(listener);
-        if (!listening) {
-          listening = hooks.listenToOtherProcesses(fireLocal).then((stop) => {
-            stopListening = stop;
-          });
-        }
-        return () => listeners.delete(listener);
+        deliveryListeners.add(listener);
+        listen();
+        return () => deliveryListeners.delete(listener);
+      },
+      onEventsStored(listener) {
+        eventListeners.add(listener);
+        listen();
+        return () => eventListeners.delete(listener);
+      },
+      attachLocalWorker(worker) {
+        localWorker = worker;
+        return () => {
+          if (localWorker === worker) localWorker = null;
+        };
       },
       meta: metaRepo(ctx),
       projects: projectsRepo(ctx),

@@ -1,0 +1,137 @@
+// The write path of inbound events: group commit, handing deliveries to the local worker, and the
+// indexes queries must be able to use. Same behaviour on SQLite and PostgreSQL.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClaimedDelivery, LocalDeliveryWorker, Storage, Subscription } from '../../src/storage/port.js';
+import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
+
+describe.each(DIALECTS)('storage hot path on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof openTestStorage>>;
+  let s: Storage;
+  beforeEach(async () => {
+    t = await openTestStorage(dialect);
+    s = t.storage;
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  async function subscription(userId = 'user-1', overrides: Partial<Subscription> = {}): Promise<Subscription> {
+    const project = (await s.projects.list())[0] ?? (await s.projects.create({ name: 'p', webhookUrl: 'https://example.com/hook', signingSecret: 'whsec_x' }));
+    await s.users.touch(project.id, userId);
+    return s.subscriptions.create({
+      projectId: project.id, userId, credentialId: null, integration: 'github', triggerType: 'GITHUB_TRIGGER_PUSH',
+      parameters: {}, webhookOverride: null, status: 'ACTIVE', error: null, state: {}, secret: null,
+      nextPollAt: null, renewAt: null, ...overrides,
+    });
+  }
+
+  /** A LocalDeliveryWorker that records what storage hands it. */
+  function fakeWorker(room: number): LocalDeliveryWorker & { taken: ClaimedDelivery[] } {
+    const taken: ClaimedDelivery[] = [];
+    return { owner: 'local-1', leaseMs: 30_000, taken, room: () => room - taken.length, take: (c) => taken.push(...c) };
+  }
+
+  it('group-commits concurrent calls: each learns only its own new events, a repeated key is stored once', async () => {
+    const a = await subscription('user-a');
+    const b = await subscription('user-b');
+    const results = await Promise.all([
+      s.events.record([{ subscription: a, dedupeKey: 'a1', payload: { n: 1 } }, { subscription: a, dedupeKey: 'a2', payload: { n: 2 } }], 1000),
+      s.events.record([{ subscription: b, dedupeKey: 'b1', payload: { n: 3 } }], 1001),
+      s.events.record([{ subscription: a, dedupeKey: 'a1', payload: { n: 1 } }], 1002), // the provider's retry, concurrently
+      s.events.record([{ subscription: a, dedupeKey: 'a3', payload: { n: 4 } }], 1003),
+    ]);
+    expect(results.map((r) => r.map((e) => e.dedupeKey))).toEqual([['a1', 'a2'], ['b1'], [], ['a3']]);
+    expect(results[1][0]).toMatchObject({ subscriptionId: b.id, userId: 'user-b', payload: { n: 3 }, dateReceived: 1001, status: 'PENDING' });
+    const stored = await s.events.list({ projectId: a.projectId, limit: 10 });
+    expect(stored.map((e) => e.dedupeKey).sort()).toEqual(['a1', 'a2', 'a3', 'b1']);
+    expect(new Set(stored.map((e) => e.seq)).size).toBe(4);
+    const claimed = await s.deliveries.claimDue(5000, 65000, 'w1', 10);
+    expect(claimed).toHaveLength(4);
+    expect((await s.subscriptions.get(a.id))?.dateLastReceivedEvent).toBe(1003);
+  });
+
+  it('a failing call does not fail the calls that shared its transaction', async () => {
+    const a = await subscription('user-a');
+    const results = await Promise.allSettled([
+      s.events.record([{ subscription: a, dedupeKey: 'ok-1', payload: {} }], 1000),
+      // A payload that cannot be stored (JSON has no BigInt): this call's rows fail.
+      s.events.record([{ subscription: a, dedupeKey: 'bad', payload: { n: 1n } }], 1000),
+      s.events.record([{ subscription: a, dedupeKey: 'ok-2', payload: {} }], 1000),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await s.events.list({ projectId: a.projectId, limit: 10 })).map((e) => e.dedupeKey).sort()).toEqual(['ok-1', 'ok-2']);
+  });
+
+  it('leases new deliveries to the attached local worker in the insert, after the commit, up to its room', async () => {
+    const a = await subscription('user-a', { webhookOverride: { url: 'https://override.example/hook' } });
+    const worker = fakeWorker(2);
+    const detach = s.attachLocalWorker(worker);
+    const queued: number[] = [];
+    const stored: number[] = [];
+    const offQueued = s.onDeliveriesQueued(() => queued.push(1));
+    const offStored = s.onEventsStored(() => stored.push(1));
+
+    await s.events.record([{ subscription: a, dedupeKey: 'k1', payload: { n: 1 } }, { subscription: a, dedupeKey: 'k2', payload: { n: 2 } }], 1000);
+    expect(worker.taken.map((c) => c.event.dedupeKey)).toEqual(['k1', 'k2']);
+    expect(worker.taken[0]).toMatchObject({
+      delivery: { status: 'SENDING', leaseOwner: 'local-1', runAt: 31_000, attemptCount: 0 },
+      event: { payload: { n: 1 }, status: 'PENDING' },
+      subscription: { id: a.id, status: 'ACTIVE', webhookOverride: { url: 'https://override.example/hook' } },
+    });
+    expect((await s.deliveries.listForEvent(worker.taken[0]!.event.id))[0]).toMatchObject({ status: 'SENDING', leaseOwner: 'local-1', runAt: 31_000 });
+    // Nothing for a claim to find until the lease runs out (a crashed worker's deliveries come back by themselves).
+    expect(await s.deliveries.claimDue(30_999, 90_000, 'other', 10)).toHaveLength(0);
+    expect(queued).toEqual([]);
+    expect(stored.length).toBeGreaterThan(0);
+
+    // No room left: queued for a claim as usual, and workers are told.
+    await s.events.record([{ subscription: a, dedupeKey: 'k3', payload: {} }], 2000);
+    expect(worker.taken).toHaveLength(2);
+    expect(queued.length).toBeGreaterThan(0);
+    expect((await s.deliveries.claimDue(2000, 62_000, 'other', 10)).map((c) => c.event.dedupeKey)).toEqual(['k3']);
+    expect((await s.deliveries.claimDue(31_000, 91_000, 'other', 10)).map((c) => c.event.dedupeKey).sort()).toEqual(['k1', 'k2']);
+
+    detach();
+    offQueued();
+    offStored();
+  });
+
+  it('hands nothing over inside a caller transaction, for held events, or once the worker is detached', async () => {
+    const a = await subscription('user-a');
+    const errored = await subscription('user-b', { status: 'ERRORED' });
+    const worker = fakeWorker(100);
+    const detach = s.attachLocalWorker(worker);
+    await s.transaction((tx) => tx.events.record([{ subscription: a, dedupeKey: 'in-tx', payload: {} }], 1000));
+    await s.events.record([{ subscription: errored, dedupeKey: 'held', payload: {} }], 1000);
+    detach();
+    await s.events.record([{ subscription: a, dedupeKey: 'after', payload: {} }], 1000);
+    expect(worker.taken).toEqual([]);
+    expect((await s.deliveries.claimDue(1000, 61_000, 'w', 10)).map((c) => c.event.dedupeKey).sort()).toEqual(['after', 'in-tx']);
+    expect(await s.deliveries.countByStatus()).toEqual({ SENDING: 2, HELD: 1 });
+  });
+
+  it('lists events by status, including the statuses outside the partial index', async () => {
+    const a = await subscription('user-a');
+    await s.events.record(['d', 'f', 'p'].map((k) => ({ subscription: a, dedupeKey: k, payload: {} })), 1000);
+    const claimed = await s.deliveries.claimDue(1000, 61_000, 'w', 10);
+    const byKey = new Map(claimed.map((c) => [c.event.dedupeKey, c.delivery]));
+    const attempt = (outcome: 'succeeded' | 'failed') => ({ startedAt: 1000, url: 'u', statusCode: 200, latencyMs: 1, responseExcerpt: null, error: null, outcome });
+    await s.deliveries.complete([
+      { claimed: byKey.get('d')!, attempt: attempt('succeeded'), next: { kind: 'succeeded' } },
+      { claimed: byKey.get('f')!, attempt: attempt('failed'), next: { kind: 'failed', reason: 'gone' } },
+      { claimed: byKey.get('p')!, next: { kind: 'retry', runAt: 5000 } },
+    ], 2000);
+    const keys = async (status: 'DELIVERED' | 'FAILED' | 'PENDING') => (await s.events.list({ projectId: a.projectId, status, limit: 10 })).map((e) => e.dedupeKey);
+    expect([await keys('DELIVERED'), await keys('FAILED'), await keys('PENDING')]).toEqual([['d'], ['f'], ['p']]);
+    expect(await s.deliveries.redeliverFailed(a.projectId, { subscriptionId: a.id }, 3000)).toBe(1);
+  });
+
+  it('gives new rows time-ordered UUIDv7 ids', async () => {
+    const a = await subscription('user-a');
+    const events = await s.events.record(Array.from({ length: 5 }, (_, i) => ({ subscription: a, dedupeKey: `k${i}`, payload: {} })), 1000);
+    for (const e of events) expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = parseInt(events[0]!.id.replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
+    expect((await rawRows(t.db.url, 'deliveries')).length).toBe(5);
+  });
+});
