@@ -16,6 +16,16 @@ export interface Settings {
   soak: { rate: number; durationMs: number; bucketMs: number } | null;
 }
 
+const FULL: Settings = {
+  repeats: 3,
+  throughput: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], stepMs: 8000, subscriptions: 100, warmupEvents: 2000 },
+  fanout: { subscriptions: 1000, events: 5 },
+  polling: { subscriptions: 10_000, intervalSec: 60, measureMs: 90_000, providerDelayMs: 20 },
+  api: { clients: 50, durationMs: 15_000, warmupMs: 2_000 },
+  storm: { ratePerClass: 100, baselineMs: 10_000, outageMs: 60_000, afterMs: 10_000, schedule: '1,2,4,8,15,15,15,15,15,15', subscriptions: 50 },
+  soak: null,
+};
+
 export const SETTINGS: Record<Mode, Settings> = {
   // Smoke test sized to finish in well under two minutes on 2 busy cores: every scenario on both
   // databases, scaled down. Its figures are indicative only.
@@ -28,24 +38,9 @@ export const SETTINGS: Record<Mode, Settings> = {
     storm: { ratePerClass: 100, baselineMs: 1500, outageMs: 3000, afterMs: 1000, schedule: '1,1,1,1,1,1,1,1,1,1', subscriptions: 10 },
     soak: null,
   },
-  full: {
-    repeats: 3,
-    throughput: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], stepMs: 8000, subscriptions: 100, warmupEvents: 2000 },
-    fanout: { subscriptions: 1000, events: 5 },
-    polling: { subscriptions: 10_000, intervalSec: 60, measureMs: 90_000, providerDelayMs: 20 },
-    api: { clients: 50, durationMs: 15_000, warmupMs: 2_000 },
-    storm: { ratePerClass: 100, baselineMs: 10_000, outageMs: 60_000, afterMs: 10_000, schedule: '1,2,4,8,15,15,15,15,15,15', subscriptions: 50 },
-    soak: null,
-  },
-  long: {
-    repeats: 3,
-    throughput: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], stepMs: 8000, subscriptions: 100, warmupEvents: 2000 },
-    fanout: { subscriptions: 1000, events: 5 },
-    polling: { subscriptions: 10_000, intervalSec: 60, measureMs: 90_000, providerDelayMs: 20 },
-    api: { clients: 50, durationMs: 15_000, warmupMs: 2_000 },
-    storm: { ratePerClass: 100, baselineMs: 10_000, outageMs: 60_000, afterMs: 10_000, schedule: '1,2,4,8,15,15,15,15,15,15', subscriptions: 50 },
-    soak: { rate: 500, durationMs: 600_000, bucketMs: 60_000 },
-  },
+  full: FULL,
+  // The full suite plus the 10-minute soak.
+  long: { ...FULL, soak: { rate: 500, durationMs: 600_000, bucketMs: 60_000 } },
 };
 
 export interface Helpers {

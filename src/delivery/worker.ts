@@ -203,9 +203,8 @@ export class DeliveryWorker implements LocalDeliveryWorker {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = null;
     await this.claiming;
-    const now = this.now();
     // Not sent: back to PENDING, due now, for this or another worker — no need to wait for the lease.
-    for (const job of this.queue.splice(0)) this.finish({ claimed: job.claimed.delivery, next: { kind: 'retry', runAt: now } });
+    this.handBack(this.queue.splice(0).map((job) => job.claimed));
     await this.settled();
     await this.sender.close();
   }
@@ -219,13 +218,15 @@ export class DeliveryWorker implements LocalDeliveryWorker {
   take(claimed: ClaimedDelivery[]): void {
     this.claimedTotal += claimed.length;
     this.outstanding += claimed.length;
-    if (this.stopped) {
-      // Committed after we stopped: hand them back at once, as stop() does with unsent claims.
-      const now = this.now();
-      for (const c of claimed) this.finish({ claimed: c.delivery, next: { kind: 'retry', runAt: now } });
-      return;
-    }
-    void this.admit(claimed);
+    // Committed after we stopped: hand them back at once, as stop() does with unsent claims.
+    if (this.stopped) this.handBack(claimed);
+    else void this.admit(claimed);
+  }
+
+  /** Claimed but never sent: PENDING again and due now, attempt count unchanged. */
+  private handBack(claimed: ClaimedDelivery[]): void {
+    const now = this.now();
+    for (const c of claimed) this.finish({ claimed: c.delivery, next: { kind: 'retry', runAt: now } });
   }
 
   // ── claim ───────────────────────────────────────────────────────────────────────────────────────────

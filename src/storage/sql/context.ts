@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Keyring } from '../../secrets/keyring.js';
-import type { LocalDeliveryWorker, NewEvent, StoredEvent } from '../port.js';
+import type { NewEvent, StoredEvent } from '../port.js';
 import type { Database } from '../schema.js';
 
 /** What every repository needs: an executor (the database or the current transaction) and the keyring. */
@@ -14,8 +14,6 @@ export interface RepoContext {
    * handed to the local worker: nothing for a claim to find.
    */
   wakeDeliveryWorkers: (opts?: { due: boolean }) => Promise<void>;
-  /** The process's attached delivery worker, if any (only outside a transaction). */
-  localWorker?: () => LocalDeliveryWorker | null;
   /** Outside a transaction: shares one transaction among concurrent `events.record` calls (group-commit.ts). */
   eventGroupCommit?: { submit(job: { items: readonly NewEvent[]; now: number }): Promise<StoredEvent[]> };
 }

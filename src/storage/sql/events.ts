@@ -173,7 +173,7 @@ async function recordOn(
       const ins = inserted.get(key);
       // A key repeated within the batch was inserted once: it belongs to its first occurrence.
       if (!ins || ins.id !== row.id) continue;
-      events.push({
+      const event: StoredEvent = {
         seq: ins.seq,
         id: ins.id,
         projectId: row.project_id,
@@ -187,9 +187,9 @@ async function recordOn(
         status: row.status as EventStatus,
         dateReceived: job.now,
         deliveredAt: null,
-      });
+      };
+      events.push(event);
       if (opts.seenOnly) continue;
-      const event = events[events.length - 1]!;
       const delivery: Delivery = {
         id: newId(),
         eventId: ins.id,

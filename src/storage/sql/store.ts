@@ -55,7 +55,7 @@ export function createSqlStore(db: Kysely<Database>, keyring: Keyring, hooks: Di
       keyring,
       dialect: hooks.dialect,
       wakeDeliveryWorkers: wake,
-      ...(inTransaction ? {} : { eventGroupCommit: groupCommit, localWorker: () => localWorker }),
+      ...(inTransaction ? {} : { eventGroupCommit: groupCommit }),
     };
     const store: Storage = {
       dialect: hooks.dialect,
