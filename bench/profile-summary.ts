@@ -82,7 +82,7 @@ if (values.callers) {
     const frames: string[] = [];
     for (let cur = parent.get(id); cur !== undefined && frames.length < 4; cur = parent.get(cur)) {
       const f = byId.get(cur)!;
-      if (short(f.callFrame.url).startsWith('src/')) frames.push(label(f));
+      if (/^(src|dist)\//.test(short(f.callFrame.url))) frames.push(label(f));
     }
     const key = frames.join(' ← ') || '(no src/ frame)';
     byPath.set(key, (byPath.get(key) ?? 0) + us);

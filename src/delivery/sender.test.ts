@@ -1,19 +1,25 @@
-// The sender against a real HTTP receiver: every way an attempt can end.
+// The sender against a real HTTP receiver: every way an attempt can end, in process and on its thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { behave, closedPortUrl, startFakeReceiver, type FakeReceiver } from '../../test/helpers/fake-receiver.js';
-import { EXCERPT_BYTES, WebhookSender } from './sender.js';
+import { EXCERPT_BYTES, WebhookSender, type Sender, type SenderOptions } from './sender.js';
+import { SenderThread } from './sender-thread.js';
 
 const body = Buffer.from('{"hello":"world"}');
 const headers = { 'content-type': 'application/json' };
 
-describe('WebhookSender', () => {
+const senders: Array<[string, (opts: Omit<SenderOptions, 'resolve'>) => Sender]> = [
+  ['WebhookSender', (opts) => new WebhookSender(opts)],
+  ['SenderThread', (opts) => new SenderThread(opts)],
+];
+
+describe.each(senders)('%s', (_name, makeSender) => {
   let receiver: FakeReceiver;
   let other: FakeReceiver;
-  let sender: WebhookSender;
+  let sender: Sender;
   beforeAll(async () => {
     receiver = await startFakeReceiver();
     other = await startFakeReceiver();
-    sender = new WebhookSender({ timeoutMs: 300, allowPrivate: true, connectionsPerOrigin: 4 });
+    sender = makeSender({ timeoutMs: 300, allowPrivate: true, connectionsPerOrigin: 4 });
   });
   afterAll(async () => {
     await sender.close();
@@ -74,6 +80,34 @@ describe('WebhookSender', () => {
     expect(await sender.send({ url: 'not a url', headers, body })).toMatchObject({ kind: 'refused' });
   });
 
+  it('sends many requests at once, each with its own result', async () => {
+    receiver.script(Array.from({ length: 40 }, (_, i) => behave.status(i % 2 === 0 ? 200 : 503, `r${i}`)));
+    const results = await Promise.all(Array.from({ length: 40 }, () => sender.send({ url: receiver.url, headers, body })));
+    expect(results.filter((r) => r.kind === 'success')).toHaveLength(20);
+    expect(results.filter((r) => r.kind === 'http-error' && r.statusCode === 503)).toHaveLength(20);
+  });
+
+  it('refuses a private literal address when private URLs are not allowed', async () => {
+    const guarded = makeSender({ timeoutMs: 300, allowPrivate: false, connectionsPerOrigin: 1 });
+    try {
+      const before = receiver.requests.length;
+      expect(await guarded.send({ url: receiver.url, headers, body })).toMatchObject({ kind: 'refused' });
+      expect(receiver.requests.length).toBe(before);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe('WebhookSender with an injected resolver', () => {
+  let receiver: FakeReceiver;
+  beforeAll(async () => {
+    receiver = await startFakeReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+
   it('refuses private destinations unless allowed: literal IPs and names that resolve to them', async () => {
     const guarded = new WebhookSender({
       timeoutMs: 300,
@@ -93,5 +127,31 @@ describe('WebhookSender', () => {
     } finally {
       await guarded.close();
     }
+  });
+});
+
+describe('SenderThread when its thread dies', () => {
+  it('answers every waiting request with a retryable network error, then starts a fresh thread', async () => {
+    const receiver = await startFakeReceiver();
+    // A thread that exits as soon as it is asked to send anything.
+    const dying = new URL('data:text/javascript,import { parentPort } from "node:worker_threads"; parentPort.on("message", () => process.exit(3));');
+    const sender = new SenderThread({ timeoutMs: 300, allowPrivate: true, connectionsPerOrigin: 1, entry: dying });
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => sender.send({ url: receiver.url, headers, body })));
+      for (const r of results) expect(r).toMatchObject({ kind: 'network-error', code: 'ERR_SENDER_THREAD' });
+      expect(results[0]!.kind === 'network-error' && results[0]!.message).toContain('exited (code 3)');
+      // The next send spawns a new thread (this one dies again, and says so again).
+      expect(await sender.send({ url: receiver.url, headers, body })).toMatchObject({ kind: 'network-error', code: 'ERR_SENDER_THREAD' });
+      expect(receiver.requests).toHaveLength(0);
+    } finally {
+      await sender.close();
+      await receiver.close();
+    }
+  });
+
+  it('answers a send after close without a thread', async () => {
+    const sender = new SenderThread({ timeoutMs: 300, allowPrivate: true, connectionsPerOrigin: 1 });
+    await sender.close();
+    expect(await sender.send({ url: 'http://127.0.0.1:9/', headers, body })).toMatchObject({ kind: 'network-error', code: 'ERR_SENDER_THREAD' });
   });
 });

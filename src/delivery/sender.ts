@@ -70,10 +70,16 @@ export interface SenderOptions {
 export interface OutboundRequest {
   url: string;
   headers: Record<string, string>;
-  body: Buffer;
+  body: Uint8Array;
 }
 
-export class WebhookSender {
+/** Sends one attempt; never throws. In process (WebhookSender) or on a thread of its own (SenderThread). */
+export interface Sender {
+  send(req: OutboundRequest): Promise<AttemptResult>;
+  close(): Promise<void>;
+}
+
+export class WebhookSender implements Sender {
   private readonly agent: Agent;
 
   constructor(private readonly opts: SenderOptions) {

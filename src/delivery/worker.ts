@@ -20,7 +20,8 @@ import type { ClaimedDelivery, DeliveryOutcome, LocalDeliveryWorker, Storage } f
 import { deliveryHeaders, serializeEnvelope, toEnvelope } from './envelope.js';
 import { outcomeOfAttempt, outcomeWithoutRequest, type OutcomeContext } from './outcome.js';
 import { ProjectTargets } from './project-targets.js';
-import { WebhookSender } from './sender.js';
+import { WebhookSender, type Sender } from './sender.js';
+import { SenderThread } from './sender-thread.js';
 import { signDelivery, type PreparedSigningKeys } from './sign.js';
 import type { Resolver } from './ssrf.js';
 
@@ -47,8 +48,10 @@ export interface DeliveryWorkerOptions {
   random?: () => number;
   /** Lease owner id; unique per worker instance. */
   owner?: string;
-  /** DNS resolver of the SSRF guard (tests). */
+  /** DNS resolver of the SSRF guard (tests). A function cannot cross threads: with one, sends stay in process. */
   resolve?: Resolver;
+  /** Send on a thread of its own (sender-thread.ts); default true. */
+  senderThread?: boolean;
 }
 
 interface Job {
@@ -86,7 +89,7 @@ export class DeliveryWorker implements LocalDeliveryWorker {
   private readonly metrics: Metrics;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly sender: WebhookSender;
+  private readonly sender: Sender;
   private readonly targets: ProjectTargets;
   private readonly concurrency: number;
   private readonly perOrigin: number;
@@ -132,12 +135,11 @@ export class DeliveryWorker implements LocalDeliveryWorker {
     this.leaseMs = opts.leaseMs ?? 2 * opts.timeoutMs + 5_000;
     this.idlePollMs = opts.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
-    this.sender = new WebhookSender({
-      timeoutMs: opts.timeoutMs,
-      allowPrivate: opts.allowPrivate,
-      connectionsPerOrigin: this.perOrigin,
-      ...(opts.resolve ? { resolve: opts.resolve } : {}),
-    });
+    const senderOptions = { timeoutMs: opts.timeoutMs, allowPrivate: opts.allowPrivate, connectionsPerOrigin: this.perOrigin };
+    this.sender =
+      opts.resolve || opts.senderThread === false
+        ? new WebhookSender({ ...senderOptions, ...(opts.resolve ? { resolve: opts.resolve } : {}) })
+        : new SenderThread(senderOptions);
     this.targets = new ProjectTargets(this.storage, this.now, opts.projectCacheMs ?? DEFAULT_PROJECT_CACHE_MS);
   }
 
