@@ -9,11 +9,8 @@
 // Nothing is lost if the thread dies: every request still waiting gets a network-error result (so its
 // delivery is retried on the schedule, at least once, like any failed attempt) and the next send starts
 // a fresh thread.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startModuleThread } from '../threads/module-thread.js';
 import type { AttemptResult, OutboundRequest, Sender, SenderOptions } from './sender.js';
 import type { FromSenderThread, SendRequest, ToSenderThread } from './sender-thread-protocol.js';
 
@@ -37,7 +34,7 @@ export class SenderThread implements Sender {
   constructor(opts: SenderThreadOptions) {
     const { entry, ...senderOptions } = opts;
     this.senderOptions = senderOptions;
-    this.entry = entry ?? defaultEntry();
+    this.entry = entry ?? siblingModule(import.meta.url, 'sender-thread-entry');
   }
 
   send(req: OutboundRequest): Promise<AttemptResult> {
@@ -104,34 +101,4 @@ export class SenderThread implements Sender {
 
 function threadFailure(message: string, latencyMs: number): AttemptResult {
   return { kind: 'network-error', code: ERR_SENDER_THREAD, message: `${ERR_SENDER_THREAD}: ${message}`, latencyMs };
-}
-
-function defaultEntry(): URL {
-  // Built code runs dist/…/sender-thread-entry.js; tests and `npm run dev` run the TypeScript sources.
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./sender-thread-entry${ext}`, import.meta.url);
-}
-
-/**
- * A worker thread running an ES module. A TypeScript module (tests, `npm run dev`) is loaded through
- * tsx's loader, registered inside the thread: Node 20 does not pass a parent's `--import` on to workers.
- */
-function startModuleThread(entry: URL, workerData: unknown): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  const boot = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  const tsx = await import(workerData.tsxApi);
-  tsx.register();
-  await import(workerData.entry);
-})().catch((err) => { console.error(err); process.exit(1); });
-`;
-  return new Worker(boot, { eval: true, workerData: { ...(workerData as object), tsxApi: tsxEsmApi(), entry: entry.href } });
-}
-
-/** The file URL of tsx's ESM API (a dev dependency, present wherever the TypeScript sources run). */
-function tsxEsmApi(): string {
-  const pkgPath = createRequire(fileURLToPath(import.meta.url)).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
 }
