@@ -56,8 +56,9 @@ export class Ingest {
   /** POST {PUBLIC_URL}/hooks/s/{subscriptionId}: a provider webhook we registered for one subscription. */
   async subscriptionHook(subscriptionId: string, req: InboundRequest): Promise<InboundResponse> {
     const { storage, now } = this.deps;
-    const sub = await storage.subscriptions.get(subscriptionId);
-    if (!sub) return this.pendingHandshake(subscriptionId, req);
+    const found = await storage.subscriptions.getWithCredential(subscriptionId);
+    if (!found) return this.pendingHandshake(subscriptionId, req);
+    const { subscription: sub, credential } = found;
     const entry = (await this.opts.catalog(sub.projectId)).trigger(sub.triggerType);
     const source = entry?.trigger.source;
     if (!entry || source?.kind !== 'webhook') return reject(404, 'no webhook subscription here');
@@ -67,7 +68,6 @@ export class Ingest {
       this.count(sub.integration, 'rejected');
       return reject(401, `signature verification failed: ${decision.failure.detail}`);
     }
-    const credential = sub.credentialId ? await storage.credentials.get(sub.credentialId) : null;
     let mapped: Item[] | WebhookItems;
     try {
       const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, INBOUND_TIMEOUT_MS);

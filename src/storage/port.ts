@@ -330,6 +330,8 @@ export interface Storage {
   subscriptions: {
     create(s: Omit<Subscription, 'id' | 'dateCreated' | 'dateLastReceivedEvent' | 'updatedAt' | 'consecutiveFailures'> & { id?: string }): Promise<Subscription>;
     get(id: string): Promise<Subscription | null>;
+    /** The subscription and its credential in one read (the inbound webhook path needs both). */
+    getWithCredential(id: string): Promise<{ subscription: Subscription; credential: Credential | null } | null>;
     list(f: SubscriptionFilter): Promise<Subscription[]>;
     update(id: string, patch: Partial<Omit<Subscription, 'id' | 'projectId' | 'userId' | 'dateCreated'>>): Promise<Subscription | null>;
     delete(id: string): Promise<boolean>;

@@ -50,6 +50,23 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     expect(await s.credentials.tryLockRefresh(c.id, 2001, 3000)).toBe(true);
   });
 
+  it('reads a subscription with its credential in one call: opened secrets, none, or one since deleted', async () => {
+    const none = await subscription();
+    expect(await s.subscriptions.getWithCredential(none.id)).toEqual({ subscription: none, credential: null });
+    const c = await s.credentials.create({
+      projectId: none.projectId, userId: 'user-1', integration: 'github', providerAccountId: 'acct-9',
+      secrets: { accessToken: 'gho_secret', extra: { org: 'acme' } }, expiresAt: 123,
+    });
+    const withCredential = await s.subscriptions.create({ ...none, id: undefined, credentialId: c.id, parameters: { owner: 'b' } });
+    const found = await s.subscriptions.getWithCredential(withCredential.id);
+    expect(found?.subscription).toEqual(withCredential);
+    expect(found?.credential).toEqual(await s.credentials.get(c.id));
+    expect(found?.credential).toMatchObject({ id: c.id, providerAccountId: 'acct-9', secrets: { accessToken: 'gho_secret', extra: { org: 'acme' } }, expiresAt: 123 });
+    await s.credentials.delete(c.id);
+    expect((await s.subscriptions.getWithCredential(withCredential.id))?.credential).toBeNull();
+    expect(await s.subscriptions.getWithCredential('00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+
   it('records an event once per dedupe key, with its delivery in the same call', async () => {
     const sub = await subscription();
     const first = await s.events.record([{ subscription: sub, dedupeKey: 'k1', payload: { a: 1 } }, { subscription: sub, dedupeKey: 'k2', payload: { a: 2 } }], 1000);

@@ -1,24 +1,28 @@
 import type { Selectable } from 'kysely';
 import type { Credential, CredentialSecrets, CredentialStatus, Storage } from '../port.js';
 import type { CredentialsTable } from '../schema.js';
+import type { Keyring } from '../../secrets/keyring.js';
 import { newId, type RepoContext } from './context.js';
 
+/** A stored row as a Credential, its secrets opened. */
+export const credentialFromRow = (keyring: Keyring, r: Selectable<CredentialsTable>): Credential => ({
+  id: r.id,
+  projectId: r.project_id,
+  userId: r.user_id,
+  integration: r.integration,
+  providerAccountId: r.provider_account_id,
+  status: r.status as CredentialStatus,
+  statusReason: r.status_reason,
+  secrets: JSON.parse(keyring.open(r.secrets)) as CredentialSecrets,
+  keyId: r.key_id,
+  expiresAt: r.expires_at,
+  rateLimitedUntil: r.rate_limited_until,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
 export function credentialsRepo({ db, keyring }: RepoContext): Storage['credentials'] {
-  const toCredential = (r: Selectable<CredentialsTable>): Credential => ({
-    id: r.id,
-    projectId: r.project_id,
-    userId: r.user_id,
-    integration: r.integration,
-    providerAccountId: r.provider_account_id,
-    status: r.status as CredentialStatus,
-    statusReason: r.status_reason,
-    secrets: JSON.parse(keyring.open(r.secrets)) as CredentialSecrets,
-    keyId: r.key_id,
-    expiresAt: r.expires_at,
-    rateLimitedUntil: r.rate_limited_until,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
+  const toCredential = (r: Selectable<CredentialsTable>) => credentialFromRow(keyring, r);
   return {
     async create(c) {
       const now = Date.now();

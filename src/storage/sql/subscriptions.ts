@@ -1,7 +1,46 @@
 import type { Selectable } from 'kysely';
 import type { Storage, Subscription, SubscriptionStatus, WebhookOverride } from '../port.js';
-import type { SubscriptionsTable } from '../schema.js';
+import type { CredentialsTable, SubscriptionsTable } from '../schema.js';
 import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
+import { credentialFromRow } from './credentials.js';
+
+// The credential's columns in getWithCredential's join, prefixed: both tables have id, project_id, status….
+const JOINED_CREDENTIAL = [
+  'credentials.id as c__id',
+  'credentials.project_id as c__project_id',
+  'credentials.user_id as c__user_id',
+  'credentials.integration as c__integration',
+  'credentials.provider_account_id as c__provider_account_id',
+  'credentials.status as c__status',
+  'credentials.status_reason as c__status_reason',
+  'credentials.secrets as c__secrets',
+  'credentials.key_id as c__key_id',
+  'credentials.expires_at as c__expires_at',
+  'credentials.refresh_lock_until as c__refresh_lock_until',
+  'credentials.rate_limited_until as c__rate_limited_until',
+  'credentials.created_at as c__created_at',
+  'credentials.updated_at as c__updated_at',
+] as const;
+
+type Joined = { [K in keyof Selectable<CredentialsTable> as `c__${K}`]: Selectable<CredentialsTable>[K] | null };
+
+/** The credential row of a joined row whose c__id is set (every NOT NULL column then is). */
+const joinedCredential = (r: Joined): Selectable<CredentialsTable> => ({
+  id: r.c__id!,
+  project_id: r.c__project_id!,
+  user_id: r.c__user_id!,
+  integration: r.c__integration!,
+  provider_account_id: r.c__provider_account_id,
+  status: r.c__status!,
+  status_reason: r.c__status_reason,
+  secrets: r.c__secrets!,
+  key_id: r.c__key_id!,
+  expires_at: r.c__expires_at,
+  refresh_lock_until: r.c__refresh_lock_until,
+  rate_limited_until: r.c__rate_limited_until,
+  created_at: r.c__created_at!,
+  updated_at: r.c__updated_at!,
+});
 
 export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storage['subscriptions'] {
   const toSubscription = (r: Selectable<SubscriptionsTable>): Subscription => ({
@@ -58,6 +97,17 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
     async get(id) {
       const row = await db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toSubscription(row) : null;
+    },
+    async getWithCredential(id) {
+      const row = await db
+        .selectFrom('subscriptions')
+        .leftJoin('credentials', 'credentials.id', 'subscriptions.credential_id')
+        .selectAll('subscriptions')
+        .select(JOINED_CREDENTIAL)
+        .where('subscriptions.id', '=', id)
+        .executeTakeFirst();
+      if (!row) return null;
+      return { subscription: toSubscription(row), credential: row.c__id === null ? null : credentialFromRow(keyring, joinedCredential(row)) };
     },
     async list(f) {
       let q = db.selectFrom('subscriptions').selectAll().where('project_id', '=', f.projectId);
