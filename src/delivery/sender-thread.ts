@@ -2,9 +2,10 @@
 //
 // Under webhook load the service's event loop is its bottleneck: it receives, stores and sends every
 // event. The HTTP client side of a delivery (undici's request pipeline, the response parser, sockets,
-// timers, the SSRF-guarded connector) was about a sixth of that loop's time (docs/benchmarks.md), and it
-// needs nothing from the database. So a worker thread runs the WebhookSender and the event loop only
-// hands it finished requests (the signed bytes and headers) and gets AttemptResults back, in batches.
+// timers, the SSRF-guarded connector) was about a sixth of that loop's time (bench/hot-path-changes.md),
+// and it needs nothing from the database. So a worker thread runs the WebhookSender and the event loop
+// only hands it finished requests (the signed bytes and headers) and gets AttemptResults back, in batches
+// (ADR 0013).
 //
 // Nothing is lost if the thread dies: every request still waiting gets a network-error result (so its
 // delivery is retried on the schedule, at least once, like any failed attempt) and the next send starts
