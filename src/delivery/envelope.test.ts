@@ -22,6 +22,17 @@ describe('envelope', () => {
     });
   });
 
+  it('embeds the stored payload JSON byte for byte as serialising the whole envelope would', () => {
+    const payloads = [{ n: 1 }, null, 'text', [1, 'two', { three: 3 }], { nested: { 'quo"te': 'é\u2028', emoji: '🎉', n: -0.5e-7 } }];
+    for (const payload of payloads) {
+      for (const metadata of [undefined, { tenant: 't1', n: [1] }]) {
+        const envelope = toEnvelope({ ...event, payload, credentialId: null }, { metadata });
+        const whole = serializeEnvelope(envelope);
+        expect(serializeEnvelope(envelope, JSON.stringify(payload)).equals(whole)).toBe(true);
+      }
+    }
+  });
+
   it('uses {} as metadata without an override', () => {
     expect(toEnvelope(event, null).triggerSubscriptionMetadata).toEqual({});
     expect(toEnvelope(event, { metadata: undefined }).triggerSubscriptionMetadata).toEqual({});

@@ -39,9 +39,17 @@ export function toEnvelope(event: StoredEvent, override: Pick<WebhookOverride, '
   };
 }
 
-/** The exact bytes sent and signed. */
-export function serializeEnvelope(envelope: Envelope): Buffer {
-  return Buffer.from(JSON.stringify(envelope), 'utf8');
+/**
+ * The exact bytes sent and signed. `payloadJson`, the payload as stored (JSON.stringify of the same value),
+ * is embedded as it is: the bytes are the same as serialising the whole envelope, without serialising the
+ * payload — most of the envelope — a second time.
+ */
+export function serializeEnvelope(envelope: Envelope, payloadJson?: string): Buffer {
+  if (payloadJson === undefined) return Buffer.from(JSON.stringify(envelope), 'utf8');
+  const { payload: _payload, triggerSubscriptionMetadata, ...head } = envelope;
+  const headJson = JSON.stringify(head); // {"eventId":…,"dateReceived":…}: the fields before payload, in order
+  const metadataJson = JSON.stringify(triggerSubscriptionMetadata);
+  return Buffer.from(`${headJson.slice(0, -1)},"payload":${payloadJson},"triggerSubscriptionMetadata":${metadataJson}}`, 'utf8');
 }
 
 export const CONTENT_TYPE = 'application/json';

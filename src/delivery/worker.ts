@@ -335,7 +335,7 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         claimed: c,
         url,
         origin: originOf(url),
-        body: serializeEnvelope(toEnvelope(c.event, sub?.webhookOverride)),
+        body: serializeEnvelope(toEnvelope(c.event, sub?.webhookOverride), c.payloadJson),
         keys: target.keys,
         overrideHeaders: sub?.webhookOverride?.headers,
       });

@@ -30,13 +30,14 @@ export async function openStorage(url: string, keyring: Keyring, opts: { migrate
       async listenToOtherProcesses(onNotify) {
         // LISTEN needs a connection of its own that stays checked out for the life of the process.
         const client = await pool.connect();
-        client.on('notification', (msg: { payload?: string }) => {
+        const onNotification = (msg: { payload?: string }) => {
           const [from, kind] = (msg.payload ?? '').split(':');
           if (from !== instance) onNotify({ due: kind !== 's' });
-        });
+        };
+        client.on('notification', onNotification);
         await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
         return async () => {
-          client.off('notification', onNotify);
+          client.off('notification', onNotification);
           await client.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
           client.release();
         };

@@ -234,6 +234,11 @@ export interface ClaimedDelivery {
   delivery: Delivery;
   event: StoredEvent;
   subscription: Pick<Subscription, 'id' | 'status' | 'webhookOverride'> | null;
+  /**
+   * The event's payload exactly as stored (JSON text), when at hand: the envelope embeds it instead of
+   * serialising the payload a second time.
+   */
+  payloadJson?: string;
 }
 
 export interface DeliveryOutcome {

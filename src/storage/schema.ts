@@ -94,10 +94,15 @@ export interface EventsTable {
   integration: string;
   trigger_type: string;
   dedupe_key: string;
-  payload: string;
   status: string;
   date_received: number;
   delivered_at: number | null;
+}
+
+/** An event's payload (JSON text), apart from the event row whose status changes (migration 4). */
+export interface EventPayloadsTable {
+  seq: number;
+  payload: string;
 }
 
 export interface DeliveriesTable {
@@ -174,6 +179,7 @@ export interface Database {
   credentials: CredentialsTable;
   subscriptions: SubscriptionsTable;
   events: EventsTable;
+  event_payloads: EventPayloadsTable;
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;
   subscription_logs: SubscriptionLogsTable;

@@ -36,6 +36,25 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     expect(await s.projects.get(p.id)).toBeNull();
   });
 
+  it('deletes a project with its events, their payloads and deliveries, and nothing of another project', async () => {
+    const keep = await s.projects.create({ name: 'keep', webhookUrl: null, signingSecret: 'whsec_k' });
+    const gone = await s.projects.create({ name: 'gone', webhookUrl: null, signingSecret: 'whsec_g' });
+    for (const p of [keep, gone]) {
+      await s.users.touch(p.id, 'user-1');
+      const sub = await s.subscriptions.create({
+        projectId: p.id, userId: 'user-1', credentialId: null, integration: 'github', triggerType: 'GITHUB_TRIGGER_PUSH',
+        parameters: {}, webhookOverride: null, status: 'ACTIVE', error: null, state: {}, secret: null, nextPollAt: null, renewAt: null,
+      });
+      await s.events.record([{ subscription: sub, dedupeKey: 'a', payload: { project: p.name } }, { subscription: sub, dedupeKey: 'b', payload: {} }], 1000);
+    }
+    expect(await rawRows(t.db.url, 'event_payloads')).toHaveLength(4);
+    expect(await s.projects.delete(gone.id)).toBe(true);
+    expect(await rawRows(t.db.url, 'event_payloads')).toHaveLength(2);
+    expect(await rawRows(t.db.url, 'events')).toHaveLength(2);
+    expect(await rawRows(t.db.url, 'deliveries')).toHaveLength(2);
+    expect((await s.events.list({ projectId: keep.id, limit: 10 })).map((e) => e.payload)).toEqual([{}, { project: 'keep' }]);
+  });
+
   it('stores credentials encrypted with the key id and finds them by provider account', async () => {
     const p = await s.projects.create({ name: 'p', webhookUrl: null, signingSecret: 'whsec_x' });
     const c = await s.credentials.create({

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Attempt, ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatus, Storage, WebhookOverride } from '../port.js';
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
+import { executeCompiledOnce, rowParameters } from './compiled-once.js';
 import { atomically, chunks, fromJson, newId, type RepoContext } from './context.js';
-import { toStoredEvent } from './events.js';
+import { selectEventsWithPayload, toStoredEvent } from './events.js';
 
 const toDelivery = (r: Selectable<DeliveriesTable>): Delivery => ({
   id: r.id,
@@ -64,7 +65,7 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
       const eventIds = claimed.map((d) => d.event_id);
       const subscriptionIds = [...new Set(claimed.map((d) => d.subscription_id))];
       const [events, subscriptions] = await Promise.all([
-        db.selectFrom('events').selectAll().where('id', 'in', eventIds).execute(),
+        selectEventsWithPayload(db).where('id', 'in', eventIds).execute(),
         db.selectFrom('subscriptions').select(['id', 'status', 'webhook_override']).where('id', 'in', subscriptionIds).execute(),
       ]);
       const eventById = new Map(events.map((e) => [e.id, e]));
@@ -80,6 +81,7 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
           subscription: s
             ? { id: s.id, status: s.status as 'ACTIVE' | 'ERRORED', webhookOverride: fromJson<WebhookOverride | null>(s.webhook_override, null) }
             : null,
+          payloadJson: e.payload,
         });
       }
       return out;
@@ -205,6 +207,37 @@ function lastErrorOf(o: DeliveryOutcome): string | null {
   return o.attempt.error ?? (o.attempt.statusCode !== null ? `HTTP ${o.attempt.statusCode}` : null);
 }
 
+type Moved = { id: string; event_id: string; subscription_id: string; project_id: string; status: string; run_at: number };
+type CompletionRow = readonly [id: string, leaseOwner: string | null, status: string, attemptCount: number, runAt: number, lastError: string | null];
+
+/** One UPDATE … FROM (VALUES …) that moves a chunk of deliveries on; parameters in the order of `values`, then `now`. */
+function completionUpdate(values: readonly CompletionRow[], now: number, dialect: 'sqlite' | 'postgres') {
+  const rows = values.map(([id, owner, status, attemptCount, runAt, lastError]) =>
+    sql`(CAST(${id} AS TEXT), CAST(${owner} AS TEXT), CAST(${status} AS TEXT), CAST(${attemptCount} AS INTEGER), CAST(${runAt} AS BIGINT), CAST(${lastError} AS TEXT))`,
+  );
+  // Redundant for the result; steers SQLite to look deliveries up by primary key. Without it, from about
+  // 200 rows of v its planner prefers a full scan of deliveries (~25 ms per statement at 100k rows).
+  // PostgreSQL plans the join well without it.
+  const sqliteByPrimaryKey = dialect === 'sqlite' ? sql`AND deliveries.id IN (SELECT id FROM v)` : sql``;
+  return sql<Moved>`
+    WITH v(id, owner, status, attempt_count, run_at, last_error) AS (VALUES ${sql.join(rows)})
+    UPDATE deliveries SET
+      status = CASE
+        WHEN v.status = 'HELD' AND NOT EXISTS (
+          SELECT 1 FROM subscriptions s WHERE s.id = deliveries.subscription_id AND s.status = 'ERRORED'
+        ) THEN 'PENDING'
+        ELSE v.status END,
+      attempt_count = v.attempt_count,
+      run_at = v.run_at,
+      lease_owner = NULL,
+      last_error = v.last_error,
+      updated_at = ${now}
+    FROM v
+    WHERE deliveries.id = v.id AND deliveries.status = 'SENDING' AND deliveries.lease_owner = v.owner ${sqliteByPrimaryKey}
+    RETURNING deliveries.id, deliveries.event_id, deliveries.subscription_id, deliveries.project_id, deliveries.status, deliveries.run_at
+  `;
+}
+
 /**
  * Records a batch of attempts and moves each delivery on, in the caller's transaction. Returns how many
  * deliveries are now PENDING and already due.
@@ -213,27 +246,23 @@ async function completeBatch(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
   // Attempts are recorded even when the lease was lost meanwhile: the HTTP try happened.
   const attempts = outcomes.filter((o) => o.attempt !== undefined);
   for (const part of chunks(attempts, COMPLETE_CHUNK)) {
-    await db
-      .insertInto('attempts')
-      .values(
-        part.map((o) => {
-          const a = o.attempt!;
-          return {
-            delivery_id: o.claimed.id,
-            event_id: o.claimed.eventId,
-            project_id: o.claimed.projectId,
-            attempt_number: o.claimed.attemptCount + 1,
-            started_at: a.startedAt,
-            url: a.url,
-            status_code: a.statusCode,
-            latency_ms: Math.round(a.latencyMs),
-            response_excerpt: a.responseExcerpt,
-            error: a.error,
-            outcome: a.outcome,
-          };
-        }),
-      )
-      .execute();
+    const rows = part.map((o) => {
+      const a = o.attempt!;
+      return {
+        delivery_id: o.claimed.id,
+        event_id: o.claimed.eventId,
+        project_id: o.claimed.projectId,
+        attempt_number: o.claimed.attemptCount + 1,
+        started_at: a.startedAt,
+        url: a.url,
+        status_code: a.statusCode,
+        latency_ms: Math.round(a.latencyMs),
+        response_excerpt: a.responseExcerpt,
+        error: a.error,
+        outcome: a.outcome,
+      };
+    });
+    await executeCompiledOnce(db, `attempts.insert:${rows.length}`, rowParameters(rows), () => db.insertInto('attempts').values(rows));
   }
 
   // Only the lease holder may move a delivery on (status SENDING, lease_owner unchanged); a worker that
@@ -241,42 +270,25 @@ async function completeBatch(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
   // FROM (VALUES …) per chunk sets per-row values in both dialects. A delivery to be held is parked only if
   // its subscription is still ERRORED: if it was re-activated while we held the lease, releaseHeld has
   // already run and would never see this row, so it goes straight back to PENDING instead.
-  type Moved = { id: string; event_id: string; subscription_id: string; project_id: string; status: string; run_at: number };
   const moved: Moved[] = [];
   for (const part of chunks(outcomes, COMPLETE_CHUNK)) {
-    const rows = part.map((o) => {
+    const values = part.map((o) => {
       const status = STATUS_BY_KIND[o.next.kind];
       const runAt = o.next.kind === 'retry' ? o.next.runAt : now;
       const attemptCount = o.claimed.attemptCount + (o.attempt ? 1 : 0);
-      return sql`(CAST(${o.claimed.id} AS TEXT), CAST(${o.claimed.leaseOwner} AS TEXT), CAST(${status} AS TEXT), CAST(${attemptCount} AS INTEGER), CAST(${runAt} AS BIGINT), CAST(${lastErrorOf(o)} AS TEXT))`;
+      return [o.claimed.id, o.claimed.leaseOwner, status, attemptCount, runAt, lastErrorOf(o)] satisfies CompletionRow;
     });
-    // Redundant for the result; steers SQLite to look deliveries up by primary key. Without it, from about
-    // 200 rows of v its planner prefers a full scan of deliveries (~25 ms per statement at 100k rows).
-    // PostgreSQL plans the join well without it.
-    const sqliteByPrimaryKey = dialect === 'sqlite' ? sql`AND deliveries.id IN (SELECT id FROM v)` : sql``;
-    const result = await sql<Moved>`
-      WITH v(id, owner, status, attempt_count, run_at, last_error) AS (VALUES ${sql.join(rows)})
-      UPDATE deliveries SET
-        status = CASE
-          WHEN v.status = 'HELD' AND NOT EXISTS (
-            SELECT 1 FROM subscriptions s WHERE s.id = deliveries.subscription_id AND s.status = 'ERRORED'
-          ) THEN 'PENDING'
-          ELSE v.status END,
-        attempt_count = v.attempt_count,
-        run_at = v.run_at,
-        lease_owner = NULL,
-        last_error = v.last_error,
-        updated_at = ${now}
-      FROM v
-      WHERE deliveries.id = v.id AND deliveries.status = 'SENDING' AND deliveries.lease_owner = v.owner ${sqliteByPrimaryKey}
-      RETURNING deliveries.id, deliveries.event_id, deliveries.subscription_id, deliveries.project_id, deliveries.status, deliveries.run_at
-    `.execute(db);
+    const result = await executeCompiledOnce(db, `deliveries.complete:${part.length}`, [...values.flat(), now], () => ({
+      compile: () => completionUpdate(values, now, dialect).compile(db),
+    }));
     moved.push(...result.rows);
   }
 
   const eventsWith = (status: string) => moved.filter((m) => m.status === status).map((m) => m.event_id);
   for (const ids of chunks(eventsWith('SUCCEEDED'), COMPLETE_CHUNK * 4)) {
-    await db.updateTable('events').set({ status: 'DELIVERED', delivered_at: now }).where('id', 'in', ids).execute();
+    await executeCompiledOnce(db, `events.delivered:${ids.length}`, ['DELIVERED', now, ...ids], () =>
+      db.updateTable('events').set({ status: 'DELIVERED', delivered_at: now }).where('id', 'in', ids),
+    );
   }
   for (const ids of chunks(eventsWith('HELD'), COMPLETE_CHUNK * 4)) {
     await db.updateTable('events').set({ status: 'HELD' }).where('id', 'in', ids).execute();

@@ -2,9 +2,15 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ClaimedDelivery, Delivery, EventStatus, LocalDeliveryWorker, NewEvent, Storage, StoredEvent } from '../port.js';
 import type { Database, DeliveriesTable, EventsTable } from '../schema.js';
 import { GroupCommit } from './group-commit.js';
+import { executeCompiledOnce, rowParameters } from './compiled-once.js';
 import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 
-export const toStoredEvent = (r: Selectable<EventsTable>): StoredEvent => ({
+/** Events joined with their payloads, every events column plus `payload`; name `events.seq` (both tables have a seq). */
+export function selectEventsWithPayload(db: Kysely<Database>) {
+  return db.selectFrom('events').innerJoin('event_payloads', 'event_payloads.seq', 'events.seq').selectAll('events').select('event_payloads.payload');
+}
+
+export const toStoredEvent = (r: Selectable<EventsTable> & { payload: string }): StoredEvent => ({
   seq: Number(r.seq),
   id: r.id,
   projectId: r.project_id,
@@ -22,6 +28,8 @@ export const toStoredEvent = (r: Selectable<EventsTable>): StoredEvent => ({
 
 // 13 columns per event row: 200 rows stay far below SQLite's 32,766 bound parameters.
 const INSERT_CHUNK = 200;
+// Two columns per payload row.
+const PAYLOAD_INSERT_CHUNK = 1000;
 
 /** One caller's events, waiting to share a transaction with others' (group-commit.ts). */
 interface RecordJob {
@@ -51,11 +59,11 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       return r.perJob[0]!;
     },
     async get(projectId, id) {
-      const row = await db.selectFrom('events').selectAll().where('project_id', '=', projectId).where('id', '=', id).where('status', '!=', 'SEEN').executeTakeFirst();
+      const row = await selectEventsWithPayload(db).where('project_id', '=', projectId).where('id', '=', id).where('status', '!=', 'SEEN').executeTakeFirst();
       return row ? toStoredEvent(row) : null;
     },
     async list(f) {
-      let q = db.selectFrom('events').selectAll().where('project_id', '=', f.projectId).where('status', '!=', 'SEEN');
+      let q = selectEventsWithPayload(db).where('project_id', '=', f.projectId).where('status', '!=', 'SEEN');
       if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
       if (f.integration !== undefined) q = q.where('integration', '=', f.integration);
       if (f.triggerType !== undefined) q = q.where('trigger_type', '=', f.triggerType);
@@ -65,19 +73,17 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       if (f.eventId !== undefined) q = q.where('id', '=', f.eventId);
       if (f.from !== undefined) q = q.where('date_received', '>=', f.from);
       if (f.to !== undefined) q = q.where('date_received', '<', f.to);
-      if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq);
-      const rows = await q.orderBy('seq', 'desc').limit(f.limit).execute();
+      if (f.beforeSeq !== undefined) q = q.where('events.seq', '<', f.beforeSeq);
+      const rows = await q.orderBy('events.seq', 'desc').limit(f.limit).execute();
       return rows.map(toStoredEvent);
     },
     async listForUserAfter(projectId, userId, afterSeq, limit) {
-      const rows = await db
-        .selectFrom('events')
-        .selectAll()
+      const rows = await selectEventsWithPayload(db)
         .where('project_id', '=', projectId)
         .where('user_id', '=', userId)
-        .where('seq', '>', afterSeq)
+        .where('events.seq', '>', afterSeq)
         .where('status', '!=', 'SEEN')
-        .orderBy('seq')
+        .orderBy('events.seq')
         .limit(limit)
         .execute();
       return rows.map(toStoredEvent);
@@ -127,8 +133,10 @@ async function recordOn(
   opts: { seenOnly?: boolean; worker?: LocalDeliveryWorker | null },
 ): Promise<{ perJob: StoredEvent[][]; wake: boolean; due: boolean; handed: ClaimedDelivery[] }> {
   const rows: Insertable<EventsTable>[] = [];
+  const payloads: string[] = []; // rows[i]'s payload, stored apart (event_payloads)
   for (const job of jobs) {
     for (const it of job.items) {
+      payloads.push(toJson(it.payload));
       rows.push({
         id: newId(),
         project_id: it.subscription.projectId,
@@ -138,7 +146,6 @@ async function recordOn(
         integration: it.subscription.integration,
         trigger_type: it.subscription.triggerType,
         dedupe_key: it.dedupeKey,
-        payload: toJson(it.payload),
         // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
         status: opts.seenOnly ? 'SEEN' : it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
         date_received: job.now,
@@ -149,18 +156,20 @@ async function recordOn(
   // Only what the insert decided is read back (the payload is already in memory).
   const inserted = new Map<string, { seq: number; id: string }>();
   for (const part of chunks(rows, INSERT_CHUNK)) {
-    const got = await db
-      .insertInto('events')
-      .values(part)
-      .onConflict((oc) => oc.columns(['subscription_id', 'dedupe_key']).doNothing())
-      .returning(['seq', 'id', 'subscription_id', 'dedupe_key'])
-      .execute();
+    const { rows: got } = await executeCompiledOnce(db, `events.insert:${part.length}`, rowParameters(part), () =>
+      db
+        .insertInto('events')
+        .values(part)
+        .onConflict((oc) => oc.columns(['subscription_id', 'dedupe_key']).doNothing())
+        .returning(['seq', 'id', 'subscription_id', 'dedupe_key']),
+    );
     for (const r of got) inserted.set(eventKey(r.subscription_id, r.dedupe_key), { seq: Number(r.seq), id: r.id });
   }
   const perJob: StoredEvent[][] = [];
   const deliveries: Insertable<DeliveriesTable>[] = [];
   const touched = new Map<string, number>();
   const handed: ClaimedDelivery[] = [];
+  const newPayloads: { seq: number; payload: string }[] = [];
   let room = opts.worker?.room() ?? 0;
   let wake = false;
   let due = false;
@@ -168,7 +177,8 @@ async function recordOn(
   for (const job of jobs) {
     const events: StoredEvent[] = [];
     for (const it of job.items) {
-      const row = rows[i++]!;
+      const index = i++;
+      const row = rows[index]!;
       const key = eventKey(row.subscription_id, row.dedupe_key);
       const ins = inserted.get(key);
       // A key repeated within the batch was inserted once: it belongs to its first occurrence.
@@ -189,6 +199,7 @@ async function recordOn(
         deliveredAt: null,
       };
       events.push(event);
+      newPayloads.push({ seq: ins.seq, payload: payloads[index]! });
       if (opts.seenOnly) continue;
       const delivery: Delivery = {
         id: newId(),
@@ -210,7 +221,7 @@ async function recordOn(
         delivery.status = 'SENDING';
         delivery.leaseOwner = opts.worker.owner;
         delivery.runAt = job.now + opts.worker.leaseMs;
-        handed.push({ delivery, event, subscription: { id: row.subscription_id, status: it.subscription.status, webhookOverride: override } });
+        handed.push({ delivery, event, subscription: { id: row.subscription_id, status: it.subscription.status, webhookOverride: override }, payloadJson: payloads[index]! });
       } else if (delivery.status === 'PENDING') {
         due = true;
       }
@@ -232,13 +243,20 @@ async function recordOn(
     }
     perJob.push(opts.seenOnly ? [] : events);
   }
-  for (const part of chunks(deliveries, INSERT_CHUNK)) await db.insertInto('deliveries').values(part).execute();
+  for (const part of chunks(newPayloads, PAYLOAD_INSERT_CHUNK)) {
+    await executeCompiledOnce(db, `event_payloads.insert:${part.length}`, rowParameters(part), () => db.insertInto('event_payloads').values(part));
+  }
+  for (const part of chunks(deliveries, INSERT_CHUNK)) {
+    await executeCompiledOnce(db, `deliveries.insert:${part.length}`, rowParameters(part), () => db.insertInto('deliveries').values(part));
+  }
   // One statement per distinct time (usually one): when each subscription last received an event.
   const byTime = new Map<number, string[]>();
   for (const [id, at] of touched) byTime.set(at, [...(byTime.get(at) ?? []), id]);
   for (const [at, ids] of byTime) {
     for (const part of chunks(ids, INSERT_CHUNK)) {
-      await db.updateTable('subscriptions').set({ date_last_received_event: at }).where('id', 'in', part).execute();
+      await executeCompiledOnce(db, `subscriptions.touch:${part.length}`, [at, ...part], () =>
+        db.updateTable('subscriptions').set({ date_last_received_event: at }).where('id', 'in', part),
+      );
     }
   }
   return { perJob, wake, due, handed };

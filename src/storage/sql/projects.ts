@@ -54,7 +54,8 @@ export function projectsRepo({ db, keyring }: RepoContext): Storage['projects'] 
       return row ? toProject(row) : null;
     },
     async delete(id) {
-      // Rows without a foreign key (events, deliveries, attempts, logs) are removed explicitly.
+      // Rows without a foreign key (events and their payloads, deliveries, attempts, logs) are removed explicitly.
+      await db.deleteFrom('event_payloads').where('seq', 'in', db.selectFrom('events').select('seq').where('project_id', '=', id)).execute();
       for (const table of ['attempts', 'deliveries', 'events', 'subscription_logs'] as const) {
         await db.deleteFrom(table).where('project_id', '=', id).execute();
       }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Storage, Subscription, SubscriptionStatus, WebhookOverride } from '../port.js';
 import type { CredentialsTable, SubscriptionsTable } from '../schema.js';
+import { executeCompiledOnce } from './compiled-once.js';
 import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 import { credentialFromRow } from './credentials.js';
 
@@ -99,13 +100,15 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
       return row ? toSubscription(row) : null;
     },
     async getWithCredential(id) {
-      const row = await db
-        .selectFrom('subscriptions')
-        .leftJoin('credentials', 'credentials.id', 'subscriptions.credential_id')
-        .selectAll('subscriptions')
-        .select(JOINED_CREDENTIAL)
-        .where('subscriptions.id', '=', id)
-        .executeTakeFirst();
+      // Once per inbound webhook: compiled once (compiled-once.ts).
+      const { rows: [row] } = await executeCompiledOnce(db, 'subscriptions.getWithCredential', [id], () =>
+        db
+          .selectFrom('subscriptions')
+          .leftJoin('credentials', 'credentials.id', 'subscriptions.credential_id')
+          .selectAll('subscriptions')
+          .select(JOINED_CREDENTIAL)
+          .where('subscriptions.id', '=', id),
+      );
       if (!row) return null;
       return { subscription: toSubscription(row), credential: row.c__id === null ? null : credentialFromRow(keyring, joinedCredential(row)) };
     },
