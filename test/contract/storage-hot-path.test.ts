@@ -62,6 +62,33 @@ describe.each(DIALECTS)('storage hot path on %s', (dialect) => {
     expect((await s.events.list({ projectId: a.projectId, limit: 10 })).map((e) => e.dedupeKey).sort()).toEqual(['ok-1', 'ok-2']);
   });
 
+  it('records outcomes and new events submitted together; a failing record does not fail the outcomes beside it', async () => {
+    const a = await subscription('user-a', { webhookOverride: { url: 'https://override.example/hook' } });
+    const worker = fakeWorker(1);
+    const detach = s.attachLocalWorker(worker);
+    const queued: number[] = [];
+    const offQueued = s.onDeliveriesQueued(() => queued.push(1));
+    await s.events.record([{ subscription: a, dedupeKey: 'sent', payload: { n: 1 } }], 1000);
+    const [sent] = worker.taken;
+    expect(sent?.payloadJson).toBe('{"n":1}');
+    detach();
+
+    const attempt = { startedAt: 1500, url: 'https://override.example/hook', statusCode: 200, latencyMs: 3, responseExcerpt: 'ok', error: null, outcome: 'succeeded' as const };
+    const results = await Promise.allSettled([
+      s.deliveries.complete([{ claimed: sent!.delivery, attempt, next: { kind: 'succeeded' } }], 1600),
+      s.events.record([{ subscription: a, dedupeKey: 'bad', payload: { n: 1n } }], 1600),
+      s.events.record([{ subscription: a, dedupeKey: 'new', payload: { n: 2 } }], 1600),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const events = await s.events.list({ projectId: a.projectId, limit: 10 });
+    expect(events.map((e) => [e.dedupeKey, e.status, e.payload])).toEqual([['new', 'PENDING', { n: 2 }], ['sent', 'DELIVERED', { n: 1 }]]);
+    expect(await s.attempts.listForEvent(sent!.event.id)).toMatchObject([{ statusCode: 200, outcome: 'succeeded', attemptNumber: 1 }]);
+    // The new event's delivery was not handed over (no worker attached): workers were told after the commit.
+    expect(queued.length).toBeGreaterThan(0);
+    expect((await s.deliveries.claimDue(1600, 61_600, 'other', 10)).map((c) => c.event.dedupeKey)).toEqual(['new']);
+    offQueued();
+  });
+
   it('leases new deliveries to the attached local worker in the insert, after the commit, up to its room', async () => {
     const a = await subscription('user-a', { webhookOverride: { url: 'https://override.example/hook' } });
     const worker = fakeWorker(2);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Keyring } from '../../secrets/keyring.js';
-import type { NewEvent, StoredEvent } from '../port.js';
 import type { Database } from '../schema.js';
+import type { WriteGroup } from './write-group.js';
 
 /** What every repository needs: an executor (the database or the current transaction) and the keyring. */
 export interface RepoContext {
@@ -14,8 +14,8 @@ export interface RepoContext {
    * handed to the local worker: nothing for a claim to find.
    */
   wakeDeliveryWorkers: (opts?: { due: boolean }) => Promise<void>;
-  /** Outside a transaction: shares one transaction among concurrent `events.record` calls (group-commit.ts). */
-  eventGroupCommit?: { submit(job: { items: readonly NewEvent[]; now: number }): Promise<StoredEvent[]> };
+  /** Outside a transaction: one transaction shared by concurrent event records and delivery completions (write-group.ts). */
+  writeGroup?: WriteGroup;
 }
 
 export const toJson = (v: unknown): string => JSON.stringify(v ?? null);

@@ -91,9 +91,8 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
       if (outcomes.length === 0) return;
       // One transaction per batch: the worker completes hundreds of deliveries at once, and a batch is a
       // handful of multi-row statements, not several round trips per delivery.
-      const dueNow = db.isTransaction
-        ? await completeBatch(db, dialect, outcomes, now)
-        : await db.transaction().execute((trx) => completeBatch(trx, dialect, outcomes, now));
+      if (!db.isTransaction && ctx.writeGroup) return ctx.writeGroup.complete(outcomes, now);
+      const dueNow = await atomically(db, (trx) => completeBatch(trx, dialect, outcomes, now));
       // Deliveries handed back unsent, or not held after all: due at once, possibly for another process.
       if (dueNow > 0) await ctx.wakeDeliveryWorkers();
     },
@@ -242,7 +241,7 @@ function completionUpdate(values: readonly CompletionRow[], now: number, dialect
  * Records a batch of attempts and moves each delivery on, in the caller's transaction. Returns how many
  * deliveries are now PENDING and already due.
  */
-async function completeBatch(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', outcomes: readonly DeliveryOutcome[], now: number): Promise<number> {
+export async function completeBatch(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', outcomes: readonly DeliveryOutcome[], now: number): Promise<number> {
   // Attempts are recorded even when the lease was lost meanwhile: the HTTP try happened.
   const attempts = outcomes.filter((o) => o.attempt !== undefined);
   for (const part of chunks(attempts, COMPLETE_CHUNK)) {

@@ -1,7 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ClaimedDelivery, Delivery, EventStatus, LocalDeliveryWorker, NewEvent, Storage, StoredEvent } from '../port.js';
 import type { Database, DeliveriesTable, EventsTable } from '../schema.js';
-import { GroupCommit } from './group-commit.js';
 import { executeCompiledOnce, rowParameters } from './compiled-once.js';
 import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 
@@ -26,19 +25,16 @@ export const toStoredEvent = (r: Selectable<EventsTable> & { payload: string }):
   deliveredAt: r.delivered_at,
 });
 
-// 13 columns per event row: 200 rows stay far below SQLite's 32,766 bound parameters.
+// 12 columns per event row: 200 rows stay far below SQLite's 32,766 bound parameters.
 const INSERT_CHUNK = 200;
 // Two columns per payload row.
 const PAYLOAD_INSERT_CHUNK = 1000;
 
-/** One caller's events, waiting to share a transaction with others' (group-commit.ts). */
+/** One caller's events, possibly sharing a transaction with others' (write-group.ts). */
 interface RecordJob {
   items: readonly NewEvent[];
   now: number;
 }
-
-// Most callers in one group commit; bounds the transaction (and the rows any one caller waits behind).
-const GROUP_COMMIT_MAX_JOBS = 256;
 
 export function eventsRepo(ctx: RepoContext): Storage['events'] {
   const { db } = ctx;
@@ -53,7 +49,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
         if (r.wake) await ctx.wakeDeliveryWorkers();
         return r.perJob[0]!;
       }
-      if (!opts.seenOnly && ctx.eventGroupCommit) return ctx.eventGroupCommit.submit({ items, now });
+      if (!opts.seenOnly && ctx.writeGroup) return ctx.writeGroup.record(items, now);
       const r = await db.transaction().execute((trx) => recordOn(trx, [{ items, now }], opts));
       if (r.wake) await ctx.wakeDeliveryWorkers();
       return r.perJob[0]!;
@@ -102,32 +98,13 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
   };
 }
 
-/** The group committer of `record` calls made outside a transaction; one per store. */
-export function eventGroupCommit(
-  db: Kysely<Database>,
-  wake: (opts: { due: boolean }) => Promise<void>,
-  localWorker: () => LocalDeliveryWorker | null,
-): GroupCommit<RecordJob, StoredEvent[]> {
-  return new GroupCommit<RecordJob, StoredEvent[]>({
-    maxBatch: GROUP_COMMIT_MAX_JOBS,
-    runBatch: async (jobs) => {
-      const worker = localWorker();
-      const r = await db.transaction().execute((trx) => recordOn(trx, jobs, { worker }));
-      // Only now, committed, are the leased rows the worker's to send.
-      if (worker && r.handed.length > 0) worker.take(r.handed);
-      if (r.wake) await wake({ due: r.due });
-      return r.perJob;
-    },
-  });
-}
-
 const eventKey = (subscriptionId: string, dedupeKey: string) => `${subscriptionId}\u0000${dedupeKey}`;
 
 /**
  * Insert the jobs' events (a repeated dedupe key is skipped: the provider's retry, or a re-read change),
  * an outbox delivery for each new one, and touch the subscriptions. Returns each job's new events.
  */
-async function recordOn(
+export async function recordOn(
   db: Kysely<Database>,
   jobs: readonly RecordJob[],
   opts: { seenOnly?: boolean; worker?: LocalDeliveryWorker | null },

@@ -7,12 +7,13 @@ import type { Database } from '../schema.js';
 import type { RepoContext } from './context.js';
 import { credentialsRepo } from './credentials.js';
 import { attemptsRepo, deliveriesRepo } from './deliveries.js';
-import { eventGroupCommit, eventsRepo } from './events.js';
+import { eventsRepo } from './events.js';
 import { integrationConfigsRepo } from './integration-configs.js';
 import { customTriggersRepo, logsRepo, metaRepo, oauthStatesRepo } from './misc.js';
 import { projectsRepo, signingKeysRepo } from './projects.js';
 import { subscriptionsRepo } from './subscriptions.js';
 import { usersRepo } from './users.js';
+import { writeGroup } from './write-group.js';
 
 export interface DialectHooks {
   dialect: 'sqlite' | 'postgres';
@@ -47,7 +48,7 @@ export function createSqlStore(db: Kysely<Database>, keyring: Keyring, hooks: Di
     });
   };
 
-  const groupCommit = eventGroupCommit(db, wakeNow, () => localWorker);
+  const writes = writeGroup(db, hooks.dialect, wakeNow, () => localWorker);
 
   function build(executor: Kysely<Database>, wake: () => Promise<void>, inTransaction: boolean): Storage {
     const ctx: RepoContext = {
@@ -55,7 +56,7 @@ export function createSqlStore(db: Kysely<Database>, keyring: Keyring, hooks: Di
       keyring,
       dialect: hooks.dialect,
       wakeDeliveryWorkers: wake,
-      ...(inTransaction ? {} : { eventGroupCommit: groupCommit }),
+      ...(inTransaction ? {} : { writeGroup: writes }),
     };
     const store: Storage = {
       dialect: hooks.dialect,

@@ -1,0 +1,70 @@
+// The store's shared write transaction: inbound events and delivery outcomes committed together.
+//
+// Both are written constantly under webhook load: each inbound request stores its events and their outbox
+// deliveries, and the delivery worker records each batch of attempts. In separate transactions a third of
+// the commits were the worker's; a commit writes every page its transaction dirtied (on SQLite, in full to
+// the WAL), and both kinds dirty the same hot pages (the deliveries table and its due index, the
+// newest events). So whatever is waiting in the same turn of the event loop shares one transaction
+// (group-commit.ts): events, deliveries and outcomes from many callers, one commit. Each caller still
+// learns only its own result, nothing is acknowledged before its commit, and a job that fails is retried
+// alone so it cannot fail the others.
+import type { Kysely } from 'kysely';
+import type { DeliveryOutcome, LocalDeliveryWorker, NewEvent, StoredEvent } from '../port.js';
+import type { Database } from '../schema.js';
+import { completeBatch } from './deliveries.js';
+import { recordOn } from './events.js';
+import { GroupCommit } from './group-commit.js';
+
+/** Most jobs in one transaction; bounds the transaction (and the rows any one caller waits behind). */
+const MAX_JOBS = 256;
+
+type WriteJob =
+  | { kind: 'record'; items: readonly NewEvent[]; now: number }
+  | { kind: 'complete'; outcomes: readonly DeliveryOutcome[]; now: number };
+
+type WriteResult = { kind: 'record'; events: StoredEvent[] } | { kind: 'complete' };
+
+export interface WriteGroup {
+  /** Store events with their outbox deliveries; returns the new ones (a repeated dedupe key is skipped). */
+  record(items: readonly NewEvent[], now: number): Promise<StoredEvent[]>;
+  /** Record delivery attempts and outcomes (deliveries.complete). */
+  complete(outcomes: readonly DeliveryOutcome[], now: number): Promise<void>;
+}
+
+export function writeGroup(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  wake: (opts: { due: boolean }) => Promise<void>,
+  localWorker: () => LocalDeliveryWorker | null,
+): WriteGroup {
+  const group = new GroupCommit<WriteJob, WriteResult>({
+    maxBatch: MAX_JOBS,
+    runBatch: async (jobs) => {
+      const worker = localWorker();
+      const records = jobs.filter((j) => j.kind === 'record');
+      const { recorded, dueNow } = await db.transaction().execute(async (trx) => {
+        const recorded = records.length > 0 ? await recordOn(trx, records, { worker }) : null;
+        let dueNow = 0;
+        for (const j of jobs) if (j.kind === 'complete') dueNow += await completeBatch(trx, dialect, j.outcomes, j.now);
+        return { recorded, dueNow };
+      });
+      // Only now, committed, are the leased rows the worker's to send.
+      if (worker && recorded && recorded.handed.length > 0) worker.take(recorded.handed);
+      // New deliveries that were not handed to the local worker, or deliveries handed back unsent (or not
+      // held after all), are due at once, possibly for another process.
+      const due = (recorded?.due ?? false) || dueNow > 0;
+      if (recorded?.wake || dueNow > 0) await wake({ due });
+      let r = 0;
+      return jobs.map((j): WriteResult => (j.kind === 'record' ? { kind: 'record', events: recorded!.perJob[r++]! } : { kind: 'complete' }));
+    },
+  });
+  return {
+    async record(items, now) {
+      const r = await group.submit({ kind: 'record', items, now });
+      return r.kind === 'record' ? r.events : [];
+    },
+    async complete(outcomes, now) {
+      await group.submit({ kind: 'complete', outcomes, now });
+    },
+  };
+}
