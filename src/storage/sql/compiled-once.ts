@@ -5,7 +5,7 @@
 // fourth round), for a handful of queries whose SQL never changes except with the number of rows of a
 // multi-row statement. Such a query is compiled once per shape (per dialect) and then executed with the new
 // call's parameters. The prepared statement behind it is reused as before (sqlite/dialect.ts).
-import type { Compilable, CompiledQuery, DialectAdapter, Kysely, QueryResult } from 'kysely';
+import { CompiledQuery, type Compilable, type DialectAdapter, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from '../schema.js';
 
 const compiledByAdapter = new WeakMap<DialectAdapter, Map<string, CompiledQuery>>();
@@ -32,7 +32,9 @@ export async function executeCompiledOnce<R>(
   if (compiled) return db.executeQuery<R>({ ...compiled, parameters });
   const fresh = build().compile();
   assertSameParameters(shape, fresh.parameters, parameters);
-  shapes.set(shape, fresh);
+  // Only the SQL text is kept: the compiled query's tree and parameters hold the first call's values
+  // (payloads among them), which must not live as long as the process. Drivers run a query from its SQL.
+  shapes.set(shape, CompiledQuery.raw(fresh.sql, []));
   return db.executeQuery<R>(fresh);
 }
 
