@@ -10,6 +10,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import console from 'node:console';
+import process from 'node:process';
+import { setInterval } from 'node:timers';
 import { threadId } from 'node:worker_threads';
 
 const dir = resolve(process.env.SQL_TIMER_DIR ?? 'bench/results/sql-timer');
