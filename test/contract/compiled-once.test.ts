@@ -2,25 +2,18 @@
 // dialects, and a parameter order that differs from Kysely's is refused before anything is written.
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { executeCompiledOnce, rowParameters } from '../../src/storage/sql/compiled-once.js';
-import { createPgPool, migratePostgres, openPostgres } from '../../src/storage/postgres/dialect.js';
+import { migrateOnly } from '../../src/storage/open.js';
 import type { Database } from '../../src/storage/schema.js';
-import { migrateSqlite, openSqlite, sqlitePathFromUrl } from '../../src/storage/sqlite/dialect.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { executeCompiledOnce, rowParameters } from '../../src/storage/sql/compiled-once.js';
+import { createTestDatabase, DIALECTS, openTestKysely, type TestDatabase } from '../helpers/databases.js';
 
 describe.each(DIALECTS)('queries compiled once on %s', (dialect) => {
   let tdb: TestDatabase;
   let db: Kysely<Database>;
   beforeEach(async () => {
     tdb = await createTestDatabase(dialect);
-    if (dialect === 'sqlite') {
-      db = openSqlite(sqlitePathFromUrl(tdb.url));
-      await migrateSqlite(db);
-    } else {
-      const pool = createPgPool(tdb.url, 2);
-      db = openPostgres(pool);
-      await migratePostgres(db, pool);
-    }
+    await migrateOnly(tdb.url);
+    db = openTestKysely(tdb);
   });
   afterEach(async () => {
     await db.destroy();

@@ -4,12 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../src/storage/migrate.js';
 import { openStorage } from '../../src/storage/open.js';
-import { createPgPool, openPostgres } from '../../src/storage/postgres/dialect.js';
 import { postgresMigrations } from '../../src/storage/postgres/migrations.js';
 import type { Database } from '../../src/storage/schema.js';
-import { openSqlite, sqlitePathFromUrl } from '../../src/storage/sqlite/dialect.js';
 import { sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
-import { createTestDatabase, DIALECTS, testKeyring, type TestDatabase } from '../helpers/databases.js';
+import { createTestDatabase, DIALECTS, openTestKysely, testKeyring, type TestDatabase } from '../helpers/databases.js';
 
 describe.each(DIALECTS)('migrations on %s', (dialect) => {
   let tdb: TestDatabase;
@@ -22,7 +20,7 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
 
   /** The database as a release before migration 4 left it, with two events (one payload per event row). */
   async function databaseBeforePayloadTable(): Promise<void> {
-    const db: Kysely<Database> = dialect === 'sqlite' ? openSqlite(sqlitePathFromUrl(tdb.url)) : openPostgres(createPgPool(tdb.url, 2));
+    const db: Kysely<Database> = openTestKysely(tdb);
     try {
       const migrations = (dialect === 'sqlite' ? sqliteMigrations : postgresMigrations).filter((m) => m.version < 4);
       await runMigrations(db, migrations);

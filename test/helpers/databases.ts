@@ -3,10 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { createKeyring, generateKey, type Keyring } from '../../src/secrets/keyring.js';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/port.js';
+import { createPgPool, openPostgres } from '../../src/storage/postgres/dialect.js';
+import type { Database } from '../../src/storage/schema.js';
+import { openSqlite, sqlitePathFromUrl } from '../../src/storage/sqlite/dialect.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -60,6 +64,11 @@ export async function openTestStorage(kind: 'sqlite' | 'postgres', keyring = tes
       await db.drop();
     },
   };
+}
+
+/** A Kysely on a test database, below the storage port and without migrating it (for SQL-level tests). */
+export function openTestKysely(db: TestDatabase): Kysely<Database> {
+  return db.name === 'sqlite' ? openSqlite(sqlitePathFromUrl(db.url)) : openPostgres(createPgPool(db.url, 2));
 }
 
 /** Every row of a table as the database stores it (bypassing storage), e.g. to check what is encrypted at rest. */
