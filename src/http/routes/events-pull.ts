@@ -9,10 +9,9 @@
 // Every event of the token's user is listed whatever its delivery status (pending, held, delivered,
 // failed): pulling does not depend on the webhook.
 //
-// Commit order (PostgreSQL): sequence numbers are taken at insert, so two transactions can commit out of
-// order, and a reader that had moved its cursor past the later-committed one would never see the earlier.
-// Events are therefore served only once they are `settleMs` old (1 s on PostgreSQL, where recording
-// transactions are short); SQLite has a single writer and commits in sequence order, so no wait.
+// Events are committed in sequence order on both databases (SQLite has one writer; on PostgreSQL recording
+// transactions take turns, events.ts), so a page read now never skips an event that commits later: each
+// event is served as soon as it is committed (ADR 0015).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { toEnvelope } from '../../delivery/envelope.js';
@@ -26,8 +25,6 @@ export interface EventsPullOptions {
   heartbeatMs?: number;
   /** Look for new events this often even without a wake-up (held events, other processes' commits). */
   fallbackPollMs?: number;
-  /** How old an event must be before it is served; default 1000 on PostgreSQL, 0 on SQLite. */
-  settleMs?: number;
 }
 
 const PAGE = 100;
@@ -37,10 +34,8 @@ const CURSOR = '^[0-9]{1,18}$';
 export function eventsPullPlugin(opts: EventsPullOptions = {}): AppPlugin {
   return {
     userRoutes(scope, ctx) {
-      const settleMs = opts.settleMs ?? (ctx.storage.dialect === 'postgres' ? 1_000 : 0);
-      registerPull(scope, ctx, settleMs);
+      registerPull(scope, ctx);
       registerStream(scope, ctx, {
-        settleMs,
         heartbeatMs: opts.heartbeatMs ?? 15_000,
         fallbackPollMs: opts.fallbackPollMs ?? 5_000,
       });
@@ -48,27 +43,7 @@ export function eventsPullPlugin(opts: EventsPullOptions = {}): AppPlugin {
   };
 }
 
-interface SettledPage {
-  events: StoredEvent[];
-  /** When the first withheld (too recent) event may be served; null when nothing was withheld. */
-  settleAt: number | null;
-}
-
-async function readSettled(
-  storage: Storage,
-  q: { projectId: string; userId: string; after: number; limit: number },
-  now: number,
-  settleMs: number,
-): Promise<SettledPage> {
-  const rows = await storage.events.listForUserAfter(q.projectId, q.userId, q.after, q.limit);
-  if (settleMs <= 0) return { events: rows, settleAt: null };
-  // Stop at the first recent event; never skip past it, or an earlier sequence number could still appear.
-  const i = rows.findIndex((e) => e.dateReceived > now - settleMs);
-  if (i === -1) return { events: rows, settleAt: null };
-  return { events: rows.slice(0, i), settleAt: rows[i]!.dateReceived + settleMs };
-}
-
-function registerPull(scope: FastifyInstance, ctx: AppContext, settleMs: number) {
+function registerPull(scope: FastifyInstance, ctx: AppContext) {
   scope.get('/events', {
     schema: {
       tags: ['events'],
@@ -89,9 +64,9 @@ function registerPull(scope: FastifyInstance, ctx: AppContext, settleMs: number)
     const q = req.query as { after?: string; limit?: string };
     const after = q.after ? Number(q.after) : 0;
     const limit = Math.min(Math.max(Number(q.limit ?? PAGE), 1), MAX_LIMIT);
-    const page = await readSettled(ctx.storage, { projectId: me.projectId, userId: me.userId, after, limit }, ctx.now(), settleMs);
-    const last = page.events.at(-1);
-    return { events: page.events.map(eventJson), nextCursor: String(last ? last.seq : after) };
+    const events = await ctx.storage.events.listForUserAfter(me.projectId, me.userId, after, limit);
+    const last = events.at(-1);
+    return { events: events.map(eventJson), nextCursor: String(last ? last.seq : after) };
   });
 }
 
@@ -150,26 +125,21 @@ function startStream(
   let closed = false;
   let busy = false;
   let again = false;
-  let settleTimer: NodeJS.Timeout | null = null;
 
   const pump = async () => {
     do {
       again = false;
       for (;;) {
-        const page = await readSettled(ctx.storage, { projectId: s.projectId, userId: s.userId, after: cursor, limit: PAGE }, ctx.now(), opts.settleMs);
-        const metadata = await metadataOf(ctx.storage, page.events);
-        for (const e of page.events) {
+        const events = await ctx.storage.events.listForUserAfter(s.projectId, s.userId, cursor, PAGE);
+        const metadata = await metadataOf(ctx.storage, events);
+        for (const e of events) {
           if (closed) return;
           const data = JSON.stringify(toEnvelope(e, { metadata: metadata.get(e.subscriptionId) ?? {} }));
           const flushed = res.write(`id: ${e.seq}\nevent: trigger\ndata: ${data}\n\n`);
           cursor = e.seq;
           if (!flushed) await drained(res);
         }
-        if (page.settleAt !== null) {
-          settleLater(page.settleAt);
-          break;
-        }
-        if (page.events.length < PAGE) break;
+        if (events.length < PAGE) break;
       }
     } while (again && !closed);
   };
@@ -188,11 +158,6 @@ function startStream(
       });
   };
 
-  const settleLater = (at: number) => {
-    if (settleTimer) clearTimeout(settleTimer);
-    settleTimer = setTimeout(kick, Math.max(0, at - ctx.now()) + 5);
-  };
-
   const unsubscribe = ctx.storage.onEventsStored(kick);
   const poll = setInterval(kick, opts.fallbackPollMs);
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), opts.heartbeatMs);
@@ -202,7 +167,6 @@ function startStream(
     unsubscribe();
     clearInterval(poll);
     clearInterval(heartbeat);
-    if (settleTimer) clearTimeout(settleTimer);
   });
   kick();
 }

@@ -45,12 +45,12 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       // transaction that is already so; otherwise share a transaction with concurrent callers, and wake
       // workers only after the commit.
       if (db.isTransaction) {
-        const r = await recordOn(db, [{ items, now }], opts);
+        const r = await recordOn(db, [{ items, now }], { ...opts, dialect: ctx.dialect });
         if (r.wake) await ctx.wakeDeliveryWorkers();
         return r.perJob[0]!;
       }
       if (!opts.seenOnly && ctx.writeGroup) return ctx.writeGroup.record(items, now);
-      const r = await db.transaction().execute((trx) => recordOn(trx, [{ items, now }], opts));
+      const r = await db.transaction().execute((trx) => recordOn(trx, [{ items, now }], { ...opts, dialect: ctx.dialect }));
       if (r.wake) await ctx.wakeDeliveryWorkers();
       return r.perJob[0]!;
     },
@@ -98,6 +98,22 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
   };
 }
 
+/** Any fixed number, the same in every process: the advisory lock that orders event inserts (ADR 0015). */
+const EVENT_ORDER_LOCK = 0x4f54_4556; // 'OTEV'
+
+/**
+ * PostgreSQL: one transaction at a time may hold uncommitted events. A sequence number is taken at insert
+ * and a transaction may commit long after, so without this a transaction that inserted later could commit
+ * first, and a pull or stream reader that moved its cursor past its events would never see the earlier
+ * ones. Holding this lock from the insert to the commit (it is released with the transaction), every
+ * committed event has a smaller number than every event still uncommitted: readers never skip one, with
+ * no waiting window. The insert is the first write of every recording transaction, so a transaction
+ * waiting here holds no row lock the holder could need (no deadlock).
+ */
+async function takeEventOrderTurn(db: Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(EVENT_ORDER_LOCK)})`.execute(db);
+}
+
 const eventKey = (subscriptionId: string, dedupeKey: string) => `${subscriptionId}\u0000${dedupeKey}`;
 
 /**
@@ -107,7 +123,7 @@ const eventKey = (subscriptionId: string, dedupeKey: string) => `${subscriptionI
 export async function recordOn(
   db: Kysely<Database>,
   jobs: readonly RecordJob[],
-  opts: { seenOnly?: boolean; worker?: LocalDeliveryWorker | null },
+  opts: { dialect: 'sqlite' | 'postgres'; seenOnly?: boolean; worker?: LocalDeliveryWorker | null },
 ): Promise<{ perJob: StoredEvent[][]; wake: boolean; due: boolean; handed: ClaimedDelivery[] }> {
   const rows: Insertable<EventsTable>[] = [];
   const payloads: string[] = []; // rows[i]'s payload, stored apart (event_payloads)
@@ -130,6 +146,8 @@ export async function recordOn(
       });
     }
   }
+  // Served events (not SEEN markers) take their sequence numbers in commit order.
+  if (opts.dialect === 'postgres' && !opts.seenOnly && rows.length > 0) await takeEventOrderTurn(db);
   // Only what the insert decided is read back (the payload is already in memory).
   const inserted = new Map<string, { seq: number; id: string }>();
   for (const part of chunks(rows, INSERT_CHUNK)) {

@@ -43,7 +43,9 @@ export function writeGroup(
       const worker = localWorker();
       const records = jobs.filter((j) => j.kind === 'record');
       const { recorded, dueNow } = await db.transaction().execute(async (trx) => {
-        const recorded = records.length > 0 ? await recordOn(trx, records, { worker }) : null;
+        // Events first: on PostgreSQL their insert takes the event-order lock, which must come before any
+        // row lock the outcomes take (ADR 0015, no deadlock).
+        const recorded = records.length > 0 ? await recordOn(trx, records, { dialect, worker }) : null;
         let dueNow = 0;
         for (const j of jobs) if (j.kind === 'complete') dueNow += await completeBatch(trx, dialect, j.outcomes, j.now);
         return { recorded, dueNow };
