@@ -20,11 +20,12 @@ const retrySchedule = z
     return nums;
   });
 
-const positiveInt = (fallback: number) =>
+/** A positive integer, or `fallback` when unset (undefined: an optional setting). */
+const positiveInt = <T extends number | undefined>(fallback: T) =>
   z
     .string()
     .optional()
-    .transform((v, ctx) => {
+    .transform((v, ctx): number | T => {
       if (v === undefined || v === '') return fallback;
       const n = Number(v);
       if (!Number.isInteger(n) || n <= 0) {
@@ -51,6 +52,7 @@ const EnvSchema = z.object({
   OPENTRIGGERS_POLL_INTERVAL_SECONDS: positiveInt(60),
   OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: bool,
   OPENTRIGGERS_DELIVERY_CONCURRENCY: positiveInt(64),
+  OPENTRIGGERS_EVENT_RETENTION_DAYS: positiveInt(undefined),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -69,6 +71,8 @@ export interface Config {
   allowPrivateWebhookUrls: boolean;
   /** Upper bound of deliveries in flight per process. */
   deliveryConcurrency: number;
+  /** Finished events older than this many days keep only their dedupe marker; null: keep everything. */
+  eventRetentionDays: number | null;
   logLevel: string;
 }
 
@@ -100,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollIntervalSeconds: e.OPENTRIGGERS_POLL_INTERVAL_SECONDS,
     allowPrivateWebhookUrls: e.OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS,
     deliveryConcurrency: e.OPENTRIGGERS_DELIVERY_CONCURRENCY,
+    eventRetentionDays: e.OPENTRIGGERS_EVENT_RETENTION_DAYS ?? null,
     logLevel: e.LOG_LEVEL,
   };
 }

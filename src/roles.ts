@@ -3,6 +3,7 @@
 import { deliveryWorkerRole } from './delivery/role.js';
 import { Poller } from './engine/poller.js';
 import { Renewals } from './engine/renewals.js';
+import { EventRetention } from './engine/retention.js';
 import type { AppPlugin } from './http/app.js';
 import { connectPlugin } from './http/routes/connect.js';
 import { customTriggersPlugin } from './http/admin/custom-triggers.js';
@@ -28,6 +29,15 @@ export const renewalsRole: RoleStarter = (svc) => {
   return renewals;
 };
 
+/** Event retention, when OPENTRIGGERS_EVENT_RETENTION_DAYS is set (src/engine/retention.ts). */
+export const retentionRole: RoleStarter = (svc) => {
+  const days = svc.config.eventRetentionDays;
+  if (days === null) return { stop: async () => {} };
+  const retention = new EventRetention({ storage: svc.storage, logger: svc.logger, now: svc.deps.now, retentionDays: days });
+  retention.start();
+  return retention;
+};
+
 export function defaultWorkers(): RoleStarter[] {
-  return [pollerRole, deliveryWorkerRole(), renewalsRole];
+  return [pollerRole, deliveryWorkerRole(), renewalsRole, retentionRole];
 }

@@ -374,6 +374,14 @@ export interface Storage {
     /** Pull API: a user's events after a sequence number, oldest first. */
     listForUserAfter(projectId: string, userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
     lastReceivedByUser(projectId: string, userIds: string[]): Promise<Array<{ userId: string; lastReceived: number }>>;
+    /**
+     * Retention: walk up to `limit` events after sequence number `afterSeq`, oldest first, stopping at the
+     * first one received at or after `before`. Of those, finished events (DELIVERED, FAILED, no delivery
+     * still to run) lose their payload, deliveries and attempts and stay only as SEEN markers, so their
+     * dedupe key still stops a repeat. Events not finished yet are kept whole. Returns how many expired, the
+     * sequence number to continue after, and whether events after it may be old enough too.
+     */
+    expire(before: number, afterSeq: number, limit: number): Promise<{ expired: number; cursor: number; more: boolean }>;
   };
 
   deliveries: {

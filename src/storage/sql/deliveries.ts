@@ -113,7 +113,8 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
     async redeliver(projectId, eventId, now) {
       // The new delivery and the event's status change commit together.
       const row = await atomically(db, async (trx) => {
-        const e = await trx.selectFrom('events').select(['id', 'project_id', 'subscription_id']).where('project_id', '=', projectId).where('id', '=', eventId).executeTakeFirst();
+        // A SEEN event is only a dedupe marker (a polling baseline, or expired by retention): no payload to send.
+        const e = await trx.selectFrom('events').select(['id', 'project_id', 'subscription_id']).where('project_id', '=', projectId).where('id', '=', eventId).where('status', '!=', 'SEEN').executeTakeFirst();
         if (!e) return null;
         const inserted = await trx
           .insertInto('deliveries')

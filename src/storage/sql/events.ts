@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ClaimedDelivery, Delivery, EventStatus, LocalDeliveryWorker, NewEvent, Storage, StoredEvent } from '../port.js';
 import type { Database, DeliveriesTable, EventsTable } from '../schema.js';
 import { executeCompiledOnce, rowParameters } from './compiled-once.js';
-import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
+import { atomically, chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 
 /** Events joined with their payloads, every events column plus `payload`; name `events.seq` (both tables have a seq). */
 export function selectEventsWithPayload(db: Kysely<Database>) {
@@ -94,6 +94,35 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
         .groupBy('user_id')
         .execute();
       return rows.map((r) => ({ userId: r.user_id, lastReceived: Number(r.last) }));
+    },
+    async expire(before, afterSeq, limit) {
+      return atomically(db, async (trx) => {
+        // By sequence number from a cursor, never by age across the whole table: expired events stay behind
+        // as markers, and a scan by age would walk past all of them on every pass.
+        const rows = await trx.selectFrom('events').select(['seq', 'id', 'status', 'date_received']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+        // Sequence order is reception order give or take a group commit; stop at the first young event so
+        // the cursor never passes one that is not old yet.
+        const young = rows.findIndex((r) => r.date_received >= before);
+        const old = young === -1 ? rows : rows.slice(0, young);
+        const cursor = old.length > 0 ? Number(old.at(-1)!.seq) : afterSeq;
+        const more = young === -1 && rows.length === limit;
+        const finished = old.filter((r) => r.status === 'DELIVERED' || r.status === 'FAILED').map((r) => r.id);
+        if (finished.length === 0) return { expired: 0, cursor, more };
+        // A redelivery still to run (or running) keeps its event whole.
+        const busy = await trx.selectFrom('deliveries').select('event_id').distinct()
+          .where('event_id', 'in', finished).where(sql<boolean>`status IN ('PENDING', 'SENDING', 'HELD')`).execute();
+        const skip = new Set(busy.map((b) => b.event_id));
+        const ids = finished.filter((id) => !skip.has(id));
+        if (ids.length === 0) return { expired: 0, cursor, more };
+        const expired = await trx.updateTable('events').set({ status: 'SEEN' })
+          .where('id', 'in', ids).where(sql<boolean>`status IN ('DELIVERED', 'FAILED')`).returning(['seq', 'id']).execute();
+        if (expired.length === 0) return { expired: 0, cursor, more };
+        const expiredIds = expired.map((e) => e.id);
+        await trx.deleteFrom('attempts').where('event_id', 'in', expiredIds).execute();
+        await trx.deleteFrom('deliveries').where('event_id', 'in', expiredIds).execute();
+        await trx.deleteFrom('event_payloads').where('seq', 'in', expired.map((e) => e.seq)).execute();
+        return { expired: expired.length, cursor, more };
+      });
     },
   };
 }

@@ -1,0 +1,126 @@
+// Event retention: finished events past the retention period lose payload, deliveries and attempts and stay
+// only as dedupe markers; everything not finished, or not old enough, is kept whole. Same on both dialects,
+// through storage and through the sweep that runs it (src/engine/retention.ts).
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventRetention } from '../../src/engine/retention.js';
+import type { DeliveryOutcome, Storage, StoredEvent, Subscription } from '../../src/storage/port.js';
+import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
+
+const DAY = 24 * 60 * 60_000;
+const silent = pino({ level: 'silent' });
+
+describe.each(DIALECTS)('event retention on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof openTestStorage>>;
+  let s: Storage;
+  let sub: Subscription;
+  let n = 0;
+  beforeEach(async () => {
+    t = await openTestStorage(dialect);
+    s = t.storage;
+    const project = await s.projects.create({ name: 'p', webhookUrl: 'https://example.com/hook', signingSecret: 'whsec_x' });
+    await s.users.touch(project.id, 'user-1');
+    sub = await s.subscriptions.create({
+      projectId: project.id, userId: 'user-1', credentialId: null, integration: 'github', triggerType: 'GITHUB_TRIGGER_PUSH',
+      parameters: {}, webhookOverride: null, status: 'ACTIVE', error: null, state: {}, secret: null, nextPollAt: null, renewAt: null,
+    });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  async function record(at: number, key = `k-${++n}`): Promise<StoredEvent> {
+    const [e] = await s.events.record([{ subscription: sub, dedupeKey: key, payload: { key } }], at);
+    return e!;
+  }
+
+  /** Claim every due delivery and record the given outcome with one attempt each. */
+  async function finishAll(at: number, next: DeliveryOutcome['next']) {
+    const claimed = await s.deliveries.claimDue(at, at + 60_000, 'w', 100);
+    await s.deliveries.complete(claimed.map((c) => ({
+      claimed: c.delivery,
+      attempt: { startedAt: at, url: 'https://example.com/hook', statusCode: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, outcome: next.kind === 'succeeded' ? 'succeeded' as const : 'failed' as const },
+      next,
+    })), at);
+  }
+
+  const listed = async () => (await s.events.list({ projectId: sub.projectId, limit: 100 })).map((e) => e.dedupeKey).sort();
+
+  it('keeps a marker of finished old events, and everything unfinished or young whole', async () => {
+    const delivered = await record(1 * DAY);
+    await finishAll(1 * DAY, { kind: 'succeeded' });
+    const failed = await record(2 * DAY);
+    await finishAll(2 * DAY, { kind: 'failed', reason: 'gone' });
+    const pending = await record(3 * DAY);
+    // Its attempt is still running (a long lease): the event is not finished.
+    const [inFlight] = await s.deliveries.claimDue(3 * DAY, 100 * DAY, 'w', 10);
+    const young = await record(20 * DAY);
+    await finishAll(20 * DAY, { kind: 'succeeded' });
+
+    const r = await s.events.expire(10 * DAY, 0, 100);
+    expect(r).toEqual({ expired: 2, cursor: pending.seq, more: false });
+    // Gone from every reading path: the event log, a single read, the pull API, replay.
+    expect(await listed()).toEqual([pending.dedupeKey, young.dedupeKey].sort());
+    expect(await s.events.get(sub.projectId, delivered.id)).toBeNull();
+    expect((await s.events.listForUserAfter(sub.projectId, 'user-1', 0, 10)).map((e) => e.id)).toEqual([pending.id, young.id]);
+    expect(await s.deliveries.redeliver(sub.projectId, failed.id, 21 * DAY)).toBeNull();
+    expect(await s.attempts.listForEvent(delivered.id)).toEqual([]);
+    // Their space is given back: payloads, deliveries and attempts of the young and pending events only.
+    expect((await rawRows(t.db.url, 'event_payloads')).length).toBe(2);
+    expect((await rawRows(t.db.url, 'deliveries')).map((d: any) => d.event_id).sort()).toEqual([pending.id, young.id].sort());
+    expect((await rawRows(t.db.url, 'attempts')).map((a: any) => a.event_id)).toEqual([young.id]);
+    // The marker still stops a repeat of the same item (a provider's late retry, a poll that sees it again).
+    expect(await s.events.record([{ subscription: sub, dedupeKey: delivered.dedupeKey, payload: {} }], 21 * DAY)).toEqual([]);
+    // The pending event is delivered later: still whole, whatever its age.
+    await s.deliveries.complete([{ claimed: inFlight!.delivery, next: { kind: 'succeeded' } }], 22 * DAY);
+    expect((await s.events.get(sub.projectId, pending.id))?.payload).toEqual({ key: pending.dedupeKey });
+  });
+
+  it('keeps a finished event whose redelivery is still to run', async () => {
+    const e = await record(1 * DAY);
+    await finishAll(1 * DAY, { kind: 'failed', reason: 'gone' });
+    // Redelivered and already delivered again, then redelivered once more: that delivery is still PENDING.
+    await s.deliveries.redeliver(sub.projectId, e.id, 2 * DAY);
+    await finishAll(2 * DAY, { kind: 'succeeded' });
+    await s.deliveries.redeliver(sub.projectId, e.id, 3 * DAY);
+    await s.deliveries.claimDue(3 * DAY, 3 * DAY + 60_000, 'w', 10); // SENDING, status of the event PENDING
+    expect((await s.events.expire(10 * DAY, 0, 100)).expired).toBe(0);
+    expect(await s.events.get(sub.projectId, e.id)).not.toBeNull();
+  });
+
+  it('walks from a cursor in batches and never passes an event that is not old enough', async () => {
+    const old: StoredEvent[] = [];
+    for (let i = 0; i < 5; i++) old.push(await record(1 * DAY + i));
+    await finishAll(1 * DAY + 10, { kind: 'succeeded' });
+    const young = await record(30 * DAY);
+    await finishAll(30 * DAY, { kind: 'succeeded' });
+    const first = await s.events.expire(10 * DAY, 0, 2);
+    expect(first).toEqual({ expired: 2, cursor: old[1]!.seq, more: true });
+    const second = await s.events.expire(10 * DAY, first.cursor, 2);
+    expect(second).toEqual({ expired: 2, cursor: old[3]!.seq, more: true });
+    // The fifth old event, then the young one stops the walk: the cursor stays before it.
+    const third = await s.events.expire(10 * DAY, second.cursor, 2);
+    expect(third).toEqual({ expired: 1, cursor: old[4]!.seq, more: false });
+    expect(await s.events.expire(10 * DAY, third.cursor, 2)).toEqual({ expired: 0, cursor: old[4]!.seq, more: false });
+    // Once it is old enough, the walk goes on from there.
+    expect(await s.events.expire(40 * DAY, third.cursor, 2)).toEqual({ expired: 1, cursor: young.seq, more: false });
+  });
+
+  it('the sweep expires everything old in one run and resumes from its saved cursor', async () => {
+    let clock = 1 * DAY;
+    for (let i = 0; i < 7; i++) await record(clock + i);
+    await finishAll(clock + 10, { kind: 'succeeded' });
+    clock = 40 * DAY;
+    const sweep = new EventRetention({ storage: s, logger: silent, now: () => clock, retentionDays: 30, batch: 3 });
+    expect(await sweep.runOnce()).toBe(7);
+    expect(await listed()).toEqual([]);
+    // The next sweep starts after what the last one walked: a new old-enough event is found, nothing else.
+    const later = await record(41 * DAY);
+    await finishAll(41 * DAY, { kind: 'succeeded' });
+    expect(await sweep.runOnce()).toBe(0); // 41 days: younger than 30 days at day 40
+    clock = 72 * DAY;
+    expect(await sweep.runOnce()).toBe(1);
+    expect(await s.events.get(sub.projectId, later.id)).toBeNull();
+    expect(Number(await s.meta.get('events.retention.cursor'))).toBe(later.seq);
+  });
+});

@@ -1,0 +1,57 @@
+// OPENTRIGGERS_EVENT_RETENTION_DAYS end to end: the setting, the worker role that sweeps, and what the admin
+// API shows afterwards (src/engine/retention.ts; storage behaviour in test/contract/retention.test.ts).
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { EventRetention } from '../../src/engine/retention.js';
+import { retentionRole } from '../../src/roles.js';
+import { testKeyring } from '../helpers/databases.js';
+import { startDeliveryWorld, type DeliveryWorld } from './delivery-helpers.js';
+
+const DAY = 24 * 60 * 60_000;
+
+describe('event retention setting', () => {
+  let w: DeliveryWorld | undefined;
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+  });
+
+  it('is off unless set, and must be a positive number of days', () => {
+    expect(loadConfig({}).eventRetentionDays).toBeNull();
+    expect(loadConfig({ OPENTRIGGERS_EVENT_RETENTION_DAYS: '30' }).eventRetentionDays).toBe(30);
+    for (const bad of ['0', '-1', '1.5', 'forever']) {
+      expect(() => loadConfig({ OPENTRIGGERS_EVENT_RETENTION_DAYS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ OPENTRIGGERS_EVENT_RETENTION_DAYS: bad })).toThrow(/OPENTRIGGERS_EVENT_RETENTION_DAYS: must be a positive integer/);
+    }
+  });
+
+  it('without it the worker role sweeps nothing', async () => {
+    w = await startDeliveryWorld('sqlite');
+    const role = await retentionRole(w.t.svc, testKeyring());
+    expect(role).not.toBeInstanceOf(EventRetention);
+    await role.stop();
+  });
+
+  it.each(['sqlite', 'postgres'] as const)('with it, a delivered event past the period leaves the event log (%s)', async (dialect) => {
+    w = await startDeliveryWorld(dialect, { env: { OPENTRIGGERS_EVENT_RETENTION_DAYS: '7' } });
+    const sub = await w.subscribe();
+    const old = await w.emit(sub, { n: 'old' });
+    await w.advance(0);
+    expect((await w.eventLog(old.id)).status).toBe('DELIVERED');
+    w.clock.advance(6 * DAY);
+    const recent = await w.emit(sub, { n: 'recent' });
+    await w.advance(0);
+    w.clock.advance(2 * DAY);
+
+    const role = await retentionRole(w.t.svc, testKeyring());
+    expect(role).toBeInstanceOf(EventRetention);
+    expect(await (role as EventRetention).runOnce()).toBe(1);
+    await role.stop();
+    const admin = w.t.admin;
+    const base = `/admin/v1/projects/${w.project.id}/events`;
+    expect((await admin.get(`${base}/${old.id}`)).status).toBe(404);
+    expect((await admin.post(`${base}/${old.id}/redeliver`, {})).status).toBe(404);
+    expect((await admin.get(base)).body.events.map((e: any) => e.id)).toEqual([recent.id]);
+    expect((await w.eventLog(recent.id)).payload).toEqual({ n: 'recent' });
+  });
+});
