@@ -32,6 +32,14 @@ export function oauthClientFor(integration: IntegrationDefinition, config: Integ
   };
 }
 
+/** The `scope` field of a refresh_token grant, for providers that require it: the scopes the user granted at connect. */
+function refreshScope(integration: IntegrationDefinition, config: IntegrationConfig | null): { scope?: string } {
+  const auth = integration.auth;
+  if (auth.kind !== 'oauth2' || !auth.refreshWithScope) return {};
+  const scopes = config?.scopes ?? auth.scopes;
+  return scopes.length > 0 ? { scope: scopes.join(auth.scopeSeparator ?? ' ') } : {};
+}
+
 /** Exchange a grant at the token endpoint (authorization_code or refresh_token). */
 export async function tokenRequest(client: OAuthClient, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
   const fields: Record<string, string> = { ...params };
@@ -165,7 +173,7 @@ export class TokenManager {
       throw new ProviderError('auth', 'no refresh token');
     }
     if (!client) throw new ProviderError('permanent', `${integration.key} has no OAuth client id/secret configured for this project`);
-    const { status, body } = await tokenRequest(client, { grant_type: 'refresh_token', refresh_token: c.secrets.refreshToken });
+    const { status, body } = await tokenRequest(client, { grant_type: 'refresh_token', refresh_token: c.secrets.refreshToken, ...refreshScope(integration, config) });
     // Some providers (Slack, GitHub) refuse a refresh with HTTP 200 and an `error` field.
     const refusedWith200 = status >= 200 && status < 300 && typeof body.error === 'string' && typeof body.access_token !== 'string';
     if (status >= 200 && status < 300 && !refusedWith200) {

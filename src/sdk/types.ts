@@ -250,6 +250,11 @@ export interface OAuth2Auth {
   /** How token requests are encoded: form (RFC 6749, the default) or JSON (Notion, Atlassian). */
   tokenRequestEncoding?: 'form' | 'json';
   extraAuthorizationParams?: Record<string, string>;
+  /**
+   * Send the scopes again on a refresh_token grant. RFC 6749 makes `scope` optional there (the original
+   * grant's scopes apply); the Microsoft identity platform requires it.
+   */
+  refreshWithScope?: boolean;
 }
 
 export interface ApiKeyAuth {

@@ -138,5 +138,7 @@ describe.each(DIALECTS)('Outlook end to end on %s', (dialect) => {
     await w.receiver.waitFor(1);
     expect(deliveries().map((d) => d.payload.id)).toEqual([message.id]);
     expect(w.graph.tokenRequests.map((f) => f.get('grant_type'))).toEqual(['refresh_token']);
+    // Microsoft requires the scopes again on a refresh (the fake refuses one without).
+    expect(w.graph.tokenRequests[0]!.get('scope')).toBe('offline_access User.Read Mail.Read Calendars.Read');
   });
 });

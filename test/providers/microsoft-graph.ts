@@ -481,6 +481,10 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (form.get('grant_type') !== 'refresh_token' || !fake.refreshTokens.has(form.get('refresh_token') ?? '')) {
       return json(res, 400, { error: 'invalid_grant', error_description: 'AADSTS70000: The provided value for the refresh_token is not valid.', error_codes: [70000] });
     }
+    // The v2.0 token endpoint requires `scope` on a refresh_token grant too.
+    if (!form.get('scope')) {
+      return json(res, 400, { error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'scope'.", error_codes: [900144] });
+    }
     const n = ++nextTokenN;
     const accessToken = `graph-token-${n}`;
     const refreshToken = `refresh-${n}`;

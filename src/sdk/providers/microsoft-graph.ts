@@ -49,6 +49,8 @@ export function microsoftIdentityOAuth2(scopes: string[]): OAuth2Auth {
     scopes,
     pkce: true,
     clientAuth: 'body',
+    // The v2.0 token endpoint refuses a refresh without `scope` (AADSTS900144).
+    refreshWithScope: true,
   };
 }
 
