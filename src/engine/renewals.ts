@@ -9,10 +9,11 @@
 // (b) OAuth access tokens about to expire are refreshed through the TokenManager, which is single-flight
 //     per credential in-process and across processes, and marks a refused refresh INVALID.
 import { randomBytes } from 'node:crypto';
-import { ProviderError, type SourceContext, type WebhookSource } from '../sdk/index.js';
+import { ProviderError, type AnyTriggerDefinition, type SourceContext, type WebhookSource } from '../sdk/index.js';
 import type { Credential, Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
+import { applyParameterFilters } from './filters.js';
 import { renewAtFor } from './subscriptions.js';
 import { REFRESH_MARGIN_MS } from './tokens.js';
 
@@ -168,7 +169,7 @@ export class Renewals {
           if (!(err instanceof ProviderError && err.status === 404)) throw err;
         }
       }
-      return await this.recreate(sub, source, ctx, leaseUntil, source.renew !== undefined);
+      return await this.recreate(sub, entry.trigger, source, ctx, leaseUntil, source.renew !== undefined);
     } catch (err) {
       return this.failed(sub, credential, err, leaseUntil);
     }
@@ -180,6 +181,7 @@ export class Renewals {
    */
   private async recreate(
     sub: Subscription,
+    trigger: AnyTriggerDefinition,
     source: WebhookSource<Record<string, unknown>>,
     ctx: SourceContext<Record<string, unknown>>,
     leaseUntil: number,
@@ -206,7 +208,30 @@ export class Renewals {
     await this.log(sub, gone ? 'warn' : 'info', gone
       ? 'the provider no longer knew this subscription (404 on renew); re-created it with a new secret'
       : 'provider subscription re-created before expiry');
+    if (gone && source.catchUp) await this.catchUpGap(sub, trigger, source, ctx);
     return 'recreated';
+  }
+
+  /**
+   * The provider had dropped the subscription: nothing that happened between its last notification and the
+   * new registration was announced. A source that can list changes from its stored cursor reads them with
+   * the old state; the new registration's baseline starts now, and what is read twice is deduplicated by
+   * key. A failure here leaves the new registration in place and is logged on the subscription.
+   */
+  private async catchUpGap(
+    sub: Subscription,
+    trigger: AnyTriggerDefinition,
+    source: WebhookSource<Record<string, unknown>>,
+    ctx: SourceContext<Record<string, unknown>>,
+  ): Promise<void> {
+    try {
+      const caught = await source.catchUp!({ ...ctx, state: sub.state });
+      const items = applyParameterFilters(trigger, sub.parameters, caught.items);
+      const stored = await this.deps.storage.events.record(items.map((it) => ({ subscription: sub, dedupeKey: it.key, payload: it.payload })), this.deps.now());
+      if (stored.length > 0) await this.log(sub, 'info', `caught up ${stored.length} event(s) from while the provider subscription was gone`);
+    } catch (err) {
+      await this.log(sub, 'warn', `events from while the provider subscription was gone could not be read: ${(err as Error).message}`);
+    }
   }
 
   private async failed(sub: Subscription, credential: Credential, err: unknown, leaseUntil: number): Promise<RenewOutcome> {

@@ -189,7 +189,12 @@ export interface WebhookSource<P = Record<string, unknown>> {
    * engine stores the state and the items in one transaction.
    */
   toItems(req: InboundRequest, ctx: WebhookContext<P>): Promise<Item[] | WebhookItems> | Item[] | WebhookItems;
-  /** Optional: a cursor-based catch-up run after register and when the provider reports missed events. */
+  /**
+   * Optional: the changes since the cursor in `ctx.state`, and the state with the cursor moved on. The
+   * engine runs it when the provider dropped the subscription (404 on renew; re-created), with the old
+   * state, to recover what was never announced. Sources may also use it themselves (e.g. when the
+   * provider reports missed notifications).
+   */
   catchUp?(ctx: WebhookContext<P>): Promise<{ items: Item[]; state: Record<string, unknown> }>;
 }
 

@@ -148,17 +148,24 @@ describe.each(DIALECTS)('Microsoft Teams end to end on %s', (dialect) => {
 
     // Graph lost it: PATCH → 404 → a new one is registered (the engine answers its validation).
     w.graph.subscriptions.clear();
+    // A channel created while no Graph subscription exists: nobody is notified of it.
+    const { channel: unannounced } = await w.graph.createChannel(TEAM, 'While gone');
     const renewAt = (await w.t.svc.storage.subscriptions.get(r.body.id))!.renewAt!;
     w.clock.advance(renewAt - w.clock.now() + 1000);
     expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    // The re-creation catches up from the old cursor: that channel is delivered, once.
+    await w.worker.drain();
+    const [caught] = await w.receiver.waitFor(1);
+    expect((caught!.json as any).payload.id).toBe(unannounced.id);
     const again = w.graphSubscriptionOf(r.body.id)!;
     expect(again.id).not.toBe(first.id);
     expect(again.clientState).not.toBe(first.clientState);
     expect(w.graph.validations.slice(-2).map((v) => v.ok)).toEqual([true, true]);
     const { channel } = await w.graph.createChannel(TEAM, 'After renewal');
     await w.worker.drain();
-    const [delivery] = await w.receiver.waitFor(1);
+    const [, delivery] = await w.receiver.waitFor(2);
     expect((delivery!.json as any).payload.id).toBe(channel.id);
+    expect(await w.events()).toHaveLength(2);
   });
 
   it('refreshes an expired access token (refresh_token grant) and keeps delivering', async () => {
