@@ -14,6 +14,7 @@ import type { Credential, Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
 import { applyParameterFilters } from './filters.js';
+import { PeriodicPass } from './periodic-pass.js';
 import { renewAtFor } from './subscriptions.js';
 import { REFRESH_MARGIN_MS } from './tokens.js';
 
@@ -60,13 +61,10 @@ async function inPool<T>(items: readonly T[], size: number, fn: (item: T) => Pro
 }
 
 export class Renewals {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<RenewalsReport> | null = null;
-  private stopped = false;
+  private readonly periodic: PeriodicPass<RenewalsReport>;
   private readonly abort = new AbortController();
   /** Per-process backoff of credentials whose refresh failed without invalidating them (e.g. a 5xx). */
   private readonly refreshBackoff = new Map<string, { until: number; failures: number }>();
-  private readonly intervalMs: number;
   private readonly batch: number;
   private readonly concurrency: number;
 
@@ -74,44 +72,25 @@ export class Renewals {
     private readonly deps: EngineDeps,
     private readonly opts: RenewalsOptions,
   ) {
-    this.intervalMs = opts.intervalMs ?? 30_000;
     this.batch = opts.batch ?? 50;
     this.concurrency = opts.concurrency ?? 4;
+    this.periodic = new PeriodicPass(() => this.pass(), opts.intervalMs ?? 30_000, (err) => this.deps.logger.error({ err }, 'renewals run failed'));
   }
 
   start(): void {
-    if (this.timer || this.stopped) return;
-    const loop = () => {
-      this.timer = null;
-      if (this.stopped) return;
-      this.runOnce()
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'renewals run failed'))
-        .finally(() => {
-          if (!this.stopped) {
-            this.timer = setTimeout(loop, this.intervalMs);
-            this.timer.unref();
-          }
-        });
-    };
-    this.timer = setTimeout(loop, 0);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   /** Stop the timer, abort provider calls in flight and wait for the current run to settle. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    const stopping = this.periodic.stop();
     this.abort.abort();
-    await this.running?.catch(() => undefined);
+    await stopping;
   }
 
   /** One pass: due subscription renewals, expiring tokens, housekeeping. Concurrent calls share a pass. */
   runOnce(): Promise<RenewalsReport> {
-    this.running ??= this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.periodic.runOnce();
   }
 
   private async pass(): Promise<RenewalsReport> {
@@ -126,7 +105,7 @@ export class Renewals {
       });
       report.subscriptions[outcome] = (report.subscriptions[outcome] ?? 0) + 1;
     });
-    if (this.stopped) return report;
+    if (this.periodic.stopped) return report;
     await this.refreshTokens(report);
     await storage.oauthStates.deleteExpired(now() - OAUTH_STATE_RETENTION_MS);
     return report;
@@ -275,7 +254,7 @@ export class Renewals {
     const { storage, now, tokens, logger } = this.deps;
     const due = await storage.credentials.listExpiringBefore(now() + REFRESH_MARGIN_MS, this.batch * 4);
     await inPool(due, this.concurrency, async (c) => {
-      if (this.stopped) return;
+      if (this.periodic.stopped) return;
       const backoff = this.refreshBackoff.get(c.id);
       const integration = (await this.opts.catalog(c.projectId)).integration(c.integration);
       // Tokens given without a refresh token cannot be renewed: leave them alone until they lapse (then

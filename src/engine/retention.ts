@@ -7,6 +7,7 @@
 // short transaction, until it reaches events that are not old enough yet.
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/port.js';
+import { PeriodicPass } from './periodic-pass.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 const CURSOR_KEY = 'events.retention.cursor';
@@ -23,49 +24,28 @@ export interface RetentionOptions {
 }
 
 export class EventRetention {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = false;
+  private readonly periodic: PeriodicPass<number>;
   private readonly now: () => number;
-  private readonly intervalMs: number;
   private readonly batch: number;
 
   constructor(private readonly opts: RetentionOptions) {
     this.now = opts.now ?? Date.now;
-    this.intervalMs = opts.intervalMs ?? 60_000;
     this.batch = opts.batch ?? 500;
+    this.periodic = new PeriodicPass(() => this.sweep(), opts.intervalMs ?? 60_000, (err) =>
+      this.opts.logger.error({ err }, 'event retention sweep failed; the next one continues'));
   }
 
   start(): void {
-    if (this.timer || this.stopped) return;
-    const loop = () => {
-      this.timer = null;
-      if (this.stopped) return;
-      this.runOnce()
-        .catch((err: unknown) => this.opts.logger.error({ err }, 'event retention sweep failed; the next one continues'))
-        .finally(() => {
-          if (this.stopped) return;
-          this.timer = setTimeout(loop, this.intervalMs);
-          this.timer.unref();
-        });
-    };
-    this.timer = setTimeout(loop, 0);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.periodic.stop();
   }
 
   /** One sweep, up to the first event not old enough; returns how many events expired. Concurrent calls share it. */
   runOnce(): Promise<number> {
-    this.running ??= this.sweep().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.periodic.runOnce();
   }
 
   private async sweep(): Promise<number> {
@@ -82,7 +62,7 @@ export class EventRetention {
         // Two processes sweeping at once only repeat each other's work; expiring is idempotent.
         await storage.meta.set(CURSOR_KEY, String(cursor));
       }
-      if (!r.more || this.stopped) break;
+      if (!r.more || this.periodic.stopped) break;
       // Let the event loop serve requests between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
