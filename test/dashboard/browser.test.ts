@@ -348,6 +348,22 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     await expect.poll(() => page.locator('#signing-key-rows tr').count()).toBe(2);
   });
 
+  it('deletes a user with their connected account, after confirming', async () => {
+    const user = 'carol@acme.example';
+    await page.goto(`${base}/dashboard/projects/${w.project.id}/users/${encodeURIComponent(user)}`);
+    await page.getByRole('heading', { name: 'Connected accounts' }).waitFor();
+    const confirmed: string[] = [];
+    const onDialog = (d: { message(): string }) => void confirmed.push(d.message());
+    page.on('dialog', onDialog);
+    await page.getByRole('button', { name: `Delete user ${user}` }).click();
+    await page.waitForURL(/\/users$/);
+    page.off('dialog', onDialog);
+    expect(confirmed[0]).toContain('1 connected account(s) and 0 subscriptions are removed');
+    await toast('User deleted').waitFor();
+    await expect.poll(() => page.locator('table.users tbody tr').count()).toBe(3);
+    expect((await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/${encodeURIComponent(user)}`)).status).toBe(404);
+  });
+
   it('signs out, and the old session no longer opens the admin API', async () => {
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'ot_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });

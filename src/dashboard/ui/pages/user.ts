@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { ADMIN, api, ApiError, errorMessage, get } from '../api.js';
 import { Badge, Button, CopyButton, Empty, ErrorBox, Loading, Section, StatusBadge, Time, shortId, toast, useAsync } from '../components.js';
 import { loadCatalog } from '../catalog-cache.js';
-import { Link, projectPath } from '../router.js';
+import { Link, navigate, projectPath } from '../router.js';
 import { ApiCall, ParameterFields, describeFilter, initialValues, toParameters, type Values } from '../params.js';
 import type { Catalog, Credential, Subscription, TriggerDef, UserDetail } from '../types.js';
 import type { PageProps } from '../main.js';
@@ -46,11 +46,24 @@ export function UserPage(props: PageProps & { userId: string }) {
   const cat = catalog.data;
   const ctx: Ctx = { projectId: props.projectId, userId: u.id, publicUrl: props.session.publicUrl ?? location.origin, operators: cat.conditionOperators, reload: user.reload, base };
 
+  const deleteUser = async () => {
+    const n = u.subscriptions.length;
+    if (!confirm(`Delete the user “${u.id}”? Their ${u.credentials.length} connected account(s) and ${n} subscription${n === 1 ? '' : 's'} are removed (provider webhooks too). Their stored events stay in the logs.`)) return;
+    try {
+      const r = await api<{ warning?: string }>('DELETE', base);
+      toast(r.warning ? `User deleted, with a warning: ${r.warning}` : 'User deleted', r.warning ? 'info' : 'ok');
+      navigate(projectPath(props.projectId, 'users'));
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    }
+  };
+
   return h('div', { class: 'page' },
     back,
     h('div', { class: 'page-head' },
       h('h1', null, 'User ', h('span', { class: 'mono' }, u.id)),
-      h('span', { class: 'muted small' }, 'first seen ', h(Time, { iso: u.createdAt }), ' · ', h(Link, { href: `${projectPath(props.projectId, 'logs')}?userId=${encodeURIComponent(u.id)}` }, 'View their events'))),
+      h('span', { class: 'muted small' }, 'first seen ', h(Time, { iso: u.createdAt }), ' · ', h(Link, { href: `${projectPath(props.projectId, 'logs')}?userId=${encodeURIComponent(u.id)}` }, 'View their events')),
+      h(Button, { small: true, kind: 'danger', label: `Delete user ${u.id}`, onClick: deleteUser }, 'Delete user')),
     h(Credentials, { ctx, credentials: u.credentials, subscriptions: u.subscriptions }),
     h(Triggers, { ctx, user: u, catalog: cat }));
 }
