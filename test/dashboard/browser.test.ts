@@ -244,6 +244,35 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     const after = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/user-1`)).body.subscriptions.find((s: any) => s.id === subscriptionId);
     expect(after.parameters).toEqual({ folder: 'inbox-2', filter: sub.parameters.filter });
 
+    // The webhook override: mistakes are named at their fields before anything is sent; set, then cleared.
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const override = card.getByRole('form', { name: /Edit New item subscription/ });
+    await override.locator('summary', { hasText: 'Webhook override' }).click();
+    await override.getByLabel(/^Extra headers/).fill('X-Tenant: acme');
+    await override.getByLabel(/^Metadata/).fill('{"tenant": ');
+    await override.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => override.locator('.field-error').allTextContents()).toEqual([
+      'A URL is needed for headers or metadata to apply.',
+      expect.stringMatching(/^Metadata is not valid JSON/),
+    ]);
+    expect(await override.getByLabel(/^Deliver to/).getAttribute('aria-invalid')).toBe('true');
+    await override.getByLabel(/^Deliver to/).fill(`${receiver.url}/override`);
+    await override.getByLabel(/^Metadata/).fill('{"tenant": "acme"}');
+    await override.locator('summary', { hasText: 'Equivalent API call' }).click();
+    expect(await override.locator('.apicall pre').textContent()).toContain('"webhookOverride":{"url":');
+    await override.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText(`${receiver.url}/override`).waitFor();
+    const withOverride = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/user-1`)).body.subscriptions.find((s: any) => s.id === subscriptionId);
+    expect(withOverride.webhookOverride).toEqual({ url: `${receiver.url}/override`, headers: { 'X-Tenant': 'acme' }, metadata: { tenant: 'acme' } });
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const clear = card.getByRole('form', { name: /Edit New item subscription/ });
+    expect(await clear.getByLabel(/^Extra headers/).inputValue()).toBe('X-Tenant: acme');
+    for (const label of [/^Deliver to/, /^Extra headers/, /^Metadata/]) await clear.getByLabel(label).fill('');
+    await clear.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => card.getByText(`${receiver.url}/override`).count()).toBe(0);
+    const cleared = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/user-1`)).body.subscriptions.find((s: any) => s.id === subscriptionId);
+    expect(cleared.webhookOverride ?? null).toBeNull();
+
     // The same page at phone width: nothing overflows sideways.
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState(), isMobile: true, hasTouch: true });
     const p = await phone.newPage();

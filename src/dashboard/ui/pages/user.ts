@@ -8,6 +8,7 @@ import { Badge, Button, CopyButton, Empty, ErrorBox, Loading, Section, StatusBad
 import { loadCatalog } from '../catalog-cache.js';
 import { Link, navigate, projectPath } from '../router.js';
 import { ApiCall, ParameterFields, describeFilter, initialValues, toParameters, type Values } from '../params.js';
+import { OverrideFields, overrideText, parseOverride, type OverrideField } from '../override-fields.js';
 import type { Catalog, Credential, Subscription, TriggerDef, UserDetail } from '../types.js';
 import type { PageProps } from '../main.js';
 
@@ -186,15 +187,26 @@ function SubscriptionForm(props: {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [override, setOverride] = useState(() => overrideText(props.existing?.webhookOverride));
+  const [overrideErrors, setOverrideErrors] = useState<Partial<Record<OverrideField, string>>>({});
   const idPrefix = `p-${props.existing ? shortId(props.existing.id) : 'new'}-${t.type}`;
   const parameters = toParameters(t.parameters, values);
   const multi = props.credentials.length > 1;
+  // What the override fields say, when they parse: sent (and shown in the API call) only if set or changed.
+  const parsedOverride = parseOverride(override);
+  const webhookOverride = 'override' in parsedOverride ? parsedOverride.override : undefined;
+  const overrideChanged = webhookOverride !== undefined && JSON.stringify(webhookOverride) !== JSON.stringify(props.existing?.webhookOverride ?? null);
   const body: Record<string, unknown> = props.existing
-    ? { parameters: patchOf(t, props.existing.parameters, parameters) }
-    : { integration: props.integration, type: t.type, parameters };
+    ? { parameters: patchOf(t, props.existing.parameters, parameters), ...(overrideChanged ? { webhookOverride } : {}) }
+    : { integration: props.integration, type: t.type, parameters, ...(webhookOverride ? { webhookOverride } : {}) };
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if ('errors' in parsedOverride) {
+      setOverrideErrors(parsedOverride.errors);
+      return;
+    }
+    setOverrideErrors({});
     setBusy(true);
     try {
       if (props.existing) {
@@ -231,6 +243,13 @@ function SubscriptionForm(props: {
         // A field's message goes away as soon as the field is edited.
         setErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([k]) => JSON.stringify(next[k]) === JSON.stringify(values[k]))));
         setValues(next);
+      },
+    }),
+    h(OverrideFields, {
+      idPrefix, value: override, errors: overrideErrors, open: props.existing?.webhookOverride != null,
+      onChange: (next) => {
+        setOverrideErrors({});
+        setOverride(next);
       },
     }),
     formError ? h('p', { class: 'alert alert-error', role: 'alert' }, formError) : null,
