@@ -377,6 +377,26 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     await expect.poll(() => page.locator('#signing-key-rows tr').count()).toBe(2);
   });
 
+  it('adds an account for a user; the token is never shown back', async () => {
+    const user = 'bob@acme.example';
+    await page.goto(`${base}/dashboard/projects/${w.project.id}/users/${encodeURIComponent(user)}`);
+    await page.getByRole('heading', { name: 'Connected accounts' }).waitFor();
+    await page.getByRole('button', { name: '+ Add an account' }).click();
+    const form = page.getByRole('form', { name: 'Add an account' });
+    await form.getByLabel('Integration').selectOption('testkit');
+    await form.getByRole('button', { name: 'Add account' }).click();
+    await form.getByText('Enter the access token.').waitFor();
+    await form.getByLabel(/^Access token/).fill('valid-token');
+    await form.getByLabel(/^Provider account id/).fill('acct_bob_2');
+    await form.getByRole('button', { name: 'Add account' }).click();
+    await toast('Account added').waitFor();
+    await expect.poll(() => page.locator('#credentials tbody tr').count()).toBe(2);
+    expect(await page.locator('#credentials').textContent()).toContain('acct_bob_2');
+    expect(await page.content()).not.toContain('valid-token');
+    const stored = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/${encodeURIComponent(user)}`)).body.credentials;
+    expect(stored.map((c: any) => c.providerAccountId).sort()).toEqual(['acct_bob', 'acct_bob_2']);
+  });
+
   it('deletes a user with their connected account, after confirming', async () => {
     const user = 'carol@acme.example';
     await page.goto(`${base}/dashboard/projects/${w.project.id}/users/${encodeURIComponent(user)}`);

@@ -65,11 +65,12 @@ export function UserPage(props: PageProps & { userId: string }) {
       h('h1', null, 'User ', h('span', { class: 'mono' }, u.id)),
       h('span', { class: 'muted small' }, 'first seen ', h(Time, { iso: u.createdAt }), ' · ', h(Link, { href: `${projectPath(props.projectId, 'logs')}?userId=${encodeURIComponent(u.id)}` }, 'View their events')),
       h(Button, { small: true, kind: 'danger', label: `Delete user ${u.id}`, onClick: deleteUser }, 'Delete user')),
-    h(Credentials, { ctx, credentials: u.credentials, subscriptions: u.subscriptions }),
+    h(Credentials, { ctx, credentials: u.credentials, subscriptions: u.subscriptions, catalog: cat }),
     h(Triggers, { ctx, user: u, catalog: cat }));
 }
 
-function Credentials(props: { ctx: Ctx; credentials: Credential[]; subscriptions: Subscription[] }) {
+function Credentials(props: { ctx: Ctx; credentials: Credential[]; subscriptions: Subscription[]; catalog: Catalog }) {
+  const [adding, setAdding] = useState(false);
   const disconnect = async (c: Credential) => {
     const n = props.subscriptions.filter((s) => s.credentialId === c.id).length;
     if (!confirm(`Disconnect this ${c.integration} account${c.providerAccountId ? ` (${c.providerAccountId})` : ''}? ${n} subscription${n === 1 ? '' : 's'} using it will be torn down.`)) return;
@@ -81,6 +82,15 @@ function Credentials(props: { ctx: Ctx; credentials: Credential[]; subscriptions
       toast(errorMessage(err), 'error');
     }
   };
+  const add = adding
+    ? h(AddCredentialForm, {
+      ctx: props.ctx, catalog: props.catalog, onCancel: () => setAdding(false),
+      onAdded: async () => {
+        setAdding(false);
+        await props.ctx.reload();
+      },
+    })
+    : h(Button, { small: true, kind: 'ghost', onClick: () => setAdding(true) }, '+ Add an account');
   return h(Section, { id: 'credentials', title: 'Connected accounts' },
     props.credentials.length === 0
       ? h(Empty, { title: 'No connected account' }, 'The user connects an account from your app (OAuth through ', h('code', null, 'POST /projects/{id}/connect/{integration}'), ', or an API key through ', h('code', null, 'POST /projects/{id}/credentials'), ').')
@@ -91,7 +101,65 @@ function Credentials(props: { ctx: Ctx; credentials: Credential[]; subscriptions
           h('td', { 'data-label': 'Provider account', class: 'mono' }, c.providerAccountId ?? '—'),
           h('td', { 'data-label': 'Status' }, h(StatusBadge, { status: c.status }), c.statusReason ? h('div', { class: 'small bad-text' }, c.statusReason) : null),
           h('td', { 'data-label': 'Connected' }, h(Time, { iso: c.dateCreated })),
-          h('td', { class: 'row-actions' }, h(Button, { small: true, kind: 'danger', label: `Disconnect ${c.integration} account ${c.providerAccountId ?? shortId(c.id)}`, onClick: () => disconnect(c) }, 'Disconnect'))))))));
+          h('td', { class: 'row-actions' }, h(Button, { small: true, kind: 'danger', label: `Disconnect ${c.integration} account ${c.providerAccountId ?? shortId(c.id)}`, onClick: () => disconnect(c) }, 'Disconnect'))))))),
+    add);
+}
+
+/**
+ * Store an account the admin already holds the secret of: an API key, or an access token (with its refresh
+ * token when there is one). OAuth accounts are normally connected by the user through the connect flow; this
+ * is for keys and for tokens obtained elsewhere. Secrets are typed into password fields and never shown again.
+ */
+function AddCredentialForm(props: { ctx: Ctx; catalog: Catalog; onCancel: () => void; onAdded: () => Promise<void> }) {
+  const integrations = props.catalog.integrations;
+  const [integration, setIntegration] = useState(integrations[0]?.key ?? '');
+  const [secret, setSecret] = useState('');
+  const [refreshToken, setRefreshToken] = useState('');
+  const [account, setAccount] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const apiKey = integrations.find((i) => i.key === integration)?.authKind === 'apiKey';
+  const input = (id: string, label: string, value: string, set: (v: string) => void, type: 'password' | 'text', optional: boolean) =>
+    h('div', { class: 'field' },
+      h('label', { for: id }, label, optional ? h('span', { class: 'muted' }, ' (optional)') : null),
+      h('input', { id, type, value, autocomplete: 'off', class: type === 'text' ? 'mono' : undefined, onInput: (e: Event) => set((e.currentTarget as HTMLInputElement).value) }));
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (secret.trim() === '') {
+      setError(apiKey ? 'Enter the API key.' : 'Enter the access token.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await api('POST', `${props.ctx.base}/credentials`, {
+        integration,
+        ...(apiKey ? { apiKey: secret.trim() } : { accessToken: secret.trim(), ...(refreshToken.trim() ? { refreshToken: refreshToken.trim() } : {}) }),
+        ...(account.trim() ? { providerAccountId: account.trim() } : {}),
+      });
+      toast('Account added');
+      await props.onAdded();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return h('form', { class: 'subform', onSubmit: submit, noValidate: true, 'aria-label': 'Add an account' },
+    h('div', { class: 'field' },
+      h('label', { for: 'add-credential-integration' }, 'Integration'),
+      h('select', { id: 'add-credential-integration', value: integration, onChange: (e: Event) => setIntegration((e.currentTarget as HTMLSelectElement).value) },
+        integrations.map((i) => h('option', { key: i.key, value: i.key }, i.name)))),
+    apiKey
+      ? input('add-credential-secret', 'API key', secret, setSecret, 'password', false)
+      : [input('add-credential-secret', 'Access token', secret, setSecret, 'password', false),
+        input('add-credential-refresh', 'Refresh token', refreshToken, setRefreshToken, 'password', true)],
+    input('add-credential-account', 'Provider account id', account, setAccount, 'text', true),
+    error ? h('p', { class: 'alert alert-error', role: 'alert' }, error) : null,
+    h('div', { class: 'actions' },
+      h(Button, { type: 'submit', kind: 'primary', busy }, 'Add account'),
+      h(Button, { kind: 'ghost', onClick: props.onCancel }, 'Cancel')));
 }
 
 function Triggers(props: { ctx: Ctx; user: UserDetail; catalog: Catalog }) {
