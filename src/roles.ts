@@ -33,7 +33,7 @@ export const renewalsRole: RoleStarter = (svc) => {
 export const retentionRole: RoleStarter = (svc) => {
   const days = svc.config.eventRetentionDays;
   if (days === null) return { stop: async () => {} };
-  const retention = new EventRetention({ storage: svc.storage, logger: svc.logger, now: svc.deps.now, retentionDays: days });
+  const retention = new EventRetention({ storage: svc.storage, logger: svc.logger, metrics: svc.metrics, now: svc.deps.now, retentionDays: days });
   retention.start();
   return retention;
 };

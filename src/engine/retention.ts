@@ -6,6 +6,7 @@
 // the last one stopped instead of walking past every marker left behind; it runs in batches, each its own
 // short transaction, until it reaches events that are not old enough yet.
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.js';
 import type { Storage } from '../storage/port.js';
 import { PeriodicPass } from './periodic-pass.js';
 
@@ -15,6 +16,7 @@ const CURSOR_KEY = 'events.retention.cursor';
 export interface RetentionOptions {
   storage: Storage;
   logger: Logger;
+  metrics?: Metrics;
   now?: () => number;
   retentionDays: number;
   /** Pause between sweeps (default 60 s). */
@@ -56,6 +58,7 @@ export class EventRetention {
     for (;;) {
       const r = await storage.events.expire(before, cursor, this.batch);
       total += r.expired;
+      this.opts.metrics?.eventsExpired.inc(r.expired);
       if (r.cursor !== cursor) {
         cursor = r.cursor;
         // Saved after every batch: a restart (or another process, on PostgreSQL) goes on from here.

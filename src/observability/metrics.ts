@@ -10,6 +10,7 @@ export interface Metrics {
   polls: Counter<'outcome'>;
   inboundRequests: Counter<'integration' | 'outcome'>;
   queueDepth: Gauge<'status'>;
+  eventsExpired: Counter;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () => Promise<Record<string, number>> } = {}): Metrics {
@@ -34,6 +35,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
     }),
     polls: new Counter({ name: 'opentriggers_polls_total', help: 'Polls by outcome', labelNames: ['outcome'], registers: [registry] }),
     inboundRequests: new Counter({ name: 'opentriggers_inbound_requests_total', help: 'Inbound provider webhook requests by outcome', labelNames: ['integration', 'outcome'], registers: [registry] }),
+    eventsExpired: new Counter({ name: 'opentriggers_events_expired_total', help: 'Finished events whose payload, deliveries and attempts retention deleted (OPENTRIGGERS_EVENT_RETENTION_DAYS)', registers: [registry] }),
     queueDepth: new Gauge({
       name: 'opentriggers_delivery_queue_depth',
       help: 'Deliveries waiting, in flight or held, by status',

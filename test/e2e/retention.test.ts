@@ -53,5 +53,7 @@ describe('event retention setting', () => {
     expect((await admin.post(`${base}/${old.id}/redeliver`, {})).status).toBe(404);
     expect((await admin.get(base)).body.events.map((e: any) => e.id)).toEqual([recent.id]);
     expect((await w.eventLog(recent.id)).payload).toEqual({ n: 'recent' });
+    const metrics = await fetch(`${w.t.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^opentriggers_events_expired_total 1$/m);
   });
 });
