@@ -88,6 +88,31 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     expect(await s.events.get(sub.projectId, e.id)).not.toBeNull();
   });
 
+  it('a redelivery racing the sweep either keeps the event whole or finds only the marker', async () => {
+    const e = await record(1 * DAY);
+    await finishAll(1 * DAY, { kind: 'failed', reason: 'gone' });
+    // The sweep's transaction has turned the event into a marker and not committed yet; an admin redelivers
+    // it meanwhile (on PostgreSQL from another connection, waiting for the row; on SQLite for the connection).
+    let commit!: () => void;
+    const gate = new Promise<void>((resolve) => (commit = resolve));
+    let expired!: () => void;
+    const swept = new Promise<void>((resolve) => (expired = resolve));
+    const sweep = s.transaction(async (tx) => {
+      const r = await tx.events.expire(10 * DAY, 0, 100);
+      expired();
+      await gate;
+      return r;
+    });
+    await swept;
+    const redelivery = s.deliveries.redeliver(sub.projectId, e.id, 20 * DAY);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    commit();
+    expect((await sweep).expired).toBe(1);
+    expect(await redelivery).toBeNull();
+    expect(await rawRows(t.db.url, 'deliveries')).toEqual([]);
+    expect(await s.events.get(sub.projectId, e.id)).toBeNull();
+  });
+
   it('walks from a cursor in batches and never passes an event that is not old enough', async () => {
     const old: StoredEvent[] = [];
     for (let i = 0; i < 5; i++) old.push(await record(1 * DAY + i));

@@ -111,12 +111,16 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
     },
 
     async redeliver(projectId, eventId, now) {
-      // The new delivery and the event's status change commit together.
+      // The new delivery and the event's status change commit together. The status change comes first: it
+      // locks the event row, so a retention sweep turning the event into a marker either went before (then
+      // nothing matches: a SEEN event is only a dedupe marker, with no payload to send) or waits and then
+      // finds it PENDING and leaves it whole.
       const row = await atomically(db, async (trx) => {
-        // A SEEN event is only a dedupe marker (a polling baseline, or expired by retention): no payload to send.
-        const e = await trx.selectFrom('events').select(['id', 'project_id', 'subscription_id']).where('project_id', '=', projectId).where('id', '=', eventId).where('status', '!=', 'SEEN').executeTakeFirst();
+        const e = await trx.updateTable('events').set({ status: 'PENDING' })
+          .where('project_id', '=', projectId).where('id', '=', eventId).where('status', '!=', 'SEEN')
+          .returning(['id', 'project_id', 'subscription_id']).executeTakeFirst();
         if (!e) return null;
-        const inserted = await trx
+        return trx
           .insertInto('deliveries')
           .values({
             id: newId(), event_id: e.id, project_id: e.project_id, subscription_id: e.subscription_id,
@@ -124,8 +128,6 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await trx.updateTable('events').set({ status: 'PENDING' }).where('id', '=', e.id).execute();
-        return inserted;
       });
       if (!row) return null;
       await ctx.wakeDeliveryWorkers();
@@ -134,17 +136,17 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
 
     async redeliverFailed(projectId, q, now) {
       const count = await atomically(db, async (trx) => {
-        let sel = trx.selectFrom('events').select(['id', 'project_id', 'subscription_id'])
+        // Status first, as in redeliver: only events still FAILED when their row is locked get a delivery.
+        let upd = trx.updateTable('events').set({ status: 'PENDING' })
           .where('project_id', '=', projectId).where('subscription_id', '=', q.subscriptionId).where(sql<boolean>`status = 'FAILED'`);
-        if (q.from !== undefined) sel = sel.where('date_received', '>=', q.from);
-        if (q.to !== undefined) sel = sel.where('date_received', '<', q.to);
-        const failed = await sel.execute();
+        if (q.from !== undefined) upd = upd.where('date_received', '>=', q.from);
+        if (q.to !== undefined) upd = upd.where('date_received', '<', q.to);
+        const failed = await upd.returning(['id', 'project_id', 'subscription_id']).execute();
         for (const part of chunks(failed, COMPLETE_CHUNK)) {
           await trx.insertInto('deliveries').values(part.map((e) => ({
             id: newId(), event_id: e.id, project_id: e.project_id, subscription_id: e.subscription_id,
             status: 'PENDING', attempt_count: 0, run_at: now, lease_owner: null, last_error: null, created_at: now, updated_at: now,
           }))).execute();
-          await trx.updateTable('events').set({ status: 'PENDING' }).where('id', 'in', part.map((e) => e.id)).execute();
         }
         return failed.length;
       });
