@@ -88,6 +88,19 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     expect(await s.events.get(sub.projectId, e.id)).not.toBeNull();
   });
 
+  it('keeps a delivered event while another of its redeliveries is still queued', async () => {
+    const e = await record(1 * DAY);
+    await finishAll(1 * DAY, { kind: 'failed', reason: 'gone' });
+    // Redelivered twice; the first of them succeeds (the event is DELIVERED), the second still waits.
+    await s.deliveries.redeliver(sub.projectId, e.id, 2 * DAY);
+    await s.deliveries.redeliver(sub.projectId, e.id, 2 * DAY);
+    const [first] = await s.deliveries.claimDue(2 * DAY, 2 * DAY + 60_000, 'w', 1);
+    await s.deliveries.complete([{ claimed: first!.delivery, next: { kind: 'succeeded' } }], 2 * DAY);
+    expect((await s.events.get(sub.projectId, e.id))?.status).toBe('DELIVERED');
+    expect((await s.events.expire(10 * DAY, 0, 100)).expired).toBe(0);
+    expect((await s.events.get(sub.projectId, e.id))?.payload).toEqual({ key: e.dedupeKey });
+  });
+
   it('a redelivery racing the sweep either keeps the event whole or finds only the marker', async () => {
     const e = await record(1 * DAY);
     await finishAll(1 * DAY, { kind: 'failed', reason: 'gone' });

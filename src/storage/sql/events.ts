@@ -108,14 +108,12 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
         const more = young === -1 && rows.length === limit;
         const finished = old.filter((r) => r.status === 'DELIVERED' || r.status === 'FAILED').map((r) => r.id);
         if (finished.length === 0) return { expired: 0, cursor, more };
-        // A redelivery still to run (or running) keeps its event whole.
-        const busy = await trx.selectFrom('deliveries').select('event_id').distinct()
-          .where('event_id', 'in', finished).where(sql<boolean>`status IN ('PENDING', 'SENDING', 'HELD')`).execute();
-        const skip = new Set(busy.map((b) => b.event_id));
-        const ids = finished.filter((id) => !skip.has(id));
-        if (ids.length === 0) return { expired: 0, cursor, more };
+        // Still finished when the row is taken, and no redelivery still to run (or running) for it.
         const expired = await trx.updateTable('events').set({ status: 'SEEN' })
-          .where('id', 'in', ids).where(sql<boolean>`status IN ('DELIVERED', 'FAILED')`).returning(['seq', 'id']).execute();
+          .where('id', 'in', finished).where(sql<boolean>`status IN ('DELIVERED', 'FAILED')`)
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries').select('deliveries.id')
+            .whereRef('deliveries.event_id', '=', 'events.id').where(sql<boolean>`deliveries.status IN ('PENDING', 'SENDING', 'HELD')`))))
+          .returning(['seq', 'id']).execute();
         if (expired.length === 0) return { expired: 0, cursor, more };
         const expiredIds = expired.map((e) => e.id);
         await trx.deleteFrom('attempts').where('event_id', 'in', expiredIds).execute();
