@@ -111,7 +111,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
         // Still finished when the row is taken, and no redelivery still to run (or running) for it.
         const expired = await trx.updateTable('events').set({ status: 'SEEN' })
           .where('id', 'in', finished).where(sql<boolean>`status IN ('DELIVERED', 'FAILED')`)
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries').select('deliveries.id')
+          .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id')
             .whereRef('deliveries.event_id', '=', 'events.id').where(sql<boolean>`deliveries.status IN ('PENDING', 'SENDING', 'HELD')`))))
           .returning(['seq', 'id']).execute();
         if (expired.length === 0) return { expired: 0, cursor, more };
