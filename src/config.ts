@@ -20,20 +20,22 @@ const retrySchedule = z
     return nums;
   });
 
-/** A positive integer, or `fallback` when unset (undefined: an optional setting). */
-const positiveInt = <T extends number | undefined>(fallback: T) =>
+/** An integer of at least `min`, or `fallback` when unset (undefined: an optional setting). */
+const integerSetting = <T extends number | undefined>(fallback: T, min: number, message: string) =>
   z
     .string()
     .optional()
     .transform((v, ctx): number | T => {
       if (v === undefined || v === '') return fallback;
       const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a positive integer' });
+      if (!Number.isInteger(n) || n < min) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message });
         return z.NEVER;
       }
       return n;
     });
+const positiveInt = <T extends number | undefined>(fallback: T) => integerSetting(fallback, 1, 'must be a positive integer');
+const nonNegativeInt = (fallback: number) => integerSetting(fallback, 0, 'must be a non-negative integer (0 turns it off)');
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -50,6 +52,7 @@ const EnvSchema = z.object({
   OPENTRIGGERS_RETRY_SCHEDULE: retrySchedule,
   OPENTRIGGERS_DELIVERY_TIMEOUT_MS: positiveInt(15000),
   OPENTRIGGERS_POLL_INTERVAL_SECONDS: positiveInt(60),
+  OPENTRIGGERS_BACKSTOP_SYNC_SECONDS: nonNegativeInt(900),
   OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: bool,
   OPENTRIGGERS_DELIVERY_CONCURRENCY: positiveInt(64),
   OPENTRIGGERS_EVENT_RETENTION_DAYS: positiveInt(undefined),
@@ -68,6 +71,8 @@ export interface Config {
   retryScheduleSeconds: number[];
   deliveryTimeoutMs: number;
   pollIntervalSeconds: number;
+  /** How often webhook subscriptions whose provider can list changes are synced as a backstop; 0: never. */
+  backstopSyncSeconds: number;
   allowPrivateWebhookUrls: boolean;
   /** Upper bound of deliveries in flight per process. */
   deliveryConcurrency: number;
@@ -102,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryScheduleSeconds: e.OPENTRIGGERS_RETRY_SCHEDULE,
     deliveryTimeoutMs: e.OPENTRIGGERS_DELIVERY_TIMEOUT_MS,
     pollIntervalSeconds: e.OPENTRIGGERS_POLL_INTERVAL_SECONDS,
+    backstopSyncSeconds: e.OPENTRIGGERS_BACKSTOP_SYNC_SECONDS,
     allowPrivateWebhookUrls: e.OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS,
     deliveryConcurrency: e.OPENTRIGGERS_DELIVERY_CONCURRENCY,
     eventRetentionDays: e.OPENTRIGGERS_EVENT_RETENTION_DAYS ?? null,

@@ -100,6 +100,7 @@ export async function startService(
     now,
     publicUrl: config.publicUrl,
     pollIntervalSeconds: config.pollIntervalSeconds,
+    backstopSyncSeconds: config.backstopSyncSeconds,
     allowPrivateWebhookUrls: config.allowPrivateWebhookUrls,
   };
   const subscriptions = new SubscriptionService(deps, () => catalog);

@@ -1,6 +1,7 @@
 // What a process runs besides the core API, by role. Each background part and route group registers here,
 // so main.ts stays a composition root and tests can start a service with exactly what they need.
 import { deliveryWorkerRole } from './delivery/role.js';
+import { scheduleBackstops } from './engine/backstop.js';
 import { Poller } from './engine/poller.js';
 import { Renewals } from './engine/renewals.js';
 import { EventRetention } from './engine/retention.js';
@@ -16,15 +17,22 @@ export function defaultPlugins(): AppPlugin[] {
   return [hooksPlugin(), eventsPullPlugin(), connectPlugin(), customTriggersPlugin(), dashboardPlugin()];
 }
 
-export const pollerRole: RoleStarter = (svc) => {
+export const pollerRole: RoleStarter = async (svc) => {
   const poller = new Poller(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics });
+  try {
+    const scheduled = await scheduleBackstops(svc.deps, await svc.subscriptions.catalogs.builtin());
+    if (scheduled > 0) svc.logger.info({ subscriptions: scheduled }, 'backstop syncs scheduled for existing webhook subscriptions');
+  } catch (err) {
+    // Not fatal: polling and new subscriptions work; the next start schedules these again.
+    svc.logger.error({ err }, 'scheduling backstop syncs for existing webhook subscriptions failed');
+  }
   poller.start();
   return poller;
 };
 
 /** Provider-subscription renewals and OAuth token refresh before expiry (src/engine/renewals.ts). */
 export const renewalsRole: RoleStarter = (svc) => {
-  const renewals = new Renewals(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p) });
+  const renewals = new Renewals(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics });
   renewals.start();
   return renewals;
 };

@@ -12,6 +12,8 @@ export interface EngineDeps {
   now: () => number;
   publicUrl: string;
   pollIntervalSeconds: number;
+  /** Backstop sync interval of webhook subscriptions whose source can catch up; 0: off (backstop.ts). */
+  backstopSyncSeconds: number;
   allowPrivateWebhookUrls: boolean;
 }
 

@@ -12,10 +12,10 @@ import {
   type WebhookItems,
 } from '../sdk/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { NewEvent, Subscription } from '../storage/port.js';
+import type { Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { sourceContext, type EngineDeps } from './context.js';
-import { applyParameterFilters } from './filters.js';
+import { countDetected, newEvents, recordAndAdvance } from './detected-events.js';
 
 export interface InboundResponse {
   status: number;
@@ -165,24 +165,19 @@ export class Ingest {
     itemsFor: (s: Subscription) => Item[],
     newState?: Record<string, unknown>,
   ): Promise<number> {
-    const batch: NewEvent[] = [];
-    for (const s of subs) {
-      for (const it of applyParameterFilters(trigger, s.parameters, itemsFor(s))) {
-        batch.push({ subscription: s, dedupeKey: it.key, payload: it.payload });
-      }
-    }
+    const batch = newEvents(trigger, subs, itemsFor);
     if (batch.length === 0 && newState === undefined) return 0;
     const { storage, now } = this.deps;
     const stateOf = newState !== undefined && subs.length === 1 ? subs[0] : undefined;
+    if (stateOf && newState) {
+      const r = await recordAndAdvance(storage, stateOf, batch, newState, now());
+      if (!r.advanced) this.deps.logger.debug({ subscriptionId: stateOf.id }, 'source state changed during this request; its sync position was not saved (the next sync re-reads)');
+      countDetected(this.opts.metrics, stateOf.integration, 'webhook', r.stored);
+      return r.stored;
+    }
     // Without a state change, events.record shares its transaction with concurrent requests (group commit).
-    const stored = stateOf
-      ? await storage.transaction(async (tx) => {
-          const r = await tx.events.record(batch, now());
-          await tx.subscriptions.update(stateOf.id, { state: newState });
-          return r.length;
-        })
-      : (await storage.events.record(batch, now())).length;
-    if (stored > 0) this.opts.metrics?.eventsDetected.inc({ integration: subs[0]?.integration ?? '', source: 'webhook' }, stored);
+    const stored = (await storage.events.record(batch, now())).length;
+    countDetected(this.opts.metrics, subs[0]?.integration ?? '', 'webhook', stored);
     return stored;
   }
 

@@ -2,12 +2,14 @@
 // processes), polled from its stored cursor, and its new items and new cursor are committed in ONE
 // transaction: a crash between fetch and commit loses nothing — the lease expires and the same window is
 // fetched again, and the unique (subscription, key) constraint drops what was already stored.
-import { ProviderError } from '../sdk/index.js';
+// Webhook subscriptions whose source can catch up are also scheduled here, for backstop syncs (backstop.ts).
+import { ProviderError, type AnyTriggerDefinition, type PollSource, type SourceContext } from '../sdk/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { jitteredInterval, sourceContext, type EngineDeps } from './context.js';
-import { applyParameterFilters } from './filters.js';
+import { backstopSync } from './backstop.js';
+import { countDetected, newEvents } from './detected-events.js';
 import { TokenManager } from './tokens.js';
 
 /** A poll taking longer than this is aborted, so its lease never expires under a running poll. */
@@ -130,14 +132,17 @@ export class Poller {
 
   private async poll(sub: Subscription): Promise<PollOutcome> {
     const { storage, now, logger } = this.deps;
-    const interval = jitteredInterval(this.deps.pollIntervalSeconds);
     const entry = (await this.opts.catalog(sub.projectId)).trigger(sub.triggerType);
-    if (!entry || entry.trigger.source.kind !== 'poll') {
-      // The trigger left the catalog (or changed kind): stop scheduling it rather than failing forever.
+    const source = entry?.trigger.source;
+    const backstop = source?.kind === 'webhook' && source.catchUp !== undefined && this.deps.backstopSyncSeconds > 0;
+    if (!entry || !source || source.kind === 'appWebhook' || (source.kind === 'webhook' && !backstop)) {
+      // The trigger left the catalog (or changed kind), or backstop syncs were turned off: stop scheduling
+      // it rather than failing forever.
       await storage.subscriptions.update(sub.id, { nextPollAt: null });
       await this.release(sub, now() + MAX_BACKOFF_MS);
       return { kind: 'skipped', reason: 'not a polling trigger' };
     }
+    const interval = jitteredInterval(backstop ? this.deps.backstopSyncSeconds : this.deps.pollIntervalSeconds);
     const credential = sub.credentialId ? await storage.credentials.get(sub.credentialId) : null;
     if (!credential || credential.status !== 'VALID') {
       // Nothing can be fetched until the user reconnects; look again later, cheaply.
@@ -148,38 +153,59 @@ export class Poller {
       await this.release(sub, credential.rateLimitedUntil);
       return { kind: 'rate_limited', until: credential.rateLimitedUntil };
     }
-    const source = entry.trigger.source;
+    const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(POLL_TIMEOUT_MS));
     try {
-      const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, AbortSignal.timeout(POLL_TIMEOUT_MS));
-      const result = await source.poll({ ...ctx, cursor: sub.state.cursor ?? null });
-      const items = applyParameterFilters(entry.trigger, sub.parameters, result.items);
-      const recoveredFromPollErrors = sub.status === 'ERRORED' && sub.state.erroredByPoller === true;
-      const emitted = await storage.transaction(async (tx) => {
-        const status = recoveredFromPollErrors ? 'ACTIVE' : sub.status;
-        const stored = await tx.events.record(items.map((it) => ({ subscription: { ...sub, status }, dedupeKey: it.key, payload: it.payload })), now());
-        const state: Record<string, unknown> = { ...sub.state, cursor: result.cursor };
-        delete state.erroredByPoller;
-        await tx.subscriptions.update(sub.id, {
-          state,
-          consecutiveFailures: 0,
-          ...(recoveredFromPollErrors ? { status: 'ACTIVE' as const, error: null } : {}),
-        });
-        if (recoveredFromPollErrors) {
-          await tx.deliveries.releaseHeld(sub.id, now());
-          await tx.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at: now(), level: 'info', message: 'polling recovered; subscription active again' });
-        }
-        return stored.length;
-      });
-      if (emitted > 0) this.opts.metrics?.eventsDetected.inc({ integration: sub.integration, source: 'poll' }, emitted);
+      const emitted = source.kind === 'poll'
+        ? await this.pollOnce(sub, entry.trigger, source, ctx)
+        : await backstopSync(this.deps, sub, entry.trigger, source, ctx);
+      countDetected(this.opts.metrics, sub.integration, backstop ? 'backstop' : 'poll', emitted);
       await this.release(sub, now() + interval);
       return { kind: 'polled', emitted };
     } catch (err) {
-      return this.handleFailure(sub, err, interval).catch(async (e: unknown) => {
+      const failed = backstop ? this.backstopFailed(sub, err, interval) : this.handleFailure(sub, err, interval);
+      return failed.catch(async (e: unknown) => {
         logger.error({ err: e, subscriptionId: sub.id }, 'recording a poll failure failed');
         await this.release(sub, now() + interval);
         return { kind: 'failed', error: String(e), errored: false } as const;
       });
     }
+  }
+
+  /** One poll from the stored cursor: new items and the new cursor in one transaction; returns events stored. */
+  private async pollOnce(sub: Subscription, trigger: AnyTriggerDefinition, source: PollSource<Record<string, unknown>>, ctx: SourceContext<Record<string, unknown>>): Promise<number> {
+    const { storage, now } = this.deps;
+    const result = await source.poll({ ...ctx, cursor: sub.state.cursor ?? null });
+    const recoveredFromPollErrors = sub.status === 'ERRORED' && sub.state.erroredByPoller === true;
+    const status = recoveredFromPollErrors ? 'ACTIVE' : sub.status;
+    const events = newEvents(trigger, [{ ...sub, status }], () => result.items);
+    return storage.transaction(async (tx) => {
+      const stored = await tx.events.record(events, now());
+      const state: Record<string, unknown> = { ...sub.state, cursor: result.cursor };
+      delete state.erroredByPoller;
+      await tx.subscriptions.update(sub.id, {
+        state,
+        consecutiveFailures: 0,
+        ...(recoveredFromPollErrors ? { status: 'ACTIVE' as const, error: null } : {}),
+      });
+      if (recoveredFromPollErrors) {
+        await tx.deliveries.releaseHeld(sub.id, now());
+        await tx.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at: now(), level: 'info', message: 'polling recovered; subscription active again' });
+      }
+      return stored.length;
+    });
+  }
+
+  /**
+   * A failed backstop sync: the subscription's notifications still work, so it neither counts toward
+   * ERRORED nor backs off beyond the interval; a rate limit or a refused account is handled as for polls.
+   */
+  private async backstopFailed(sub: Subscription, err: unknown, interval: number): Promise<PollOutcome> {
+    if (err instanceof ProviderError && (err.kind === 'rate_limited' || err.kind === 'auth')) return this.handleFailure(sub, err, interval);
+    const message = err instanceof Error ? err.message : String(err);
+    const { storage, now } = this.deps;
+    await storage.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at: now(), level: 'warn', message: `backstop sync failed: ${message}` });
+    await this.release(sub, now() + interval);
+    return { kind: 'failed', error: message, errored: false };
   }
 
   private async handleFailure(sub: Subscription, err: unknown, interval: number): Promise<PollOutcome> {

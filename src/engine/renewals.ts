@@ -10,10 +10,11 @@
 //     per credential in-process and across processes, and marks a refused refresh INVALID.
 import { randomBytes } from 'node:crypto';
 import { ProviderError, type AnyTriggerDefinition, type SourceContext, type WebhookSource } from '../sdk/index.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Credential, Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
-import { applyParameterFilters } from './filters.js';
+import { countDetected, newEvents } from './detected-events.js';
 import { PeriodicPass } from './periodic-pass.js';
 import { renewAtFor } from './subscriptions.js';
 import { REFRESH_MARGIN_MS } from './tokens.js';
@@ -34,6 +35,7 @@ const OAUTH_STATE_RETENTION_MS = 24 * 60 * 60_000;
 
 export interface RenewalsOptions {
   catalog: (projectId: string) => Promise<Catalog>;
+  metrics?: Metrics;
   /** Pause between runs of the timer loop (default 30 s; well under the 5-minute token refresh margin). */
   intervalMs?: number;
   /** Rows claimed per run. */
@@ -205,9 +207,9 @@ export class Renewals {
   ): Promise<void> {
     try {
       const caught = await source.catchUp!({ ...ctx, state: sub.state });
-      const items = applyParameterFilters(trigger, sub.parameters, caught.items);
-      const stored = await this.deps.storage.events.record(items.map((it) => ({ subscription: sub, dedupeKey: it.key, payload: it.payload })), this.deps.now());
-      if (stored.length > 0) await this.log(sub, 'info', `caught up ${stored.length} event(s) from while the provider subscription was gone`);
+      const stored = (await this.deps.storage.events.record(newEvents(trigger, [sub], () => caught.items), this.deps.now())).length;
+      countDetected(this.opts.metrics, sub.integration, 'catch_up', stored);
+      if (stored > 0) await this.log(sub, 'info', `caught up ${stored} event(s) from while the provider subscription was gone`);
     } catch (err) {
       await this.log(sub, 'warn', `events from while the provider subscription was gone could not be read: ${(err as Error).message}`);
     }

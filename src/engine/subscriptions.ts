@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.js';
 import { handshakePhase, type AnyTriggerDefinition, type Item, type WebhookSource } from '../sdk/index.js';
 import type { Credential, Storage, Subscription, WebhookOverride } from '../storage/port.js';
 import { resolveAndCheck, validateWebhookUrl } from '../delivery/ssrf.js';
+import { firstBackstopAt } from './backstop.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import { ProjectCatalogs } from './custom-triggers.js';
 import { jitteredInterval, sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
@@ -153,6 +154,7 @@ export class SubscriptionService {
             state: reg.state,
             secret: reg.secret ?? captured.hookSecret ?? secret,
             renewAt: renewAtFor(reg.expiresAt, this.deps.now()),
+            nextPollAt: firstBackstopAt(this.deps, source),
           },
           baseline: [],
           log: 'subscribed; provider webhook registered',

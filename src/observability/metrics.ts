@@ -19,7 +19,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
   const queueDepth = opts.queueDepth;
   return {
     registry,
-    eventsDetected: new Counter({ name: 'opentriggers_events_detected_total', help: 'Events detected and stored, by integration and source kind', labelNames: ['integration', 'source'], registers: [registry] }),
+    eventsDetected: new Counter({ name: 'opentriggers_events_detected_total', help: 'Events detected and stored, by integration and how they were found (webhook, poll, backstop, catch_up)', labelNames: ['integration', 'source'], registers: [registry] }),
     deliveries: new Counter({ name: 'opentriggers_deliveries_total', help: 'Delivery attempts by outcome (succeeded, retry, failed)', labelNames: ['outcome'], registers: [registry] }),
     deliveryLatency: new Histogram({
       name: 'opentriggers_delivery_latency_seconds',
@@ -33,7 +33,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
       registers: [registry],
     }),
-    polls: new Counter({ name: 'opentriggers_polls_total', help: 'Polls by outcome', labelNames: ['outcome'], registers: [registry] }),
+    polls: new Counter({ name: 'opentriggers_polls_total', help: 'Polls (and backstop syncs of webhook subscriptions) by outcome', labelNames: ['outcome'], registers: [registry] }),
     inboundRequests: new Counter({ name: 'opentriggers_inbound_requests_total', help: 'Inbound provider webhook requests by outcome', labelNames: ['integration', 'outcome'], registers: [registry] }),
     eventsExpired: new Counter({ name: 'opentriggers_events_expired_total', help: 'Finished events whose payload, deliveries and attempts retention deleted (OPENTRIGGERS_EVENT_RETENTION_DAYS)', registers: [registry] }),
     queueDepth: new Gauge({

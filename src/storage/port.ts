@@ -343,6 +343,12 @@ export interface Storage {
     /** Lease up to `limit` polling subscriptions due at `now` until `leaseUntil`; each is returned to one caller only. */
     claimDuePolls(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
     releasePoll(id: string, nextPollAt: number): Promise<void>;
+    /**
+     * Give every subscription of these trigger types that has no poll schedule one, each at a random time
+     * in [from, from + spreadMs) so a first pass over many does not hit providers all at once; returns how
+     * many were scheduled. (Backstop syncs of webhook subscriptions ride the poll schedule and lease.)
+     */
+    scheduleUnscheduled(triggerTypes: readonly string[], from: number, spreadMs: number): Promise<number>;
     /** Make these polling subscriptions due at `now` (an app event said their account changed). */
     pollSoon(ids: string[], now: number): Promise<void>;
     listDueRenewals(now: number, limit: number): Promise<Subscription[]>;
@@ -357,6 +363,11 @@ export interface Storage {
      * (a re-setup by PATCH or a later claim wins over a slow renewer); true when applied.
      */
     finishRenewal(id: string, leaseUntil: number, patch: Partial<Pick<Subscription, 'state' | 'secret' | 'renewAt' | 'status' | 'error' | 'consecutiveFailures'>>): Promise<boolean>;
+    /**
+     * Set the source state to `next` only if it is still `expected` (compare and set); true when applied.
+     * For writers that derived `next` from what they read (a sync cursor) while a renewal may replace it.
+     */
+    replaceState(id: string, expected: Record<string, unknown>, next: Record<string, unknown>): Promise<boolean>;
     /** Every subscription using one of these credentials (app-webhook fan-out), in one round trip per chunk. */
     listForCredentials(credentialIds: string[]): Promise<Subscription[]>;
     countByUser(projectId: string, userIds: string[]): Promise<Array<{ userId: string; status: SubscriptionStatus; count: number }>>;

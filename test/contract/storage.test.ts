@@ -176,6 +176,33 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     expect((await s.subscriptions.claimDueRenewals(80_000, 90_000, 10)).map((x) => x.id)).toEqual([sub.id]);
   });
 
+  it('replaces a source state only while it is still the one read (compare and set)', async () => {
+    const sub = await subscription({ state: { channelId: 'c1', syncToken: 't1' } });
+    expect(await s.subscriptions.replaceState(sub.id, { channelId: 'c1', syncToken: 't1' }, { channelId: 'c1', syncToken: 't2' })).toBe(true);
+    expect((await s.subscriptions.get(sub.id))!.state).toEqual({ channelId: 'c1', syncToken: 't2' });
+    // A renewal replaced the channel meanwhile: a writer that read the old state changes nothing.
+    await s.subscriptions.update(sub.id, { state: { channelId: 'c2', syncToken: 't2' } });
+    expect(await s.subscriptions.replaceState(sub.id, { channelId: 'c1', syncToken: 't2' }, { channelId: 'c1', syncToken: 't3' })).toBe(false);
+    expect((await s.subscriptions.get(sub.id))!.state).toEqual({ channelId: 'c2', syncToken: 't2' });
+    expect(await s.subscriptions.replaceState('missing', {}, { a: 1 })).toBe(false);
+  });
+
+  it('schedules unscheduled subscriptions of the given trigger types within the spread, and only those', async () => {
+    const webhook = await Promise.all(Array.from({ length: 5 }, () => subscription({ triggerType: 'GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED' })));
+    const scheduled = await subscription({ triggerType: 'GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED', nextPollAt: 42 });
+    const other = await subscription({ triggerType: 'GITHUB_TRIGGER_PUSH' });
+    expect(await s.subscriptions.scheduleUnscheduled(['GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED'], 10_000, 60_000)).toBe(5);
+    for (const w of webhook) {
+      const at = (await s.subscriptions.get(w.id))!.nextPollAt!;
+      expect(at).toBeGreaterThanOrEqual(10_000);
+      expect(at).toBeLessThan(70_000);
+    }
+    expect((await s.subscriptions.get(scheduled.id))!.nextPollAt).toBe(42);
+    expect((await s.subscriptions.get(other.id))!.nextPollAt).toBeNull();
+    expect(await s.subscriptions.scheduleUnscheduled(['GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED'], 10_000, 60_000)).toBe(0);
+    expect(await s.subscriptions.scheduleUnscheduled([], 10_000, 60_000)).toBe(0);
+  });
+
   it('hands a due renewal to exactly one of many concurrent renewers', async () => {
     const subs = await Promise.all(Array.from({ length: 6 }, (_, i) => subscription({ renewAt: 1000 + i })));
     const claims = await Promise.all(Array.from({ length: 4 }, () => s.subscriptions.claimDueRenewals(2000, 30_000, 3)));

@@ -26,6 +26,8 @@ export interface IntegrationWorldOptions {
   poller?: boolean;
   /** user-1's credential (the POST /credentials body; `integration` is added); none when the test connects. */
   credential?: Record<string, unknown>;
+  /** More service environment (settings under test). */
+  env?: Record<string, string>;
 }
 
 export interface IntegrationWorld {
@@ -55,10 +57,10 @@ export async function startIntegrationWorld(opts: IntegrationWorldOptions): Prom
     integrations: [opts.integration],
     plugins: defaultPlugins(),
     workers: [deliveryWorkerRole({ random: () => 0.5 }, (w) => (worker = w))],
-    env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', ...(opts.poller ? { OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' } : {}) },
+    env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', ...(opts.poller ? { OPENTRIGGERS_POLL_INTERVAL_SECONDS: '1' } : {}), ...opts.env },
   });
   if (!worker) throw new Error('delivery worker did not start');
-  const poller = opts.poller ? new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) }) : undefined;
+  const poller = opts.poller ? new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p), metrics: t.svc.metrics }) : undefined;
   const project = await createTestProject(t.admin, { webhookUrl: receiver.url });
   const base = `/projects/${project.id}`;
   const cfg = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/${opts.integration.key}`, { enabled: true, ...opts.config });

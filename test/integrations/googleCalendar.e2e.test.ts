@@ -9,10 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { Poller } from '../../src/engine/poller.js';
 import { Renewals } from '../../src/engine/renewals.js';
+import { pollerRole } from '../../src/roles.js';
 import { googleCalendarIntegration } from '../../src/integrations/googleCalendar/integration.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { DIALECTS, testKeyring } from '../helpers/databases.js';
 import { headerMap, type FakeReceiver } from '../helpers/fake-receiver.js';
 import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
@@ -192,6 +193,100 @@ describe.each(DIALECTS)('Google Calendar end to end on %s', (dialect) => {
     expect((await google.notify()).map((n) => n.status)).toEqual([200]);
     await worker.drain();
     expect((await events()).map((ev) => ev.payload.id)).toEqual([e.id]);
+  });
+
+  it('backstop sync: a change whose notification never came is delivered once, after one interval (15 min by default)', async () => {
+    const sub = await subscribe('GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED');
+    const scheduled = (await t.svc.storage.subscriptions.get(sub.id))!.nextPollAt!;
+    expect(scheduled - clock.now()).toBeGreaterThanOrEqual(0.9 * 15 * MIN);
+    expect(scheduled - clock.now()).toBeLessThanOrEqual(1.1 * 15 * MIN);
+    const missed = google.insertEvent({ summary: 'notification lost' }); // Google never notifies
+    await poller.runDue();
+    await worker.drain();
+    expect(receiver.requests).toHaveLength(0);
+
+    clock.advance(17 * MIN);
+    await poller.runDue();
+    await worker.drain();
+    expect(deliveries().map((d) => [d.triggerSubscriptionId, d.payload.id])).toEqual([[sub.id, missed.id]]);
+    const logs = (await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body;
+    expect(JSON.stringify(logs)).toContain('backstop sync found 1 event(s) the provider had not notified');
+    const metrics = (await t.admin.get('/metrics')).text;
+    expect(metrics).toMatch(/opentriggers_events_detected_total\{integration="googleCalendar",source="backstop"\} 1\n/);
+
+    // The late notification, and the next interval's sync, find nothing new.
+    await google.notify();
+    clock.advance(17 * MIN);
+    const syncsBefore = google.requests.filter((q) => q.query.has('syncToken')).length;
+    await poller.runDue();
+    await worker.drain();
+    expect(google.requests.filter((q) => q.query.has('syncToken')).length).toBe(syncsBefore + 1);
+    expect(receiver.requests).toHaveLength(1);
+
+    // A failing sync is logged and tried again next interval; the subscription stays ACTIVE.
+    const later = google.insertEvent({ summary: 'also lost' });
+    google.failNext(1, { ...rateLimited.backendError(500), path: /\/events$/ });
+    clock.advance(17 * MIN);
+    await poller.runDue();
+    const after = (await t.svc.storage.subscriptions.get(sub.id))!;
+    expect([after.status, after.consecutiveFailures]).toEqual(['ACTIVE', 0]);
+    clock.advance(17 * MIN);
+    await poller.runDue();
+    await worker.drain();
+    expect(deliveries().map((d) => d.payload.id)).toEqual([missed.id, later.id]);
+  });
+
+  it('a sync that was running while the channel was renewed does not write the old channel back', async () => {
+    const sub = await subscribe('GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED');
+    const old = channelOf(sub.id)!;
+    const e = google.insertEvent({ summary: 'during renewal' });
+    const hold = google.holdNext(/\/events$/);
+    const notified = google.notify();
+    await hold.reached; // the notification's sync is in flight
+    clock.advance(old.expiration - clock.now() - 30 * MIN);
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    expect((await renewals.runOnce()).subscriptions).toEqual({ renewed: 1 });
+    const renewed = channelOf(sub.id)!;
+    hold.release();
+    expect((await notified).map((n) => n.status)).toEqual([200]);
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.state).toMatchObject({ channelId: renewed.id, expiration: renewed.expiration });
+    await worker.drain();
+    expect(deliveries().map((d) => d.payload.id)).toEqual([e.id]);
+  });
+
+  it('webhook subscriptions without a backstop schedule (made before it existed) get one when the poller role starts', async () => {
+    const sub = await subscribe('GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED');
+    const polling = await subscribe('GOOGLE_CALENDAR_TRIGGER_EVENT_CREATED');
+    await t.svc.storage.subscriptions.update(sub.id, { nextPollAt: null });
+    const role = await pollerRole(t.svc, testKeyring());
+    try {
+      const at = (await t.svc.storage.subscriptions.get(sub.id))!.nextPollAt!;
+      expect(at).toBeGreaterThanOrEqual(clock.now());
+      expect(at).toBeLessThan(clock.now() + 15 * MIN);
+      expect((await t.svc.storage.subscriptions.get(polling.id))!.nextPollAt).toBeGreaterThan(clock.now());
+    } finally {
+      await role.stop();
+    }
+  });
+
+  it('with OPENTRIGGERS_BACKSTOP_SYNC_SECONDS=0 nothing is synced without a notification', async () => {
+    await w.close();
+    w = await startIntegrationWorld({
+      dialect, integration: googleCalendarIntegration, now: clock.now, poller: true,
+      env: { OPENTRIGGERS_BACKSTOP_SYNC_SECONDS: '0' },
+      config: { clientId: 'google-client', clientSecret: 'google-client-secret', apiBaseUrl: google.url, tokenUrl: `${google.url}/token` },
+      credential: { accessToken: 'valid-token', refreshToken: 'valid-refresh-token', providerAccountId: 'lpage@example.com' },
+    });
+    ({ t, receiver, project, base, user, worker } = w);
+    poller = w.poller!;
+    const sub = await subscribe('GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED');
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.nextPollAt).toBeNull();
+    google.insertEvent({ summary: 'never notified' });
+    clock.advance(24 * 60 * MIN);
+    await poller.runDue();
+    await worker.drain();
+    expect(google.requests.filter((q) => q.query.has('syncToken'))).toHaveLength(0);
+    expect(receiver.requests).toHaveLength(0);
   });
 
   it('polling created: baseline at subscribe, one delivery per new event, 410 resync re-emits nothing, 429 backs off', async () => {

@@ -138,7 +138,7 @@ describe.each(DIALECTS)('Microsoft Teams end to end on %s', (dialect) => {
   it('renews before expiry with PATCH; a Graph subscription that vanished is created again (validated, new clientState)', async () => {
     const r = await w.subscribe('TEAMS_TRIGGER_CHANNEL_CREATED', { teamId: TEAM });
     const first = w.graphSubscriptionOf(r.body.id)!;
-    const renewals = new Renewals(w.t.svc.deps, { catalog: (p) => w.t.svc.subscriptions.catalogFor(p) });
+    const renewals = new Renewals(w.t.svc.deps, { catalog: (p) => w.t.svc.subscriptions.catalogFor(p), metrics: w.t.svc.metrics });
     expect((await renewals.runOnce()).subscriptions).toEqual({});
     const expiresAt = Date.parse(first.expirationDateTime);
     w.clock.advance(expiresAt - w.clock.now() - 30 * MIN); // inside the renewal margin
@@ -157,6 +157,7 @@ describe.each(DIALECTS)('Microsoft Teams end to end on %s', (dialect) => {
     await w.worker.drain();
     const [caught] = await w.receiver.waitFor(1);
     expect((caught!.json as any).payload.id).toBe(unannounced.id);
+    expect((await w.t.admin.get('/metrics')).text).toMatch(/opentriggers_events_detected_total\{integration="microsoftTeams",source="catch_up"\} 1\n/);
     const again = w.graphSubscriptionOf(r.body.id)!;
     expect(again.id).not.toBe(first.id);
     expect(again.clientState).not.toBe(first.clientState);

@@ -6,6 +6,7 @@
 // the subscription state, an expired delta token restarting the round without duplicates), the event
 // trigger, a wrong clientState, an expired access token, 429 / 5xx.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Poller } from '../../src/engine/poller.js';
 import { outlookIntegration } from '../../src/integrations/outlook/integration.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { expectSignedDelivery } from '../helpers/integration-world.js';
@@ -94,6 +95,30 @@ describe.each(DIALECTS)('Outlook end to end on %s', (dialect) => {
     expect(ids().slice(3)).toEqual([late]);
     expect(ids()).toHaveLength(4);
     expect((await w.events()).filter((e) => e.payload.subject === 'old news')).toEqual([]);
+  });
+
+  it('backstop sync: mail whose notification Graph dropped without telling anyone is delivered once, one interval later', async () => {
+    const r = await w.subscribe('OUTLOOK_TRIGGER_NEW_MESSAGE_WEBHOOK');
+    const poller = new Poller(w.t.svc.deps, { catalog: (p) => w.t.svc.subscriptions.catalogFor(p) });
+    w.graph.deliver = false;
+    const dropped = (await w.graph.receiveMail('inbox', 'dropped')).message.id;
+    w.graph.deliver = true;
+    await poller.runDue();
+    await w.worker.drain();
+    expect(w.receiver.requests).toHaveLength(0);
+    w.clock.advance(17 * 60_000);
+    await poller.runDue();
+    await w.worker.drain();
+    expect(deliveries().map((d) => [d.triggerSubscriptionId, d.payload.id])).toEqual([[r.body.id, dropped]]);
+    // The Graph subscription is untouched and later notifications are not duplicated by the next sync.
+    expect((await w.t.svc.storage.subscriptions.get(r.body.id))!.state).toMatchObject({ subscriptionId: w.graphSubscriptionOf(r.body.id)!.id });
+    const { message } = await w.graph.receiveMail('inbox', 'notified');
+    await w.worker.drain(); // before the clock jumps past the delivery's lease
+    w.clock.advance(17 * 60_000);
+    await poller.runDue();
+    await w.worker.drain();
+    expect(deliveries().map((d) => d.payload.id)).toEqual([dropped, message.id]);
+    expect((await w.events()).map((e) => e.payload.id).sort()).toEqual([dropped, message.id].sort());
   });
 
   it('new event: subscription on /me/events, one delivery of the fetched event, missed events listed by createdDateTime', async () => {

@@ -70,6 +70,8 @@ export interface GoogleFake {
   tokenRequests: Array<Record<string, string>>;
   /** Answer the next N matching API requests with this failure. */
   failNext(count: number, failure: ScriptedFailure): void;
+  /** Keep the next API request matching `path` waiting until `release()`; `reached` resolves once it arrives. */
+  holdNext(path: RegExp): { reached: Promise<void>; release: () => void };
   close(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ async function readBody(req: IncomingMessage): Promise<{ text: string; json: any
 
 export async function startGoogleFake(route: GoogleRoute, opts: { scope?: string } = {}): Promise<GoogleFake> {
   let failures: ScriptedFailure[] = [];
+  let holds: Array<{ path: RegExp; arrived: () => void; released: Promise<void> }> = [];
   let issued = 0;
   const fake = {
     validTokens: new Set(['valid-token']),
@@ -141,6 +144,12 @@ export async function startGoogleFake(route: GoogleRoute, opts: { scope?: string
         const [failure] = failures.splice(i, 1);
         return send(res, { status: failure!.status, body: failure!.body ?? googleError(failure!.status, 'backendError', 'scripted failure').body, ...(failure!.headers ? { headers: failure!.headers } : {}) });
       }
+      const held = holds.find((h) => h.path.test(url.pathname));
+      if (held) {
+        holds = holds.filter((h) => h !== held);
+        held.arrived();
+        await held.released;
+      }
       const token = req.headers.authorization?.replace(/^Bearer /, '');
       if (!token || !fake.validTokens.has(token)) {
         return send(res, {
@@ -158,6 +167,13 @@ export async function startGoogleFake(route: GoogleRoute, opts: { scope?: string
     url: `http://127.0.0.1:${port}`,
     failNext(count: number, failure: ScriptedFailure) {
       failures = [...failures, ...Array.from({ length: count }, () => failure)];
+    },
+    holdNext(path: RegExp) {
+      let arrived!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((r) => (arrived = r));
+      holds = [...holds, { path, arrived, released: new Promise<void>((r) => (release = r)) }];
+      return { reached, release };
     },
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Storage, Subscription, SubscriptionStatus, WebhookOverride } from '../port.js';
 import type { CredentialsTable, SubscriptionsTable } from '../schema.js';
 import { executeCompiledOnce } from './compiled-once.js';
-import { chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
+import { atomically, chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 import { credentialFromRow } from './credentials.js';
 
 // The credential's columns in getWithCredential's join, prefixed: both tables have id, project_id, status….
@@ -167,6 +167,24 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
         await db.updateTable('subscriptions').set({ next_poll_at: now }).where('id', 'in', part).where('next_poll_at', '>', now).execute();
       }
     },
+    async scheduleUnscheduled(triggerTypes, from, spreadMs) {
+      if (triggerTypes.length === 0) return 0;
+      const rows = await db
+        .selectFrom('subscriptions')
+        .select('id')
+        .where('next_poll_at', 'is', null)
+        .where('trigger_type', 'in', [...triggerTypes])
+        .execute();
+      for (const part of chunks(rows, 500)) {
+        await atomically(db, async (trx) => {
+          for (const { id } of part) {
+            const at = from + Math.floor(Math.random() * spreadMs);
+            await trx.updateTable('subscriptions').set({ next_poll_at: at }).where('id', '=', id).where('next_poll_at', 'is', null).execute();
+          }
+        });
+      }
+      return rows.length;
+    },
     async releasePoll(id, nextPollAt) {
       await db.updateTable('subscriptions').set({ poll_lease_until: null, next_poll_at: nextPollAt }).where('id', '=', id).execute();
     },
@@ -211,6 +229,15 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
       if (patch.error !== undefined) v.error = patch.error;
       if (patch.consecutiveFailures !== undefined) v.consecutive_failures = patch.consecutiveFailures;
       const r = await db.updateTable('subscriptions').set(v).where('id', '=', id).where('renew_at', '=', leaseUntil).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async replaceState(id, expected, next) {
+      const r = await db
+        .updateTable('subscriptions')
+        .set({ state: toJson(next), updated_at: Date.now() })
+        .where('id', '=', id)
+        .where('state', '=', toJson(expected))
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
     async countByUser(projectId, userIds) {
