@@ -2,8 +2,9 @@
 // so main.ts stays a composition root and tests can start a service with exactly what they need.
 import { deliveryWorkerRole } from './delivery/role.js';
 import { scheduleBackstops } from './engine/backstop.js';
+import type { Catalog } from './engine/catalog.js';
 import { Poller } from './engine/poller.js';
-import { Renewals } from './engine/renewals.js';
+import { Renewals, scheduleRegistrationChecks } from './engine/renewals.js';
 import { EventRetention } from './engine/retention.js';
 import type { AppPlugin } from './http/app.js';
 import { connectPlugin } from './http/routes/connect.js';
@@ -11,31 +12,34 @@ import { customTriggersPlugin } from './http/admin/custom-triggers.js';
 import { dashboardPlugin } from './dashboard/plugin.js';
 import { eventsPullPlugin } from './http/routes/events-pull.js';
 import { hooksPlugin } from './http/routes/hooks.js';
-import type { RoleStarter } from './main.js';
+import type { BackgroundRole, RoleStarter, Service } from './main.js';
 
 export function defaultPlugins(): AppPlugin[] {
   return [hooksPlugin(), eventsPullPlugin(), connectPlugin(), customTriggersPlugin(), dashboardPlugin()];
 }
 
-export const pollerRole: RoleStarter = async (svc) => {
-  const poller = new Poller(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics });
+/**
+ * Start a background part after giving existing subscriptions a schedule they lack (made before that kind
+ * of schedule existed). Never fatal: the part works for everything else, and the next start tries again.
+ */
+async function startScheduled<T extends BackgroundRole & { start(): void }>(svc: Service, what: string, schedule: (c: Catalog) => Promise<number>, part: T): Promise<T> {
   try {
-    const scheduled = await scheduleBackstops(svc.deps, await svc.subscriptions.catalogs.builtin());
-    if (scheduled > 0) svc.logger.info({ subscriptions: scheduled }, 'backstop syncs scheduled for existing webhook subscriptions');
+    const scheduled = await schedule(await svc.subscriptions.catalogs.builtin());
+    if (scheduled > 0) svc.logger.info({ subscriptions: scheduled }, `${what} scheduled for existing webhook subscriptions`);
   } catch (err) {
-    // Not fatal: polling and new subscriptions work; the next start schedules these again.
-    svc.logger.error({ err }, 'scheduling backstop syncs for existing webhook subscriptions failed');
+    svc.logger.error({ err }, `scheduling ${what} for existing webhook subscriptions failed`);
   }
-  poller.start();
-  return poller;
-};
+  part.start();
+  return part;
+}
 
-/** Provider-subscription renewals and OAuth token refresh before expiry (src/engine/renewals.ts). */
-export const renewalsRole: RoleStarter = (svc) => {
-  const renewals = new Renewals(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics });
-  renewals.start();
-  return renewals;
-};
+/** Polling, and backstop syncs of webhook subscriptions (src/engine/poller.ts, backstop.ts). */
+export const pollerRole: RoleStarter = (svc) =>
+  startScheduled(svc, 'backstop syncs', (c) => scheduleBackstops(svc.deps, c), new Poller(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics }));
+
+/** Provider-subscription renewals and registration checks, OAuth token refresh before expiry (src/engine/renewals.ts). */
+export const renewalsRole: RoleStarter = (svc) =>
+  startScheduled(svc, 'registration checks', (c) => scheduleRegistrationChecks(svc.deps, c), new Renewals(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics }));
 
 /** Event retention, when OPENTRIGGERS_EVENT_RETENTION_DAYS is set (src/engine/retention.ts). */
 export const retentionRole: RoleStarter = (svc) => {

@@ -54,5 +54,5 @@ export async function scheduleBackstops(deps: Pick<EngineDeps, 'backstopSyncSeco
     .flatMap((i) => i.triggers)
     .filter((t) => t.source.kind === 'webhook' && t.source.catchUp !== undefined)
     .map((t) => t.type);
-  return deps.storage.subscriptions.scheduleUnscheduled(types, deps.now(), deps.backstopSyncSeconds * 1000);
+  return deps.storage.subscriptions.scheduleUnscheduled('poll', types, deps.now(), deps.backstopSyncSeconds * 1000);
 }

@@ -16,21 +16,13 @@ import type { Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { sourceContext, type EngineDeps } from './context.js';
 import { countDetected, newEvents, recordAndAdvance } from './detected-events.js';
+import { pendingHookKey, type PendingRegistration } from './registration.js';
 
 export interface InboundResponse {
   status: number;
   headers?: Record<string, string>;
   body?: string | Record<string, unknown>;
 }
-
-/** A registration in progress: handshakes for it may be answered before the subscription row exists. */
-export interface PendingRegistration {
-  projectId: string;
-  triggerType: string;
-  /** Set by a hookSecret handshake (Asana) while the registration runs. */
-  hookSecret?: string;
-}
-export const pendingHookKey = (subscriptionId: string) => `pending_registration:${subscriptionId}`;
 
 /** Provider calls made while mapping one inbound request (e.g. a sync that the notification announces). */
 const INBOUND_TIMEOUT_MS = 30_000;
@@ -63,7 +55,12 @@ export class Ingest {
     const source = entry?.trigger.source;
     if (!entry || source?.kind !== 'webhook') return reject(404, 'no webhook subscription here');
     const decision = classifyInbound(source, this.verifiable(req), sub.secret !== null ? { secret: sub.secret } : undefined, now());
-    if (decision.kind === 'handshake') return { status: decision.response.status, headers: decision.response.headers, body: decision.response.body };
+    if (decision.kind === 'handshake') {
+      // A handshake that hands a secret over (Asana) belongs to a registration in progress — here, the
+      // subscription being registered again by a renewal or check — and is answered only meanwhile.
+      if (decision.response.captured?.hookSecret !== undefined) return this.pendingHandshake(subscriptionId, req);
+      return { status: decision.response.status, headers: decision.response.headers, body: decision.response.body };
+    }
     if (decision.kind === 'rejected') {
       this.count(sub.integration, 'rejected');
       return reject(401, `signature verification failed: ${decision.failure.detail}`);
@@ -87,9 +84,10 @@ export class Ingest {
   }
 
   /**
-   * Before the subscription row exists: providers that verify the URL during our create call (Asana's
-   * X-Hook-Secret, Microsoft Graph's validationToken) reach us while `register` is still running. Only
-   * handshakes that need no signature are answered, and only while the pending marker exists.
+   * While a registration runs (registration.ts): providers that verify the URL during our create call
+   * (Asana's X-Hook-Secret, Microsoft Graph's validationToken) reach us before `register` returns — before
+   * the subscription row exists, or while it still holds the previous secret. Only handshakes that need no
+   * signature are answered, and only while the pending marker exists.
    */
   private async pendingHandshake(subscriptionId: string, req: InboundRequest): Promise<InboundResponse> {
     const key = pendingHookKey(subscriptionId);

@@ -5,18 +5,20 @@
 //     extended through the trigger's `source.renew`; a provider 404 — or a source that cannot extend —
 //     re-creates the subscription with `register` and a fresh secret. Repeated failures make the
 //     subscription ERRORED with the last error; it keeps being retried slowly, because an ERRORED
-//     subscription still detects and holds events (SPEC §4).
+//     subscription still detects and holds events (SPEC §4). Registrations that do not expire but can be
+//     checked (GitHub hooks, Asana webhooks) are visited the same way every hour: one deleted or disabled
+//     at the provider is registered again (ADR 0018).
 // (b) OAuth access tokens about to expire are refreshed through the TokenManager, which is single-flight
 //     per credential in-process and across processes, and marks a refused refresh INVALID.
-import { randomBytes } from 'node:crypto';
 import { ProviderError, type AnyTriggerDefinition, type SourceContext, type WebhookSource } from '../sdk/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Credential, Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
-import { sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
+import { sourceContext, type EngineDeps } from './context.js';
 import { countDetected, newEvents } from './detected-events.js';
+import { registerWebhook } from './registration.js';
 import { PeriodicPass } from './periodic-pass.js';
-import { renewAtFor } from './subscriptions.js';
+import { REGISTRATION_CHECK_MS, nextRenewalAt, renewAtFor } from './subscriptions.js';
 import { REFRESH_MARGIN_MS } from './tokens.js';
 
 /** A renewal taking longer than this is aborted; the lease is longer so it never lapses under a run. */
@@ -29,9 +31,18 @@ export const MAX_RENEW_FAILURES = 5;
 /** How often an ERRORED or credential-less renewal is tried again. */
 const SLOW_RETRY_MS = 60 * 60_000;
 const DEFAULT_RATE_LIMIT_PAUSE_MS = 60_000;
+/** Claims of one pass at most (each of `batch` rows). */
+const MAX_CLAIMS_PER_PASS = 20;
 const MAX_REFRESH_BACKOFF_MS = 30 * 60_000;
 /** OAuth states are kept a day past expiry so a late callback still gets a readable "expired" answer. */
 const OAUTH_STATE_RETENTION_MS = 24 * 60 * 60_000;
+
+const RECREATED_MESSAGES: Record<RecreateReason, string> = {
+  'expiring': 'provider subscription re-created before expiry',
+  'gone-on-renew': 'the provider no longer knew this subscription (404 on renew); re-created it with a new secret',
+  'gone': 'the webhook was deleted at the provider (found by the hourly check); registered it again with a new secret',
+  'inactive': 'the provider had disabled this webhook; removed it and registered a new one with a new secret',
+};
 
 export interface RenewalsOptions {
   catalog: (projectId: string) => Promise<Catalog>;
@@ -44,7 +55,10 @@ export interface RenewalsOptions {
   concurrency?: number;
 }
 
-export type RenewOutcome = 'renewed' | 'recreated' | 'failed' | 'errored' | 'rate_limited' | 'skipped' | 'lost';
+export type RenewOutcome = 'renewed' | 'checked' | 'recreated' | 'failed' | 'errored' | 'rate_limited' | 'skipped' | 'lost';
+
+/** Why a provider registration is registered again. */
+type RecreateReason = 'expiring' | 'gone-on-renew' | 'gone' | 'inactive';
 
 export interface RenewalsReport {
   subscriptions: Partial<Record<RenewOutcome, number>>;
@@ -98,15 +112,20 @@ export class Renewals {
   private async pass(): Promise<RenewalsReport> {
     const report: RenewalsReport = { subscriptions: {}, tokens: { refreshed: 0, failed: 0, skipped: 0 } };
     const { storage, now } = this.deps;
-    const leaseUntil = now() + RENEW_LEASE_MS;
-    const due = await storage.subscriptions.claimDueRenewals(now(), leaseUntil, this.batch);
-    await inPool(due, this.concurrency, async (sub) => {
-      const outcome = await this.renewOne(sub, leaseUntil).catch((err: unknown) => {
-        this.deps.logger.error({ err, subscriptionId: sub.id }, 'renewal crashed; the lease will expire and it will be retried');
-        return 'failed' as const;
+    // Claim again while batches come back full: hourly registration checks of many subscriptions must not
+    // wait a whole pause per batch. Bounded, so rows that come due again at once cannot spin the pass.
+    for (let round = 0; round < MAX_CLAIMS_PER_PASS; round++) {
+      const leaseUntil = now() + RENEW_LEASE_MS;
+      const due = await storage.subscriptions.claimDueRenewals(now(), leaseUntil, this.batch);
+      await inPool(due, this.concurrency, async (sub) => {
+        const outcome = await this.renewOne(sub, leaseUntil).catch((err: unknown) => {
+          this.deps.logger.error({ err, subscriptionId: sub.id }, 'renewal crashed; the lease will expire and it will be retried');
+          return 'failed' as const;
+        });
+        report.subscriptions[outcome] = (report.subscriptions[outcome] ?? 0) + 1;
       });
-      report.subscriptions[outcome] = (report.subscriptions[outcome] ?? 0) + 1;
-    });
+      if (due.length < this.batch || this.periodic.stopped) break;
+    }
     if (this.periodic.stopped) return report;
     await this.refreshTokens(report);
     await storage.oauthStates.deleteExpired(now() - OAUTH_STATE_RETENTION_MS);
@@ -134,6 +153,11 @@ export class Renewals {
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(RENEW_TIMEOUT_MS)]);
     const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, signal);
     try {
+      if (!source.renew && source.check) {
+        const status = await source.check({ ...ctx, state: sub.state });
+        if (status !== 'active') return await this.recreate(sub, entry.trigger, source, ctx, leaseUntil, status);
+        return (await finish({ renewAt: now() + REGISTRATION_CHECK_MS, consecutiveFailures: 0 })) ? 'checked' : 'lost';
+      }
       if (source.renew) {
         try {
           const reg = await source.renew({ ...ctx, state: sub.state });
@@ -150,15 +174,17 @@ export class Renewals {
           if (!(err instanceof ProviderError && err.status === 404)) throw err;
         }
       }
-      return await this.recreate(sub, entry.trigger, source, ctx, leaseUntil, source.renew !== undefined);
+      return await this.recreate(sub, entry.trigger, source, ctx, leaseUntil, source.renew ? 'gone-on-renew' : 'expiring');
     } catch (err) {
       return this.failed(sub, credential, err, leaseUntil);
     }
   }
 
   /**
-   * Register the provider subscription again with a fresh secret: after a 404 on renew (it is gone), or
-   * for sources that cannot extend one (then the old registration is removed once the new one exists).
+   * Register the provider subscription again with a fresh secret: when it is gone (404 on renew, or a
+   * check found it deleted), disabled at the provider, or expiring for a source that cannot extend one. An
+   * expiring registration is removed once the new one exists (no gap); a disabled one first, since it
+   * delivers nothing and providers refuse a second hook to the same URL (GitHub: "Hook already exists").
    */
   private async recreate(
     sub: Subscription,
@@ -166,15 +192,16 @@ export class Renewals {
     source: WebhookSource<Record<string, unknown>>,
     ctx: SourceContext<Record<string, unknown>>,
     leaseUntil: number,
-    gone: boolean,
+    reason: RecreateReason,
   ): Promise<RenewOutcome> {
+    const gone = reason === 'gone' || reason === 'gone-on-renew';
     const { storage, now } = this.deps;
-    const secret = randomBytes(32).toString('hex');
-    const reg = await source.register({ ...ctx, hookUrl: subscriptionHookUrl(this.deps.publicUrl, sub.id), secret });
+    if (reason === 'inactive') await source.unregister({ ...ctx, state: sub.state });
+    const { registration: reg, secret } = await registerWebhook(this.deps, source, sub, ctx);
     const applied = await storage.subscriptions.finishRenewal(sub.id, leaseUntil, {
       state: reg.state,
-      secret: reg.secret ?? secret,
-      renewAt: renewAtFor(reg.expiresAt, now()),
+      secret,
+      renewAt: nextRenewalAt(source, reg.expiresAt, now()),
       consecutiveFailures: 0,
     });
     if (!applied) {
@@ -182,13 +209,12 @@ export class Renewals {
       await source.unregister({ ...ctx, state: reg.state }).catch(() => undefined);
       return 'lost';
     }
-    if (!gone) {
+    if (reason === 'expiring') {
       await source.unregister({ ...ctx, state: sub.state }).catch((err: unknown) =>
         this.log(sub, 'warn', `the previous provider subscription could not be removed: ${(err as Error).message}`));
     }
-    await this.log(sub, gone ? 'warn' : 'info', gone
-      ? 'the provider no longer knew this subscription (404 on renew); re-created it with a new secret'
-      : 'provider subscription re-created before expiry');
+    const lost = gone && !source.catchUp ? '; events from while it was missing were not sent by the provider and cannot be recovered' : '';
+    await this.log(sub, reason === 'expiring' ? 'info' : 'warn', RECREATED_MESSAGES[reason] + lost);
     if (gone && source.catchUp) await this.catchUpGap(sub, trigger, source, ctx);
     return 'recreated';
   }
@@ -280,4 +306,17 @@ export class Renewals {
       }
     });
   }
+}
+
+/**
+ * Registrations that can be checked but have no renewal schedule (made before checks existed) get their
+ * first check spread over one interval.
+ */
+export async function scheduleRegistrationChecks(deps: Pick<EngineDeps, 'now' | 'storage'>, catalog: Catalog): Promise<number> {
+  const types = catalog
+    .integrations()
+    .flatMap((i) => i.triggers)
+    .filter((t) => t.source.kind === 'webhook' && t.source.check !== undefined && t.source.renew === undefined)
+    .map((t) => t.type);
+  return deps.storage.subscriptions.scheduleUnscheduled('renewal', types, deps.now(), REGISTRATION_CHECK_MS);
 }

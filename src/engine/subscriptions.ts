@@ -1,15 +1,14 @@
 // Subscription lifecycle: create (provider-side setup first: webhook registration or baseline poll),
 // patch (parameters merge, override, re-activation), delete (provider teardown, best effort).
-import { randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../errors.js';
-import { handshakePhase, type AnyTriggerDefinition, type Item, type WebhookSource } from '../sdk/index.js';
+import { type AnyTriggerDefinition, type Item, type WebhookSource } from '../sdk/index.js';
 import type { Credential, Storage, Subscription, WebhookOverride } from '../storage/port.js';
 import { resolveAndCheck, validateWebhookUrl } from '../delivery/ssrf.js';
 import { firstBackstopAt } from './backstop.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import { ProjectCatalogs } from './custom-triggers.js';
-import { jitteredInterval, sourceContext, subscriptionHookUrl, type EngineDeps } from './context.js';
-import { pendingHookKey, type PendingRegistration } from './ingest.js';
+import { jitteredInterval, sourceContext, type EngineDeps } from './context.js';
+import { registerWebhook } from './registration.js';
 import { validateParameters } from './parameters.js';
 import { providerErrorToAppError } from './provider-errors.js';
 
@@ -24,6 +23,17 @@ export const RENEW_MARGIN_MS = 60 * 60_000;
 export function renewAtFor(expiresAt: number | undefined, now: number): number | null {
   if (expiresAt === undefined) return null;
   return expiresAt - Math.min(RENEW_MARGIN_MS, Math.max(0, Math.floor((expiresAt - now) / 2)));
+}
+
+/** How often a registration that does not expire is checked at the provider (`WebhookSource.check`). */
+export const REGISTRATION_CHECK_MS = 60 * 60_000;
+
+/**
+ * When the renewal pass next looks at a new registration: before it expires, or — for one that does not
+ * expire but whose source can check it — one check interval from now; null: never.
+ */
+export function nextRenewalAt(source: Pick<WebhookSource, 'check'>, expiresAt: number | undefined, now: number): number | null {
+  return renewAtFor(expiresAt, now) ?? (source.check ? now + REGISTRATION_CHECK_MS : null);
 }
 const SETUP_TIMEOUT_MS = 60_000;
 
@@ -142,18 +152,12 @@ export class SubscriptionService {
         };
       }
       if (source.kind === 'webhook') {
-        const secret = randomBytes(32).toString('hex');
-        const appWebhookSecret = (await this.storage.integrationConfigs.get(sub.projectId, entry.integration.key))?.webhookSecret ?? undefined;
-        const unsignedHandshake = (source.handshakes ?? []).some((h) => handshakePhase(h) === 'beforeVerification');
-        const captured = await this.withPendingRegistration({ ...sub, triggerType: trigger.type }, unsignedHandshake, () =>
-          source.register({ ...ctx, hookUrl: subscriptionHookUrl(this.deps.publicUrl, sub.id), secret, ...(appWebhookSecret ? { appWebhookSecret } : {}) }),
-        );
-        const reg = captured.result;
+        const { registration: reg, secret } = await registerWebhook(this.deps, source, { ...sub, triggerType: trigger.type, integration: entry.integration.key }, ctx);
         return {
           fields: {
             state: reg.state,
-            secret: reg.secret ?? captured.hookSecret ?? secret,
-            renewAt: renewAtFor(reg.expiresAt, this.deps.now()),
+            secret,
+            renewAt: nextRenewalAt(source, reg.expiresAt, this.deps.now()),
             nextPollAt: firstBackstopAt(this.deps, source),
           },
           baseline: [],
@@ -163,29 +167,6 @@ export class SubscriptionService {
       return { fields: {}, baseline: [], log: 'subscribed; events arrive on the integration app webhook' };
     } catch (err) {
       throw providerErrorToAppError(err, 'provider setup failed');
-    }
-  }
-
-  /**
-   * Providers like Asana and Microsoft Graph call our URL while our create call is still running, before
-   * the subscription row exists. A marker row (visible to every process) lets those handshakes be answered
-   * and hand a secret over; it is removed afterwards so no later request can set anything.
-   */
-  private async withPendingRegistration<T>(
-    sub: Pick<Subscription, 'id' | 'projectId' | 'triggerType'>,
-    expectsHandshake: boolean,
-    register: () => Promise<T>,
-  ): Promise<{ result: T; hookSecret?: string }> {
-    if (!expectsHandshake) return { result: await register() };
-    const key = pendingHookKey(sub.id);
-    await this.storage.meta.set(key, JSON.stringify({ projectId: sub.projectId, triggerType: sub.triggerType } satisfies PendingRegistration));
-    try {
-      const result = await register();
-      const raw = await this.storage.meta.get(key);
-      const hookSecret = raw !== null ? (JSON.parse(raw) as PendingRegistration).hookSecret : undefined;
-      return hookSecret !== undefined ? { result, hookSecret } : { result };
-    } finally {
-      await this.storage.meta.delete(key);
     }
   }
 

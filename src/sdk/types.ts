@@ -179,6 +179,13 @@ export interface WebhookSource<P = Record<string, unknown>> {
   /** Extend an expiring provider subscription; throw ProviderError with status 404 to have it re-created. */
   renew?(ctx: WebhookContext<P>): Promise<Registration>;
   /**
+   * Optional, for registrations that do not expire (a GitHub repository hook, an Asana webhook): is it
+   * still there and delivering? The engine asks every hour. 'gone' (deleted at the provider) makes it
+   * register again with a fresh secret; 'inactive' (disabled there, e.g. after failed deliveries) makes it
+   * unregister the disabled one first, then register. Throw for "could not tell" (ProviderError).
+   */
+  check?(ctx: WebhookContext<P>): Promise<'active' | 'gone' | 'inactive'>;
+  /**
    * The provider's delivery id, for logs. Deduplication is by item key: make `toItems` return keys that
    * are the same when the provider retries (its event id, or the object id and version).
    */
@@ -191,9 +198,11 @@ export interface WebhookSource<P = Record<string, unknown>> {
   toItems(req: InboundRequest, ctx: WebhookContext<P>): Promise<Item[] | WebhookItems> | Item[] | WebhookItems;
   /**
    * Optional: the changes since the cursor in `ctx.state`, and the state with the cursor moved on. The
-   * engine runs it when the provider dropped the subscription (404 on renew; re-created), with the old
-   * state, to recover what was never announced. Sources may also use it themselves (e.g. when the
-   * provider reports missed notifications).
+   * engine runs it every OPENTRIGGERS_BACKSTOP_SYNC_SECONDS as a backstop for notifications the provider
+   * lost, and when the provider dropped the subscription (re-created), with the old state, to recover what
+   * was never announced. Its items must carry the same keys as `toItems`'s, so what was notified is not
+   * delivered again. Sources may also use it themselves (e.g. when the provider reports missed
+   * notifications).
    */
   catchUp?(ctx: WebhookContext<P>): Promise<{ items: Item[]; state: Record<string, unknown> }>;
 }

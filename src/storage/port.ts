@@ -344,11 +344,12 @@ export interface Storage {
     claimDuePolls(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
     releasePoll(id: string, nextPollAt: number): Promise<void>;
     /**
-     * Give every subscription of these trigger types that has no poll schedule one, each at a random time
-     * in [from, from + spreadMs) so a first pass over many does not hit providers all at once; returns how
-     * many were scheduled. (Backstop syncs of webhook subscriptions ride the poll schedule and lease.)
+     * Give every subscription of these trigger types that has no `poll` (nextPollAt) or `renewal`
+     * (renewAt) schedule one, each at a random time in [from, from + spreadMs) so a first pass over many
+     * does not reach providers all at once; returns how many were scheduled. (Backstop syncs ride the poll
+     * schedule, registration checks the renewal one.)
      */
-    scheduleUnscheduled(triggerTypes: readonly string[], from: number, spreadMs: number): Promise<number>;
+    scheduleUnscheduled(schedule: 'poll' | 'renewal', triggerTypes: readonly string[], from: number, spreadMs: number): Promise<number>;
     /** Make these polling subscriptions due at `now` (an app event said their account changed). */
     pollSoon(ids: string[], now: number): Promise<void>;
     listDueRenewals(now: number, limit: number): Promise<Subscription[]>;

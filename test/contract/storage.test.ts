@@ -191,7 +191,7 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     const webhook = await Promise.all(Array.from({ length: 5 }, () => subscription({ triggerType: 'GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED' })));
     const scheduled = await subscription({ triggerType: 'GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED', nextPollAt: 42 });
     const other = await subscription({ triggerType: 'GITHUB_TRIGGER_PUSH' });
-    expect(await s.subscriptions.scheduleUnscheduled(['GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED'], 10_000, 60_000)).toBe(5);
+    expect(await s.subscriptions.scheduleUnscheduled('poll', ['GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED'], 10_000, 60_000)).toBe(5);
     for (const w of webhook) {
       const at = (await s.subscriptions.get(w.id))!.nextPollAt!;
       expect(at).toBeGreaterThanOrEqual(10_000);
@@ -199,8 +199,13 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     }
     expect((await s.subscriptions.get(scheduled.id))!.nextPollAt).toBe(42);
     expect((await s.subscriptions.get(other.id))!.nextPollAt).toBeNull();
-    expect(await s.subscriptions.scheduleUnscheduled(['GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED'], 10_000, 60_000)).toBe(0);
-    expect(await s.subscriptions.scheduleUnscheduled([], 10_000, 60_000)).toBe(0);
+    expect(await s.subscriptions.scheduleUnscheduled('poll', ['GOOGLE_CALENDAR_WEBHOOK_TRIGGER_EVENT_CREATED'], 10_000, 60_000)).toBe(0);
+    expect(await s.subscriptions.scheduleUnscheduled('poll', [], 10_000, 60_000)).toBe(0);
+    // The renewal schedule is its own column.
+    expect(await s.subscriptions.scheduleUnscheduled('renewal', ['GITHUB_TRIGGER_PUSH'], 5_000, 1_000)).toBe(1);
+    expect((await s.subscriptions.get(other.id))!).toMatchObject({ nextPollAt: null, renewAt: expect.any(Number) });
+    expect((await s.subscriptions.get(other.id))!.renewAt).toBeGreaterThanOrEqual(5_000);
+    expect((await s.subscriptions.get(other.id))!.renewAt).toBeLessThan(6_000);
   });
 
   it('hands a due renewal to exactly one of many concurrent renewers', async () => {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { asanaEvents, completedTask, projectGid, task, taskGid } from '../../src/integrations/asana/fixtures/events.js';
 import { asanaIntegration } from '../../src/integrations/asana/integration.js';
+import { Renewals } from '../../src/engine/renewals.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
@@ -79,6 +80,30 @@ describe.each(DIALECTS)('Asana end to end on %s', (dialect) => {
 
     expect((await user.delete(`${base}/trigger-subscriptions/${id}`)).body).toEqual({ success: true });
     expect(asana.webhooks.size).toBe(0);
+  });
+
+  it('checks the webhook every hour: one Asana deleted is registered again, the new handshake secret verifies', async () => {
+    const { id, hook } = await subscribe('ASANA_TRIGGER_TASK_CREATED');
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const due = () => t.svc.storage.subscriptions.update(id, { renewAt: Date.now() - 1 });
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ checked: 1 });
+
+    // Deliveries kept failing for 24 hours: Asana deleted the webhook.
+    asana.webhooks.delete(hook.gid);
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const again = hookFor(id)!;
+    expect(again.gid).not.toBe(hook.gid);
+    expect(again.secret).not.toBe(hook.secret);
+    expect(asana.handshakes.at(-1)).toMatchObject({ target: again.target, status: 200, echoed: again.secret });
+    // Signed with the new handshake's secret: accepted and delivered; the old secret no longer is.
+    expect((await asana.deliver(again.gid, [asanaEvents.taskAdded])).status).toBe(200);
+    expect((await asana.deliver(again.gid, [asanaEvents.taskAdded], { secret: hook.secret })).status).toBe(401);
+    await worker.drain();
+    expect((await receiver.waitFor(1)).map((r) => (r.json as { triggerSubscriptionId: string }).triggerSubscriptionId)).toEqual([id]);
+    // Outside a registration, a handshake for the subscription is not answered.
+    expect((await fetch(again.target, { method: 'POST', headers: { 'x-hook-secret': 'attacker-secret' }, body: '' })).status).toBe(404);
   });
 
   it('task updated and task completed: one event per task version, completion only when the task is complete', async () => {

@@ -9,9 +9,11 @@ import { createHmac } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { Renewals } from '../../src/engine/renewals.js';
 import { githubIntegration } from '../../src/integrations/github/integration.js';
+import { renewalsRole } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { DIALECTS, testKeyring } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
 import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
@@ -199,6 +201,58 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
 
     expect((await user.get(`${base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
     expect(gh.hooks.size).toBe(0);
+  });
+
+  it('checks the hook every hour: one deleted or disabled behind our back is registered again and delivers', async () => {
+    const sub = await subscribed('GITHUB_TRIGGER_ISSUE_CREATED');
+    const renewAt = (await t.svc.storage.subscriptions.get(sub.id))!.renewAt!;
+    expect(renewAt - Date.now()).toBeGreaterThan(55 * 60_000);
+    expect(renewAt - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const due = () => t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
+    const logs = async () => JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body);
+
+    // Still there: one GET, nothing else.
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ checked: 1 });
+    const first = hookFor(sub.id)!;
+    expect(gh.requests.at(-1)).toMatchObject({ method: 'GET', path: `/repos/Codertocat/Hello-World/hooks/${first.id}` });
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.renewAt! - Date.now()).toBeGreaterThan(55 * 60_000);
+
+    // Deleted by a repository admin: a new hook with a new secret, and the subscription says what happened.
+    gh.hooks.delete(first.id);
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const second = hookFor(sub.id)!;
+    expect(second.id).not.toBe(first.id);
+    expect(second.config.secret).not.toBe(first.config.secret);
+    expect(await logs()).toContain('the webhook was deleted at the provider (found by the hourly check); registered it again with a new secret; events from while it was missing were not sent by the provider and cannot be recovered');
+    expect((await gh.deliver(second.id, 'issues', issuesOpened)).responses).toEqual([200]);
+    await worker.drain();
+    expect((await receiver.waitFor(1)).map((r) => (r.json as { triggerSubscriptionId: string }).triggerSubscriptionId)).toEqual([sub.id]);
+
+    // Disabled (active: false): a new hook, and the disabled one is removed.
+    second.active = false;
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const third = hookFor(sub.id)!;
+    expect([third.id === second.id, third.active]).toEqual([false, true]);
+    expect(gh.deletedHooks.map((h) => h.id)).toEqual([second.id]);
+    expect(await logs()).toContain('the provider had disabled this webhook; removed it and registered a new one with a new secret');
+    expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
+  });
+
+  it('hooks registered before checks existed get their first check when the renewals role starts', async () => {
+    const sub = await subscribed('GITHUB_TRIGGER_ISSUE_CREATED');
+    await t.svc.storage.subscriptions.update(sub.id, { renewAt: null });
+    const role = await renewalsRole(t.svc, testKeyring());
+    try {
+      const at = (await t.svc.storage.subscriptions.get(sub.id))!.renewAt!;
+      expect(at).toBeGreaterThanOrEqual(Date.now() - 60_000);
+      expect(at).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
+    } finally {
+      await role.stop();
+    }
   });
 
   it('unsubscribes when the hook is already gone (404), and warns when GitHub fails the deletion', async () => {

@@ -159,6 +159,12 @@ export async function startFakeAsana(): Promise<FakeAsana> {
         return json(res, 200, { data: page.map(publicHook), next_page: next });
       }
       const hookPath = /^\/webhooks\/([^/]+)$/.exec(path);
+      if (hookPath && req.method === 'GET') {
+        // https://developers.asana.com/reference/getwebhook
+        const hook = state.webhooks.get(decodeURIComponent(hookPath[1] ?? ''));
+        if (!hook) return errors(res, 404, `webhook: Unknown object: ${hookPath[1]}`);
+        return json(res, 200, { data: publicHook(hook) });
+      }
       if (hookPath && req.method === 'DELETE') {
         const gid = decodeURIComponent(hookPath[1] ?? '');
         if (!state.webhooks.delete(gid)) return errors(res, 404, `webhook: Unknown object: ${gid}`);

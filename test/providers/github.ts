@@ -234,6 +234,12 @@ export async function startFakeGithub(): Promise<FakeGithub> {
           }
           return;
         }
+        if (req.method === 'GET' && hooksPath[3] !== undefined) {
+          // https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook
+          const hook = state.hooks.get(Number(hooksPath[3]));
+          if (!hook || hook.owner !== owner || hook.repo !== repo) return notFound();
+          return json(res, 200, hookJson(hook, base), rateHeaders());
+        }
         if (req.method === 'DELETE' && hooksPath[3] !== undefined) {
           const hook = state.hooks.get(Number(hooksPath[3]));
           if (!hook || hook.owner !== owner || hook.repo !== repo) return notFound();

@@ -13,6 +13,7 @@ import {
   type Item,
   type ParameterDefinition,
   type TriggerDefinition,
+  type WebhookContext,
 } from '../../sdk/index.js';
 import { githubRequest } from './api.js';
 
@@ -100,6 +101,15 @@ export interface GithubTriggerSpec {
   docsUrl: string;
 }
 
+/** The repository hook a subscription registered (GET/DELETE path), from its state. */
+function hookOf(ctx: WebhookContext<RepoParams>): { path: string; ids: { owner: string; repo: string; hookId: string | number } } | null {
+  const owner = typeof ctx.state.owner === 'string' ? ctx.state.owner : ctx.params.owner;
+  const repo = typeof ctx.state.repo === 'string' ? ctx.state.repo : ctx.params.repo;
+  const hookId = ctx.state.hookId;
+  if (typeof hookId !== 'number' && typeof hookId !== 'string') return null;
+  return { path: `${repoPath(owner, repo)}/hooks/${encodeURIComponent(String(hookId))}`, ids: { owner, repo, hookId } };
+}
+
 export function githubWebhookTrigger(spec: GithubTriggerSpec): TriggerDefinition<RepoParams> {
   return defineTrigger<RepoParams>({
     type: spec.type,
@@ -144,17 +154,19 @@ export function githubWebhookTrigger(spec: GithubTriggerSpec): TriggerDefinition
         return { state: { hookId, owner, repo, event: spec.event } };
       },
       async unregister(ctx) {
-        const owner = typeof ctx.state.owner === 'string' ? ctx.state.owner : ctx.params.owner;
-        const repo = typeof ctx.state.repo === 'string' ? ctx.state.repo : ctx.params.repo;
-        const hookId = ctx.state.hookId;
-        if (typeof hookId !== 'number' && typeof hookId !== 'string') return;
-        const res = await githubRequest(ctx.http, {
-          method: 'DELETE',
-          path: `${repoPath(owner, repo)}/hooks/${encodeURIComponent(String(hookId))}`,
-          allowStatus: [404],
-        }, ctx.now);
+        const hook = hookOf(ctx);
+        if (!hook) return;
+        const res = await githubRequest(ctx.http, { method: 'DELETE', path: hook.path, allowStatus: [404] }, ctx.now);
         // Already gone (deleted by hand, repository deleted or transferred): nothing left to remove.
-        if (res.status === 404) ctx.log.info('github webhook already gone', { owner, repo, hookId });
+        if (res.status === 404) ctx.log.info('github webhook already gone', { ...hook.ids });
+      },
+      async check(ctx) {
+        // Someone with admin rights may delete or disable the hook; GitHub does not tell us.
+        const hook = hookOf(ctx);
+        if (!hook) return 'gone';
+        const res = await githubRequest<{ active?: unknown }>(ctx.http, { method: 'GET', path: hook.path, allowStatus: [404] }, ctx.now);
+        if (res.status === 404) return 'gone';
+        return res.body?.active === false ? 'inactive' : 'active';
       },
       deliveryId: githubDeliveryId,
       toItems(req): Item[] {

@@ -167,19 +167,20 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
         await db.updateTable('subscriptions').set({ next_poll_at: now }).where('id', 'in', part).where('next_poll_at', '>', now).execute();
       }
     },
-    async scheduleUnscheduled(triggerTypes, from, spreadMs) {
+    async scheduleUnscheduled(schedule, triggerTypes, from, spreadMs) {
       if (triggerTypes.length === 0) return 0;
+      const column = schedule === 'poll' ? 'next_poll_at' : 'renew_at';
       const rows = await db
         .selectFrom('subscriptions')
         .select('id')
-        .where('next_poll_at', 'is', null)
+        .where(column, 'is', null)
         .where('trigger_type', 'in', [...triggerTypes])
         .execute();
       for (const part of chunks(rows, 500)) {
         await atomically(db, async (trx) => {
           for (const { id } of part) {
             const at = from + Math.floor(Math.random() * spreadMs);
-            await trx.updateTable('subscriptions').set({ next_poll_at: at }).where('id', '=', id).where('next_poll_at', 'is', null).execute();
+            await trx.updateTable('subscriptions').set({ [column]: at }).where('id', '=', id).where(column, 'is', null).execute();
           }
         });
       }

@@ -128,6 +128,14 @@ export function asanaTaskTrigger(spec: AsanaTaskTriggerSpec): TriggerDefinition<
         const res = await ctx.http.request({ method: 'DELETE', path: `/webhooks/${encodeURIComponent(gid)}`, allowStatus: [404] });
         if (res.status === 404) ctx.log.info('Asana webhook was already deleted', { webhookGid: gid });
       },
+      async check(ctx) {
+        // Asana deletes a webhook whose deliveries kept failing for 24 hours (and anyone with access may).
+        const gid = ctx.state.webhookGid;
+        if (typeof gid !== 'string' || gid === '') return 'gone';
+        const res = await ctx.http.request<{ data?: { active?: unknown } | null } | null>({ method: 'GET', path: `/webhooks/${encodeURIComponent(gid)}`, allowStatus: [404] });
+        if (res.status === 404) return 'gone';
+        return res.body?.data?.active === false ? 'inactive' : 'active';
+      },
       async toItems(req, ctx): Promise<Item[]> {
         // Heartbeats and the first delivery after the handshake are `{"events": []}`: nothing to do.
         const projectGid = typeof ctx.state.projectGid === 'string' ? ctx.state.projectGid : ctx.params.projectId;
