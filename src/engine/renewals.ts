@@ -123,6 +123,7 @@ export class Renewals {
           return 'failed' as const;
         });
         report.subscriptions[outcome] = (report.subscriptions[outcome] ?? 0) + 1;
+        this.opts.metrics?.renewals.inc({ outcome });
       });
       if (due.length < this.batch || this.periodic.stopped) break;
     }

@@ -8,6 +8,7 @@ export interface Metrics {
   deliveryLatency: Histogram;
   attemptLatency: Histogram;
   polls: Counter<'outcome'>;
+  renewals: Counter<'outcome'>;
   inboundRequests: Counter<'integration' | 'outcome'>;
   queueDepth: Gauge<'status'>;
   eventsExpired: Counter;
@@ -34,6 +35,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
       registers: [registry],
     }),
     polls: new Counter({ name: 'opentriggers_polls_total', help: 'Polls (and backstop syncs of webhook subscriptions) by outcome', labelNames: ['outcome'], registers: [registry] }),
+    renewals: new Counter({
+      name: 'opentriggers_registrations_total',
+      help: 'Provider registrations visited by the renewal pass, by outcome (renewed, checked, recreated, failed, errored, rate_limited, skipped, lost)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     inboundRequests: new Counter({ name: 'opentriggers_inbound_requests_total', help: 'Inbound provider webhook requests by outcome', labelNames: ['integration', 'outcome'], registers: [registry] }),
     eventsExpired: new Counter({ name: 'opentriggers_events_expired_total', help: 'Finished events whose payload, deliveries and attempts retention deleted (OPENTRIGGERS_EVENT_RETENTION_DAYS)', registers: [registry] }),
     queueDepth: new Gauge({

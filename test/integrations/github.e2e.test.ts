@@ -208,7 +208,7 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
     const renewAt = (await t.svc.storage.subscriptions.get(sub.id))!.renewAt!;
     expect(renewAt - Date.now()).toBeGreaterThan(55 * 60_000);
     expect(renewAt - Date.now()).toBeLessThanOrEqual(60 * 60_000);
-    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p), metrics: t.svc.metrics });
     const due = () => t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
     const logs = async () => JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body);
 
@@ -240,6 +240,9 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
     expect(gh.deletedHooks.map((h) => h.id)).toEqual([second.id]);
     expect(await logs()).toContain('the provider had disabled this webhook; removed it and registered a new one with a new secret');
     expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
+    const metrics = (await t.admin.get('/metrics')).text;
+    expect(metrics).toContain('opentriggers_registrations_total{outcome="checked"} 1\n');
+    expect(metrics).toContain('opentriggers_registrations_total{outcome="recreated"} 2\n');
   });
 
   it('hooks registered before checks existed get their first check when the renewals role starts', async () => {
