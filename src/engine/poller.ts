@@ -126,7 +126,7 @@ export class Poller {
     return outcome;
   }
 
-  private async release(sub: Subscription, nextPollAt: number) {
+  private async release(sub: Subscription, nextPollAt: number | null) {
     await this.deps.storage.subscriptions.releasePoll(sub.id, nextPollAt);
   }
 
@@ -138,8 +138,7 @@ export class Poller {
     if (!entry || !source || source.kind === 'appWebhook' || (source.kind === 'webhook' && !backstop)) {
       // The trigger left the catalog (or changed kind), or backstop syncs were turned off: stop scheduling
       // it rather than failing forever.
-      await storage.subscriptions.update(sub.id, { nextPollAt: null });
-      await this.release(sub, now() + MAX_BACKOFF_MS);
+      await this.release(sub, null);
       return { kind: 'skipped', reason: 'not a polling trigger' };
     }
     const interval = jitteredInterval(backstop ? this.deps.backstopSyncSeconds : this.deps.pollIntervalSeconds);

@@ -342,7 +342,8 @@ export interface Storage {
     delete(id: string): Promise<boolean>;
     /** Lease up to `limit` polling subscriptions due at `now` until `leaseUntil`; each is returned to one caller only. */
     claimDuePolls(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
-    releasePoll(id: string, nextPollAt: number): Promise<void>;
+    /** End a poll's lease; `nextPollAt` null takes the subscription off the poll schedule. */
+    releasePoll(id: string, nextPollAt: number | null): Promise<void>;
     /**
      * Give every subscription of these trigger types that has no `poll` (nextPollAt) or `renewal`
      * (renewAt) schedule one, each at a random time in [from, from + spreadMs) so a first pass over many

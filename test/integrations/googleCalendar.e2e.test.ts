@@ -287,6 +287,11 @@ describe.each(DIALECTS)('Google Calendar end to end on %s', (dialect) => {
     await worker.drain();
     expect(google.requests.filter((q) => q.query.has('syncToken'))).toHaveLength(0);
     expect(receiver.requests).toHaveLength(0);
+    // One scheduled while syncs were on is taken off the schedule, without a provider call.
+    await t.svc.storage.subscriptions.update(sub.id, { nextPollAt: clock.now() });
+    await poller.runDue();
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.nextPollAt).toBeNull();
+    expect(google.requests.filter((q) => q.query.has('syncToken'))).toHaveLength(0);
   });
 
   it('polling created: baseline at subscribe, one delivery per new event, 410 resync re-emits nothing, 429 backs off', async () => {
