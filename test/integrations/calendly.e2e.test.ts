@@ -3,10 +3,12 @@
 // URIs, a fresh signing key) → Calendly delivers a signed invitee.created → exactly one signed delivery of the
 // webhook body → Calendly's retry (re-signed, same body) adds nothing → unsubscribe → the Calendly subscription
 // is deleted. Plus forged and stale signatures (401, nothing stored), an expired token refreshed with a
-// single-use refresh token, Calendly's 429 / 5xx / 403 at subscribe time.
+// single-use refresh token, Calendly's 429 / 5xx / 403 at subscribe time, and the hourly check that creates a
+// subscription Calendly deleted or disabled again (ADR 0018).
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { Renewals } from '../../src/engine/renewals.js';
 import { calendlyIntegration } from '../../src/integrations/calendly/integration.js';
 import inviteeCanceled from '../../src/integrations/calendly/fixtures/invitee-canceled.json' with { type: 'json' };
 import inviteeCreated from '../../src/integrations/calendly/fixtures/invitee-created.json' with { type: 'json' };
@@ -172,6 +174,52 @@ describe.each(DIALECTS)('Calendly end to end on %s', (dialect) => {
     cal.role = 'admin';
     const ok = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED', { scope: 'organization' });
     expect(hookFor(ok.id)).toMatchObject({ scope: 'organization', user: null });
+  });
+
+  it('checks the subscription every hour: one Calendly deleted or disabled is created again and delivers', async () => {
+    const sub = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED');
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const due = () => t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
+    const logs = async () => JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body);
+    const gets = () => cal.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/webhook_subscriptions/'));
+
+    // Still there: one GET of the subscription, nothing else.
+    const first = hookFor(sub.id)!;
+    const before = cal.requests.length;
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ checked: 1 });
+    expect(cal.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /webhook_subscriptions/${first.uuid}`]);
+    expect(gets()).toHaveLength(1);
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.renewAt! - Date.now()).toBeGreaterThan(55 * 60_000);
+
+    // Our URL answered 410 once (or the user deleted it): Calendly removed it. A new one, with a new signing key.
+    cal.hooks.delete(first.uuid);
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const second = hookFor(sub.id)!;
+    expect(second.uuid).not.toBe(first.uuid);
+    expect(second.signing_key).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.signing_key).not.toBe(first.signing_key);
+    expect(await logs()).toContain('the webhook was deleted at the provider (found by the hourly check); registered it again with a new secret; events from while it was missing were not sent by the provider and cannot be recovered');
+    expect((await cal.deliver(second.uuid, inviteeCreated, { key: first.signing_key! })).status).toBe(401);
+    expect((await cal.deliver(second.uuid, inviteeCreated)).status).toBe(200);
+    await worker.drain();
+    expect((await receiver.waitFor(1)).map((r) => (r.json as { triggerSubscriptionId: string }).triggerSubscriptionId)).toEqual([sub.id]);
+
+    // Deliveries failed for 24 hours: Calendly disabled it. It still holds the URL (409 for a second one), so the
+    // disabled one is deleted first, then a new one created.
+    second.state = 'disabled';
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const third = hookFor(sub.id)!;
+    expect([third.uuid === second.uuid, third.state]).toEqual([false, 'active']);
+    expect(cal.deletedHooks.map((h) => h.uuid)).toEqual([second.uuid]);
+    expect(cal.hooks.size).toBe(1);
+    expect(await logs()).toContain('the provider had disabled this webhook; removed it and registered a new one with a new secret');
+    expect((await cal.deliver(third.uuid, { ...inviteeCreated, payload: { ...inviteeCreated.payload, uri: `${inviteeCreated.payload.uri}-2` } })).status).toBe(200);
+    await worker.drain();
+    await receiver.waitFor(2);
+    expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
   });
 
   it('unsubscribes when Calendly already removed the subscription (404), and warns when the deletion fails', async () => {

@@ -1,9 +1,11 @@
 // Linear end to end through the public API, on SQLite and PostgreSQL: subscribe → `webhookCreate` at the fake
 // Linear (with our secret) → signed webhook → exactly one signed delivery at the receiver → Linear's retry of
 // the same delivery (same Linear-Delivery, fresh webhookTimestamp) → no duplicate → unsubscribe →
-// `webhookDelete`. Plus: forged/stale deliveries, expired OAuth tokens refreshed, RATELIMITED, 5xx.
+// `webhookDelete`. Plus: forged/stale deliveries, expired OAuth tokens refreshed, RATELIMITED, 5xx, and the
+// hourly `webhook(id)` check that creates a webhook deleted or disabled in Linear again (ADR 0018).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { Renewals } from '../../src/engine/renewals.js';
 import { linearEvents, teamId } from '../../src/integrations/linear/fixtures/events.js';
 import { linearIntegration } from '../../src/integrations/linear/integration.js';
 import type { ApiClient } from '../helpers/api-client.js';
@@ -126,6 +128,55 @@ describe.each(DIALECTS)('Linear end to end on %s', (dialect) => {
     expect(r2.status, r2.text).toBe(200);
     expect(linear.tokenRequests).toHaveLength(2);
     expect(linear.webhooks.size).toBe(2);
+  });
+
+  it('checks the webhook every hour: one deleted or disabled in Linear is created again and delivers', async () => {
+    const r = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: { teamId } });
+    expect(r.status, r.text).toBe(200);
+    const id = r.body.id as string;
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const due = () => t.svc.storage.subscriptions.update(id, { renewAt: Date.now() - 1 });
+    const logs = async () => JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${id}/logs`)).body);
+
+    // Still there: one `webhook(id)` query, nothing else.
+    const first = hookFor(id)!;
+    const before = linear.requests.length;
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ checked: 1 });
+    expect(linear.requests.slice(before).map((q) => [q.operation, q.variables])).toEqual([['webhook', { id: first.id }]]);
+    expect((await t.svc.storage.subscriptions.get(id))!.renewAt! - Date.now()).toBeGreaterThan(55 * 60_000);
+
+    // A workspace admin deleted it: Linear answers "Entity not found"; a new webhook with a new secret.
+    linear.webhooks.delete(first.id);
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const second = hookFor(id)!;
+    expect(second.id).not.toBe(first.id);
+    expect(second).toMatchObject({ resourceTypes: ['Issue'], teamId, enabled: true });
+    expect(second.secret).not.toBe(first.secret);
+    expect(await logs()).toContain('the webhook was deleted at the provider (found by the hourly check); registered it again with a new secret; events from while it was missing were not sent by the provider and cannot be recovered');
+    expect((await linear.deliver(second.id, linearEvents.issueCreated, { secret: first.secret })).status).toBe(401);
+    expect((await linear.deliver(second.id, linearEvents.issueCreated)).status).toBe(200);
+    await worker.drain();
+    expect((await receiver.waitFor(1)).map((d) => (d.json as { triggerSubscriptionId: string }).triggerSubscriptionId)).toEqual([id]);
+
+    // Disabled in Linear's settings (enabled: false): deleted, and a new one created.
+    second.enabled = false;
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const third = hookFor(id)!;
+    expect([third.id === second.id, third.enabled]).toEqual([false, true]);
+    expect(linear.webhooks.has(second.id)).toBe(false);
+    expect(linear.webhooks.size).toBe(1);
+    expect(linear.requests.filter((q) => q.operation === 'webhookDelete').map((q) => q.variables)).toEqual([{ id: second.id }]);
+    expect(await logs()).toContain('the provider had disabled this webhook; removed it and registered a new one with a new secret');
+    expect((await user.get(`${base}/trigger-subscriptions/${id}`)).body.status).toBe('ACTIVE');
+
+    // RATELIMITED means "cannot tell", never "gone": nothing is re-created.
+    linear.rateLimitNext(1, 30_000);
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ rate_limited: 1 });
+    expect(hookFor(id)!.id).toBe(third.id);
   });
 
   it('answers RATELIMITED with 429, a Linear outage with 502, and a refused team with 422 — storing nothing', async () => {

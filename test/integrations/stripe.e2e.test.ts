@@ -1,9 +1,11 @@
 // Stripe end to end through the public API, on SQLite and PostgreSQL: subscribe → webhook endpoint created at
 // the fake Stripe → Stripe-signed event → exactly one signed delivery at the receiver with the SPEC envelope
-// → Stripe's retry of the same event → no duplicate → unsubscribe → endpoint deleted. Plus the failure paths.
+// → Stripe's retry of the same event → no duplicate → unsubscribe → endpoint deleted. Plus the failure paths
+// and the hourly check that creates an endpoint deleted or disabled at Stripe again (ADR 0018).
 // Deliveries are verified with the standardwebhooks package and an independently computed Paragon HMAC.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { Renewals } from '../../src/engine/renewals.js';
 import { stripeEvents } from '../../src/integrations/stripe/fixtures/events.js';
 import { stripeIntegration } from '../../src/integrations/stripe/integration.js';
 import type { ApiClient } from '../helpers/api-client.js';
@@ -147,6 +149,52 @@ describe.each(DIALECTS)('Stripe end to end on %s', (dialect) => {
     expect(full.body.message).toContain('maximum of 0 test webhook endpoints');
     expect((await user.get(`${base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
     expect(stripe.endpoints.size).toBe(0);
+  });
+
+  it('checks the endpoint every hour: one deleted or disabled at Stripe is created again and delivers', async () => {
+    const sub = await subscribe('STRIPE_TRIGGER_CUSTOMER_CREATED');
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const due = () => t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
+    const logs = async () => JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body);
+
+    // Still there: one GET of the endpoint, nothing else.
+    const first = endpointFor(sub.id)!;
+    const before = stripe.requests.length;
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ checked: 1 });
+    expect(stripe.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/webhook_endpoints/${first.id}`]);
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.renewAt! - Date.now()).toBeGreaterThan(55 * 60_000);
+
+    // Deleted in the Dashboard (404 resource_missing): a new endpoint, with the new whsec_ Stripe returned.
+    stripe.endpoints.delete(first.id);
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const second = endpointFor(sub.id)!;
+    expect(second.id).not.toBe(first.id);
+    expect(second).toMatchObject({ enabled_events: ['customer.created'], status: 'enabled' });
+    expect(second.secret).not.toBe(first.secret);
+    expect(await logs()).toContain('the webhook was deleted at the provider (found by the hourly check); registered it again with a new secret; events from while it was missing were not sent by the provider and cannot be recovered');
+    expect((await stripe.deliver(second.id, stripeEvents.customerCreated, { secret: first.secret })).status).toBe(401);
+    expect((await stripe.deliver(second.id, stripeEvents.customerCreated)).status).toBe(200);
+    await worker.drain();
+    expect((await receiver.waitFor(1)).map((r) => (r.json as { triggerSubscriptionId: string }).triggerSubscriptionId)).toEqual([sub.id]);
+
+    // Disabled (status: disabled): deleted, and a new one created.
+    second.status = 'disabled';
+    const beforeDisabled = stripe.requests.length;
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const third = endpointFor(sub.id)!;
+    expect([third.id === second.id, third.status]).toEqual([false, 'enabled']);
+    expect(stripe.endpoints.has(second.id)).toBe(false);
+    expect(stripe.endpoints.size).toBe(1);
+    expect(stripe.requests.slice(beforeDisabled).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v1/webhook_endpoints/${second.id}`,
+      `DELETE /v1/webhook_endpoints/${second.id}`,
+      'POST /v1/webhook_endpoints',
+    ]);
+    expect(await logs()).toContain('the provider had disabled this webhook; removed it and registered a new one with a new secret');
+    expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
   });
 
   it('still unsubscribes when Stripe fails the endpoint deletion, with a warning', async () => {

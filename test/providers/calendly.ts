@@ -1,6 +1,7 @@
 // A fake Calendly (API v2) over real HTTP: what the integration uses — `GET /users/me`,
 // `POST /webhook_subscriptions` (validation of url/events/organization/user/scope, 403 for organization scope
-// without admin rights, 409 "Already Exists" for a URL already subscribed), `DELETE /webhook_subscriptions/{uuid}`,
+// without admin rights, 409 "Already Exists" for a URL already subscribed — also while the old one is disabled),
+// `GET /webhook_subscriptions/{uuid}` (`{resource}` with `state` active/disabled), `DELETE /webhook_subscriptions/{uuid}`,
 // the OAuth token endpoint with HTTP Basic client auth and single-use rotating refresh tokens — and Calendly's
 // side of webhooks: deliveries signed `Calendly-Webhook-Signature: t=<unix>,v1=<hex HMAC-SHA256(key, "t.body")>`
 // computed with node:crypto exactly as Calendly documents it (Calendly publishes no signing library; the
@@ -8,6 +9,7 @@
 // response carries X-RateLimit-Limit/Remaining/Reset; 429 when scripted.
 //
 // Docs followed: https://developer.calendly.com/api-docs/calendly-api/webhooks/create-webhook-subscription,
+// https://developer.calendly.com/api-docs/calendly-api/webhooks/get-webhook-subscription,
 // https://developer.calendly.com/api-docs/overview/webhooks/webhook-signatures,
 // https://developer.calendly.com/docs/webhooks/overview, https://developer.calendly.com/api-docs/overview/rate-limits,
 // https://developer.calendly.com/api-docs/calendly-o-auth/o-auth/post-oauth-refresh-token
@@ -91,6 +93,11 @@ export async function startFakeCalendly(opts: { now?: () => number } = {}): Prom
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...rateHeaders(), ...headers });
     res.end(body === null ? '' : JSON.stringify(body));
   };
+  /** The WebhookSubscription object as Calendly answers it: the signing key is write-only and never returned. */
+  const resourceOf = (hook: CalendlyHook) => {
+    const { signing_key: _key, uuid: _uuid, ...resource } = hook;
+    return { ...resource, updated_at: hook.created_at, retry_started_at: null };
+  };
   const invalid = (res: ServerResponse, details: Array<{ parameter: string; message: string }>) =>
     json(res, 400, { title: 'Invalid Argument', message: 'The supplied parameters are invalid.', details });
 
@@ -153,12 +160,18 @@ export async function startFakeCalendly(opts: { now?: () => number } = {}): Prom
           signing_key: typeof body.signing_key === 'string' ? body.signing_key : null, created_at: new Date(now()).toISOString(),
         };
         state.hooks.set(uuid, hook);
-        const { signing_key: _key, uuid: _uuid, ...resource } = hook; // the signing key is write-only
-        return json(res, 201, { resource: { ...resource, updated_at: hook.created_at, retry_started_at: null } });
+        return json(res, 201, { resource: resourceOf(hook) });
       }
-      const del = /^\/webhook_subscriptions\/([A-Za-z0-9-]+)$/.exec(url.pathname);
-      if (req.method === 'DELETE' && del) {
-        const hook = state.hooks.get(del[1]!);
+      const one = /^\/webhook_subscriptions\/([A-Za-z0-9-]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && one) {
+        // Get Webhook Subscription: `{resource: WebhookSubscription}`; a deleted one (or one Calendly removed
+        // after a 410) is 404 like any unknown resource.
+        const hook = state.hooks.get(one[1]!);
+        if (!hook) return json(res, 404, { title: 'Resource Not Found', message: 'The server could not find the requested resource.' });
+        return json(res, 200, { resource: resourceOf(hook) });
+      }
+      if (req.method === 'DELETE' && one) {
+        const hook = state.hooks.get(one[1]!);
         if (!hook) return json(res, 404, { title: 'Resource Not Found', message: 'The server could not find the requested resource.' });
         state.hooks.delete(hook.uuid);
         state.deletedHooks.push(hook);
@@ -187,6 +200,7 @@ export async function startFakeCalendly(opts: { now?: () => number } = {}): Prom
     async deliver(uuid: string, payload: unknown, o: { timestamp?: number; key?: string } = {}) {
       const hook = state.hooks.get(uuid);
       if (!hook) throw new Error(`fake calendly: no webhook subscription ${uuid}`);
+      if (hook.state === 'disabled') throw new Error(`fake calendly: webhook subscription ${uuid} is disabled; Calendly sends nothing to it`);
       const body = JSON.stringify(payload);
       const key = o.key ?? (state.signWith === 'app' ? state.appSigningKey : hook.signing_key ?? '');
       const signature = calendlySignature(key, o.timestamp ?? Math.floor(now() / 1000), body);

@@ -1,5 +1,6 @@
 // A fake Linear over real HTTP: the GraphQL endpoint (`POST /graphql`) with the operations the integration
-// uses — `webhookCreate(input: WebhookCreateInput!)`, `webhookDelete(id)`, `viewer`/`organization` — Linear's
+// uses — `webhookCreate(input: WebhookCreateInput!)`, `webhookDelete(id)`, the `webhook(id)` query (selected
+// fields; "Entity not found" for an unknown id), `viewer`/`organization` — Linear's
 // GraphQL error shapes (`errors[].extensions.code`: AUTHENTICATION_ERROR, FORBIDDEN, INVALID_INPUT,
 // RATELIMITED with X-RateLimit-Requests-* headers), the OAuth token endpoint (`POST /oauth/token`, refresh
 // grant), and signed webhook deliveries: `Linear-Signature` = hex HMAC-SHA256 of the raw body (the rule of
@@ -115,7 +116,10 @@ export async function startFakeLinear(): Promise<FakeLinear> {
       }
       const query = gql.query ?? '';
       const variables = gql.variables ?? {};
-      const operation = /webhookCreate/.test(query) ? 'webhookCreate' : /webhookDelete/.test(query) ? 'webhookDelete' : /organization|viewer/.test(query) ? 'account' : 'unknown';
+      const operation = /webhookCreate/.test(query) ? 'webhookCreate'
+        : /webhookDelete/.test(query) ? 'webhookDelete'
+          : /\bwebhook\s*\(/.test(query) ? 'webhook'
+            : /organization|viewer/.test(query) ? 'account' : 'unknown';
       state.requests.push({ path: url.pathname, auth: req.headers.authorization, operation, variables });
 
       const resetAt = rateLimited.shift();
@@ -131,7 +135,7 @@ export async function startFakeLinear(): Promise<FakeLinear> {
       if (operation === 'account') {
         return json(res, 200, { data: { viewer: { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Jane Doe', email: 'jane@example.com' }, organization: { id: state.organizationId, name: 'Company', urlKey: 'company' } } });
       }
-      if (operation === 'webhookCreate' || operation === 'webhookDelete') {
+      if (operation === 'webhookCreate' || operation === 'webhookDelete' || operation === 'webhook') {
         if (!scopes.includes('admin')) return gqlError(res, 400, 'FORBIDDEN', 'Invalid scope: `admin` required');
       }
       if (operation === 'webhookCreate') {
@@ -159,6 +163,26 @@ export async function startFakeLinear(): Promise<FakeLinear> {
         const id = typeof variables.id === 'string' ? variables.id : '';
         if (!state.webhooks.delete(id)) return gqlError(res, 400, 'INVALID_INPUT', 'Entity not found: Webhook - Could not find referenced Webhook.');
         return json(res, 200, { data: { webhookDelete: { success: true, lastSyncId: 2 } } });
+      }
+      if (operation === 'webhook') {
+        // `Query.webhook(id: String!): Webhook!` is non-null: an unknown id is an error with no data, worded like
+        // Linear's "Entity not found: <Type> - Could not find referenced <Type>." (seen for other entities).
+        const id = typeof variables.id === 'string' ? variables.id : '';
+        const hook = state.webhooks.get(id);
+        if (!hook) {
+          return json(res, 200, {
+            errors: [{
+              message: 'Entity not found: Webhook - Could not find referenced Webhook.', path: ['webhook'],
+              extensions: { code: 'INVALID_INPUT', type: 'invalid input', userError: true, userPresentableMessage: 'Could not find referenced Webhook.' },
+            }],
+            data: null,
+          });
+        }
+        // Only the selected fields, as GraphQL answers (the secret is readable too, but only when asked for).
+        const selection = /\bwebhook\s*\([^)]*\)\s*\{([^}]*)\}/.exec(query)?.[1] ?? '';
+        const fields: Record<string, unknown> = { id: hook.id, url: hook.url, enabled: hook.enabled, label: hook.label, resourceTypes: hook.resourceTypes, allPublicTeams: hook.allPublicTeams, secret: hook.secret };
+        const selected = Object.fromEntries(Object.entries(fields).filter(([name]) => new RegExp(`\\b${name}\\b`).test(selection)));
+        return json(res, 200, { data: { webhook: selected } });
       }
       return gqlError(res, 400, 'GRAPHQL_VALIDATION_FAILED', 'Unknown operation');
     })().catch((err: unknown) => json(res, 500, { errors: [{ message: String(err) }] }));
@@ -195,6 +219,7 @@ export async function startFakeLinear(): Promise<FakeLinear> {
     },
     buildDelivery,
     async deliver(webhookId: string, payload: Record<string, unknown>, opts?: { deliveryId?: string; timestampMs?: number; secret?: string }) {
+      if (state.webhooks.get(webhookId)?.enabled === false) throw new Error(`fake Linear: webhook ${webhookId} is disabled; Linear sends nothing to it`);
       const d = buildDelivery(webhookId, payload, opts);
       const res = await request(d.url, { method: 'POST', headers: d.headers, body: d.body });
       return { status: res.statusCode, body: await res.body.text(), deliveryId: d.deliveryId };

@@ -1,9 +1,9 @@
 // A fake Stripe over real HTTP, speaking the parts of the documented API the integration uses:
 // form-encoded `POST /v1/webhook_endpoints` (url + enabled_events[], answers the endpoint with its `secret`),
-// `DELETE /v1/webhook_endpoints/{id}`, `GET /v1/webhook_endpoints` (cursor pagination: limit,
-// starting_after, has_more), `GET /v1/account`; Bearer secret-key auth (401 with Stripe's error body),
-// Stripe's error shapes, scriptable 429/5xx, the per-account endpoint limit, and signed event deliveries
-// (`Stripe-Signature: t=…,v1=…`) to the registered URLs.
+// `GET` and `DELETE /v1/webhook_endpoints/{id}` (404 `resource_missing` when unknown; GET never shows the
+// secret), `GET /v1/webhook_endpoints` (cursor pagination: limit, starting_after, has_more), `GET /v1/account`;
+// Bearer secret-key auth (401 with Stripe's error body), Stripe's error shapes, scriptable 429/5xx, the
+// per-account endpoint limit, and signed event deliveries (`Stripe-Signature: t=…,v1=…`) to the registered URLs.
 //
 // Signatures: deliveries are signed with Stripe's own `webhooks.generateTestHeaderString` (the `stripe` package,
 // a dev dependency).
@@ -146,6 +146,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         return send(res, 200, { object: 'list', url: '/v1/webhook_endpoints', has_more: start + limit < all.length, data: page.map(publicEndpoint) });
       }
       const one = /^\/v1\/webhook_endpoints\/([^/]+)$/.exec(url.pathname);
+      if (one && req.method === 'GET') {
+        // Retrieve a webhook endpoint: the object without its secret (only the create call returns it).
+        const id = decodeURIComponent(one[1] ?? '');
+        const endpoint = state.endpoints.get(id);
+        if (!endpoint) return error(res, 404, { message: `No such webhook endpoint: '${id}'`, param: 'id' });
+        return send(res, 200, publicEndpoint(endpoint));
+      }
       if (one && req.method === 'DELETE') {
         const id = decodeURIComponent(one[1] ?? '');
         if (!state.endpoints.delete(id)) return error(res, 404, { message: `No such webhook endpoint: '${id}'`, param: 'id' });
@@ -161,6 +168,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const buildDelivery: FakeStripe['buildDelivery'] = async (endpointId, event, opts = {}) => {
     const endpoint = state.endpoints.get(endpointId);
     if (!endpoint) throw new Error(`fake Stripe: no endpoint ${endpointId}`);
+    if (endpoint.status === 'disabled') throw new Error(`fake Stripe: endpoint ${endpointId} is disabled; Stripe sends nothing to it`);
     const body = JSON.stringify(event, null, 2);
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = stripeSignatureHeader(body, opts.secret ?? endpoint.secret, timestamp);

@@ -1,5 +1,6 @@
 // Per-subscription Calendly webhook subscriptions (`POST /webhook_subscriptions`), one per trigger subscription,
-// each with its own callback URL and signing key; deleted on unsubscribe.
+// each with its own callback URL and signing key; deleted on unsubscribe, and read every hour (`check`, ADR 0018)
+// so one Calendly disabled or deleted is created again.
 //
 // Signature (Calendly "Webhook signatures"): `Calendly-Webhook-Signature: t=<unix seconds>,v1=<hex>` where v1 =
 // hex HMAC-SHA256(signing key, `${t}.${raw body}`), with a 3-minute tolerance on `t` (Calendly's sample code).
@@ -65,6 +66,18 @@ export function calendlyWebhook(event: CalendlyEvent): WebhookSource<CalendlyPar
       if (!path) return;
       const res = await ctx.http.request({ method: 'DELETE', path, allowStatus: [404, 429] });
       if (res.status === 429) throw calendlyError(res);
+    },
+    async check(ctx) {
+      // Calendly disables a subscription whose deliveries kept failing for 24 hours (it must then be created
+      // again), deletes one at once when our URL answered 410, and the user may delete it; nobody is told.
+      // `GET /webhook_subscriptions/{uuid}` answers `{resource: {state: 'active' | 'disabled', ...}}`.
+      const path = webhookPath(ctx.state.uri);
+      if (!path) return 'gone';
+      const res = await ctx.http.request<{ resource?: { state?: unknown } | null }>({ method: 'GET', path, allowStatus: [403, 404, 429] });
+      if (res.status === 404) return 'gone';
+      // 429 keeps X-RateLimit-Reset (→ rate_limited); 403 (scope, plan) is an answer we cannot read a state from.
+      if (res.status >= 400) throw calendlyError(res);
+      return res.body?.resource?.state === 'disabled' ? 'inactive' : 'active';
     },
     toItems(req): Item[] {
       const body = req.body as WebhookBody | null;

@@ -1,7 +1,9 @@
 // Every Linear trigger is a data-change webhook on one resource type and one action: created through the
 // GraphQL `webhookCreate` mutation for the subscription (one team, or all public teams), signed with the
-// secret we choose (WebhookCreateInput.secret), removed with `webhookDelete`. The payload is Linear's
-// webhook body as sent (action, type, data, updatedFrom, actor, url, organizationId, webhookTimestamp, …).
+// secret we choose (WebhookCreateInput.secret), removed with `webhookDelete`, read every hour with the
+// `webhook(id)` query (`check`, ADR 0018) so one deleted or disabled in Linear is created again. The payload
+// is Linear's webhook body as sent (action, type, data, updatedFrom, actor, url, organizationId,
+// webhookTimestamp, …).
 import {
   ProviderError,
   defineTrigger,
@@ -55,6 +57,11 @@ const CREATE_WEBHOOK = `mutation OpenTriggersWebhookCreate($input: WebhookCreate
 
 const DELETE_WEBHOOK = `mutation OpenTriggersWebhookDelete($id: String!) {
   webhookDelete(id: $id) { success }
+}`;
+
+// `Query.webhook(id: String!): Webhook!` — non-null, so an unknown id comes back as an error ("Entity not found").
+const GET_WEBHOOK = `query OpenTriggersWebhook($id: String!) {
+  webhook(id: $id) { id enabled }
 }`;
 
 /** Linear's delivery id header: the same for Linear's retries of one delivery. */
@@ -118,6 +125,22 @@ export function linearEntityTrigger(spec: LinearEntityTriggerSpec): TriggerDefin
           }
           throw err;
         }
+      },
+      async check(ctx) {
+        // A workspace admin may delete or disable the webhook in Linear's settings, and Linear tells no one.
+        const id = ctx.state.webhookId;
+        if (typeof id !== 'string' || id === '') return 'gone';
+        let data: { webhook?: { enabled?: unknown } | null };
+        try {
+          data = await linearGraphql<{ webhook?: { enabled?: unknown } | null }>(ctx, GET_WEBHOOK, { id });
+        } catch (err) {
+          // Only a refusal that says the webhook does not exist means gone; rate limits, auth and outages are
+          // "cannot tell" and go to the engine's back-off.
+          if (err instanceof LinearGraphqlError && err.kind === 'permanent' && err.notFound) return 'gone';
+          throw err;
+        }
+        if (!data.webhook) throw new ProviderError('transient', 'Linear answered the webhook query without the webhook');
+        return data.webhook.enabled === false ? 'inactive' : 'active';
       },
       deliveryId: linearDeliveryId,
       toItems(req, ctx): Item[] {

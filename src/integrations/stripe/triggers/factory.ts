@@ -1,6 +1,7 @@
 // Every Stripe trigger is the same machine with a different event type: a webhook endpoint created for
 // the subscription with exactly that one event enabled, verified with the secret Stripe returns at creation,
-// deleted on unsubscribe. The payload is the Stripe Event object exactly as Stripe sends it; the event id
+// deleted on unsubscribe, read every hour (`check`, ADR 0018) so one deleted or disabled is created again.
+// The payload is the Stripe Event object exactly as Stripe sends it; the event id
 // (`evt_…`) is the delivery id, so Stripe's retries of one event never become a second event.
 import {
   ProviderError,
@@ -17,6 +18,8 @@ interface StripeWebhookEndpoint {
   id?: unknown;
   object?: unknown;
   secret?: unknown;
+  /** `enabled` or `disabled`. */
+  status?: unknown;
 }
 
 /** The parts of the Event object we read (https://docs.stripe.com/api/events/object). */
@@ -99,6 +102,21 @@ export function stripeEventTrigger(spec: StripeEventTriggerSpec): TriggerDefinit
         const endpointId = ctx.state.endpointId;
         if (typeof endpointId !== 'string' || endpointId === '') return;
         await deleteEndpoint(ctx, endpointId);
+      },
+      async check(ctx) {
+        // The account owner may delete or disable the endpoint in the Dashboard (or Stripe may disable one that
+        // keeps failing); Stripe's API tells us nothing. `GET /v1/webhook_endpoints/{id}`: 404
+        // (`resource_missing`) → gone, `status: 'disabled'` → inactive. 429 and 5xx throw (rate_limited /
+        // transient) through the HTTP client: we cannot tell.
+        const endpointId = ctx.state.endpointId;
+        if (typeof endpointId !== 'string' || endpointId === '') return 'gone';
+        const res = await ctx.http.request<StripeWebhookEndpoint>({
+          method: 'GET',
+          path: `/webhook_endpoints/${encodeURIComponent(endpointId)}`,
+          allowStatus: [404],
+        });
+        if (res.status === 404) return 'gone';
+        return res.body?.status === 'disabled' ? 'inactive' : 'active';
       },
       deliveryId: stripeEventId,
       toItems(req): Item[] {
