@@ -166,11 +166,11 @@ export class Ingest {
     const batch = newEvents(trigger, subs, itemsFor);
     if (batch.length === 0 && newState === undefined) return 0;
     const { storage, now } = this.deps;
-    const stateOf = newState !== undefined && subs.length === 1 ? subs[0] : undefined;
-    if (stateOf && newState) {
-      const r = await recordAndAdvance(storage, stateOf, batch, newState, now());
-      if (!r.advanced) this.deps.logger.debug({ subscriptionId: stateOf.id }, 'source state changed during this request; its sync position was not saved (the next sync re-reads)');
-      countDetected(this.opts.metrics, stateOf.integration, 'webhook', r.stored);
+    const [only] = subs;
+    if (newState !== undefined && only && subs.length === 1) {
+      const r = await recordAndAdvance(storage, only, batch, newState, now());
+      if (!r.advanced) this.deps.logger.debug({ subscriptionId: only.id }, 'source state changed during this request; its sync position was not saved (the next sync re-reads)');
+      countDetected(this.opts.metrics, only.integration, 'webhook', r.stored);
       return r.stored;
     }
     // Without a state change, events.record shares its transaction with concurrent requests (group commit).

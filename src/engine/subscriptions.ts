@@ -1,7 +1,7 @@
 // Subscription lifecycle: create (provider-side setup first: webhook registration or baseline poll),
 // patch (parameters merge, override, re-activation), delete (provider teardown, best effort).
 import { AppError, notFound } from '../errors.js';
-import { type AnyTriggerDefinition, type Item, type WebhookSource } from '../sdk/index.js';
+import type { AnyTriggerDefinition, Item, WebhookSource } from '../sdk/index.js';
 import type { Credential, Storage, Subscription, WebhookOverride } from '../storage/port.js';
 import { resolveAndCheck, validateWebhookUrl } from '../delivery/ssrf.js';
 import { firstBackstopAt } from './backstop.js';
@@ -35,6 +35,7 @@ export const REGISTRATION_CHECK_MS = 60 * 60_000;
 export function nextRenewalAt(source: Pick<WebhookSource, 'check'>, expiresAt: number | undefined, now: number): number | null {
   return renewAtFor(expiresAt, now) ?? (source.check ? now + REGISTRATION_CHECK_MS : null);
 }
+
 const SETUP_TIMEOUT_MS = 60_000;
 
 export interface CreateSubscriptionInput {
