@@ -3,12 +3,14 @@
 // event) → GitHub's `ping` is acknowledged and ignored → a signed delivery → exactly one signed delivery of
 // the whole webhook body at the receiver → GitHub's redelivery (same X-GitHub-Delivery) adds nothing →
 // unsubscribe → the hook is deleted. Plus bad signatures, an expired token refreshed, rate limits (403 with
-// x-ratelimit-remaining: 0, secondary limits), GitHub 5xx, and a hook deleted behind our back. Deliveries
+// x-ratelimit-remaining: 0, secondary limits), GitHub 5xx, a hook deleted behind our back, and the backstop
+// sync that reads deliveries GitHub could not make from the hook's recent deliveries. Deliveries
 // carry GitHub's published example payloads (test/providers/github-examples.ts), signed by GitHub's own signer.
 import { createHmac } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
+import { Poller } from '../../src/engine/poller.js';
 import { Renewals } from '../../src/engine/renewals.js';
 import { githubIntegration } from '../../src/integrations/github/integration.js';
 import { renewalsRole } from '../../src/roles.js';
@@ -226,7 +228,9 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
     const second = hookFor(sub.id)!;
     expect(second.id).not.toBe(first.id);
     expect(second.config.secret).not.toBe(first.config.secret);
-    expect(await logs()).toContain('the webhook was deleted at the provider (found by the hourly check); registered it again with a new secret; events from while it was missing were not sent by the provider and cannot be recovered');
+    expect(await logs()).toContain('the webhook was deleted at the provider (found by the hourly check); registered it again with a new secret');
+    // The catch-up of the gap reads the old hook's deliveries, which GitHub deleted with the hook.
+    expect(await logs()).toContain(`events from while the provider subscription was gone could not be read: GitHub webhook ${first.id} on Codertocat/Hello-World is gone (404), and its recent deliveries with it`);
     expect((await gh.deliver(second.id, 'issues', issuesOpened)).responses).toEqual([200]);
     await worker.drain();
     expect((await receiver.waitFor(1)).map((r) => (r.json as { triggerSubscriptionId: string }).triggerSubscriptionId)).toEqual([sub.id]);
@@ -243,6 +247,110 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
     const metrics = (await t.admin.get('/metrics')).text;
     expect(metrics).toContain('opentriggers_registrations_total{outcome="checked"} 1\n');
     expect(metrics).toContain('opentriggers_registrations_total{outcome="recreated"} 2\n');
+  });
+
+  it("backstop sync: a delivery GitHub could not make is read from the hook's recent deliveries and delivered once", async () => {
+    const sub = await subscribed('GITHUB_TRIGGER_ISSUE_CREATED');
+    // Scheduled one (jittered) backstop interval ahead, 15 min by default; the other tests never get there.
+    const scheduled = (await t.svc.storage.subscriptions.get(sub.id))!.nextPollAt!;
+    expect(scheduled - Date.now()).toBeGreaterThan(0.85 * 15 * 60_000);
+    expect(scheduled - Date.now()).toBeLessThanOrEqual(1.1 * 15 * 60_000);
+    const hook = hookFor(sub.id)!;
+    await Promise.all(gh.pings);
+    const poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const sync = async () => {
+      await t.svc.storage.subscriptions.update(sub.id, { nextPollAt: Date.now() - 1 });
+      await poller.runDue();
+      await worker.drain();
+    };
+    const calls = (from: number) => gh.requests.slice(from).map((r) => `${r.method} ${r.path}`);
+    const deliveriesPath = `/repos/Codertocat/Hello-World/hooks/${hook.id}/deliveries`;
+    const payloads = () => receiver.requests.map((r) => (r.json as { payload: unknown }).payload);
+
+    const secondIssue = { ...issuesOpened, issue: { ...issuesOpened.issue, number: issuesOpened.issue.number + 1 } };
+    const reached = await gh.deliver(hook.id, 'issues', issuesOpened);
+    const lost = await gh.deliver(hook.id, 'issues', secondIssue, { unreachable: true }); // we were down
+    const lostClosed = await gh.deliver(hook.id, 'issues', issuesClosed, { unreachable: true }); // not this trigger's
+    // Failed, then redelivered by hand after we were back: it reached us, the backstop leaves it alone.
+    const retried = await gh.deliver(hook.id, 'issues', { ...issuesOpened, issue: { ...issuesOpened.issue, number: 99 } }, { unreachable: true });
+    await gh.redeliver(retried.guid);
+    expect([reached, lost, lostClosed, retried].map((d) => d.responses)).toEqual([[200], [0], [0], [0, 200]]);
+    await worker.drain();
+    expect(payloads()).toHaveLength(2);
+
+    const before = gh.requests.length;
+    await sync();
+    await receiver.waitFor(3);
+    await worker.drain();
+    expect(payloads().slice(2)).toEqual([secondIssue]);
+    expect((receiver.requests[2]!.json as { triggerSubscriptionId: string }).triggerSubscriptionId).toBe(sub.id);
+    // One list page, then the two failed `issues` deliveries by id (the ping and what reached us are not read).
+    const attemptOf = (guid: string) => gh.attempts.find((a) => a.guid === guid)!.id;
+    expect(calls(before).sort()).toEqual([
+      `GET ${deliveriesPath}`, `GET ${deliveriesPath}/${attemptOf(lost.guid)}`, `GET ${deliveriesPath}/${attemptOf(lostClosed.guid)}`,
+    ].sort());
+    expect(gh.requests.slice(before)[0]!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-github-api-version': '2022-11-28' });
+    const logs = JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body);
+    expect(logs).toContain('backstop sync found 1 event(s) the provider had not notified');
+    // The cursor is kept next to the hook's state.
+    const state = (await t.svc.storage.subscriptions.get(sub.id))!.state;
+    expect(state).toEqual({ hookId: hook.id, owner: 'Codertocat', repo: 'Hello-World', event: 'issues', deliveriesCursor: Math.max(...gh.attempts.map((a) => a.id)) });
+
+    // The next sync reads one page up to the cursor and fetches no delivery again.
+    const second = gh.requests.length;
+    await sync();
+    expect(calls(second)).toEqual([`GET ${deliveriesPath}`]);
+    expect(payloads()).toHaveLength(3);
+
+    // More than one page (100 per page) since the cursor: the walk follows the Link header's cursor and stops
+    // at the cursor; only the new failures are read.
+    const third = await gh.deliver(hook.id, 'issues', { ...issuesOpened, issue: { ...issuesOpened.issue, number: 100 } }, { unreachable: true });
+    for (let i = 0; i < 120; i++) await gh.deliver(hook.id, 'issues', issuesClosed, { unreachable: true });
+    const start = gh.requests.length;
+    await sync();
+    await receiver.waitFor(4);
+    const pages = calls(start).filter((c) => c === `GET ${deliveriesPath}`);
+    expect(pages).toHaveLength(2);
+    expect(calls(start).filter((c) => c !== `GET ${deliveriesPath}`)).toHaveLength(121);
+    expect(calls(start)).toContain(`GET ${deliveriesPath}/${attemptOf(third.guid)}`);
+    expect(payloads().slice(3)).toEqual([{ ...issuesOpened, issue: { ...issuesOpened.issue, number: 100 } }]);
+    expect(await events()).toHaveLength(4);
+  });
+
+  it('backstop sync errors: rate limits pause the credential, a 5xx is tried next interval, a deleted hook is reported as 404', async () => {
+    const sub = await subscribed('GITHUB_TRIGGER_ISSUE_CREATED');
+    const hook = hookFor(sub.id)!;
+    const poller = new Poller(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const sync = async () => {
+      await t.svc.storage.subscriptions.update(sub.id, { nextPollAt: Date.now() - 1 });
+      await poller.runDue();
+    };
+    const logs = async () => JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body);
+    const lost = { ...issuesOpened, issue: { ...issuesOpened.issue, number: 7 } };
+    await gh.deliver(hook.id, 'issues', lost, { unreachable: true });
+
+    gh.rateLimitNext('primary', { resetInSeconds: 600 });
+    await sync();
+    const credential = (await t.svc.storage.credentials.get(credentialId))!;
+    expect(credential.rateLimitedUntil! - Date.now()).toBeGreaterThan(500_000);
+    await t.svc.storage.credentials.update(credentialId, { rateLimitedUntil: null });
+
+    gh.failNext(1, 502);
+    await sync();
+    expect(await logs()).toContain('backstop sync failed');
+    const afterFailure = (await t.svc.storage.subscriptions.get(sub.id))!;
+    expect([afterFailure.status, afterFailure.state.deliveriesCursor]).toEqual(['ACTIVE', undefined]);
+
+    // Next interval: read again from the unsaved position, delivered once.
+    await sync();
+    await worker.drain();
+    await receiver.waitFor(1);
+    expect(receiver.requests.map((r) => (r.json as { payload: unknown }).payload)).toEqual([lost]);
+
+    gh.hooks.delete(hook.id);
+    await sync();
+    expect(await logs()).toContain(`backstop sync failed: GitHub webhook ${hook.id} on Codertocat/Hello-World is gone (404)`);
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.status).toBe('ACTIVE');
   });
 
   it('hooks registered before checks existed get their first check when the renewals role starts', async () => {

@@ -5,11 +5,16 @@
 // @octokit/webhooks-methods `sign`, which github.test.ts checks against GitHub's published test vector; plus
 // the legacy SHA-1 X-Hub-Signature, computed with node:crypto because @octokit/webhooks-methods signs
 // SHA-256 only), the `ping` sent after a hook is created, and manual redelivery that keeps the
-// X-GitHub-Delivery GUID. Payloads to deliver: test/providers/github-examples.ts (GitHub's published examples).
+// X-GitHub-Delivery GUID. Every attempt is kept as GitHub keeps it in the hook's Recent Deliveries, and
+// listed (newest first, `per_page`, a `cursor` in the Link header's rel="next") and read one by one
+// (with `request.headers`/`request.payload` and `response`) by the webhook deliveries endpoints. A delivery
+// can also fail to connect, as when our service is down. Payloads to deliver:
+// test/providers/github-examples.ts (GitHub's published examples).
 //
 // Docs followed: https://docs.github.com/en/rest/repos/webhooks,
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries,
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads,
+// https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries,
 // https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api,
 // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -33,8 +38,27 @@ export interface GithubDelivery {
   hookId: number;
   event: string;
   body: string;
-  /** Every attempt's answer from the receiver. */
+  /** Every attempt's answer from the receiver (0: no connection). */
   responses: number[];
+}
+
+/** One attempt as the deliveries API lists it: a redelivery is a new attempt (new id) with the same GUID. */
+export interface GithubDeliveryAttempt {
+  id: number;
+  guid: string;
+  hookId: number;
+  event: string;
+  action: string | null;
+  redelivery: boolean;
+  deliveredAt: string;
+  duration: number;
+  statusCode: number;
+  status: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  payload: unknown;
+  responseHeaders: Record<string, string>;
+  responseBody: string;
 }
 
 export interface FakeGithub {
@@ -49,6 +73,8 @@ export interface FakeGithub {
   /** Hooks deleted through the API, in order. */
   deletedHooks: GithubHook[];
   deliveries: Map<string, GithubDelivery>;
+  /** Every delivery attempt, oldest first (what GET …/hooks/{id}/deliveries lists, newest first). */
+  attempts: GithubDeliveryAttempt[];
   /** Access tokens the API accepts; anything else gets 401 Bad credentials. */
   validTokens: Set<string>;
   /** Refresh tokens (GitHub App user tokens rotate on use). */
@@ -64,8 +90,11 @@ export interface FakeGithub {
   failNext(count: number, status: number, headers?: Record<string, string>, body?: unknown): void;
   /** Primary limit exhausted (403 + x-ratelimit-remaining: 0) or secondary limit (403 + retry-after). */
   rateLimitNext(kind: 'primary' | 'secondary' | 'secondary-429', opts?: { resetInSeconds?: number; retryAfter?: number }): void;
-  /** Deliver an event to a hook, signed with the hook's secret. */
-  deliver(hookId: number, event: string, payload: unknown, opts?: { guid?: string; secretOverride?: string }): Promise<GithubDelivery>;
+  /**
+   * Deliver an event to a hook, signed with the hook's secret. `unreachable`: the receiver cannot be
+   * connected to (our service is down), so the attempt fails without reaching it, recorded with code 0.
+   */
+  deliver(hookId: number, event: string, payload: unknown, opts?: { guid?: string; secretOverride?: string; unreachable?: boolean }): Promise<GithubDelivery>;
   /** "Redeliver" from the hook's Recent Deliveries: same GUID, same body, fresh signature of the same bytes. */
   redeliver(guid: string): Promise<GithubDelivery>;
   close(): Promise<void>;
@@ -74,6 +103,8 @@ export interface FakeGithub {
 export async function startFakeGithub(): Promise<FakeGithub> {
   let failures: Array<{ status: number; headers: Record<string, string>; body: unknown }> = [];
   let nextHookId = 30;
+  // Delivery ids are large integers on github.com; they grow with each attempt.
+  let nextDeliveryId = 90_000_000_001;
   const state = {
     clientId: 'Iv1.fakeclient',
     clientSecret: 'github-client-secret',
@@ -81,6 +112,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     hooks: new Map<number, GithubHook>(),
     deletedHooks: [] as GithubHook[],
     deliveries: new Map<string, GithubDelivery>(),
+    attempts: [] as GithubDeliveryAttempt[],
     validTokens: new Set<string>(),
     refreshTokens: new Set<string>(),
     user: { id: 1, login: 'octocat' },
@@ -113,7 +145,8 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     return { text, value: JSON.parse(text) };
   };
 
-  const send = async (hook: GithubHook, delivery: GithubDelivery, secretOverride?: string): Promise<GithubDelivery> => {
+  const send = async (hook: GithubHook, delivery: GithubDelivery, opts: { secretOverride?: string; redelivery?: boolean; unreachable?: boolean } = {}): Promise<GithubDelivery> => {
+    const { secretOverride } = opts;
     const secret = secretOverride ?? hook.config.secret;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -128,15 +161,60 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       headers['x-hub-signature-256'] = await sign(secret, delivery.body);
       headers['x-hub-signature'] = `sha1=${createHmac('sha1', secret).update(delivery.body).digest('hex')}`;
     }
+    const started = Date.now();
+    let statusCode = 0;
+    let responseHeaders: Record<string, string> = {};
+    let responseBody = '';
     try {
+      if (opts.unreachable) throw new Error('connection refused');
       const res = await request(hook.config.url, { method: 'POST', headers, body: delivery.body });
-      await res.body.text();
-      delivery.responses.push(res.statusCode);
+      responseBody = await res.body.text();
+      statusCode = res.statusCode;
+      responseHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
     } catch {
-      delivery.responses.push(0);
+      statusCode = 0;
     }
+    delivery.responses.push(statusCode);
+    const parsed = JSON.parse(delivery.body) as { action?: unknown };
+    state.attempts.push({
+      // The id is given when the attempt is recorded, so ids grow in the order the list shows them.
+      id: nextDeliveryId++,
+      guid: delivery.guid,
+      hookId: hook.id,
+      event: delivery.event,
+      action: typeof parsed.action === 'string' ? parsed.action : null,
+      redelivery: opts.redelivery === true,
+      deliveredAt: new Date(started).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      duration: (Date.now() - started) / 1000,
+      statusCode,
+      // GitHub's wording for the common outcomes (as shown in Recent Deliveries).
+      status: statusCode === 0 ? 'failed to connect to host' : statusCode >= 200 && statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`,
+      url: hook.config.url,
+      requestHeaders: headers,
+      payload: parsed,
+      responseHeaders,
+      responseBody,
+    });
     return delivery;
   };
+
+  // https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook: the summary of each
+  // attempt (no request or response), newest first.
+  const attemptSummary = (a: GithubDeliveryAttempt) => ({
+    id: a.id,
+    guid: a.guid,
+    delivered_at: a.deliveredAt,
+    redelivery: a.redelivery,
+    duration: a.duration,
+    status: a.status,
+    status_code: a.statusCode,
+    event: a.event,
+    action: a.action,
+    installation_id: null,
+    repository_id: 186853002,
+    throttled_at: null,
+  });
+
 
   const hookJson = (hook: GithubHook, base: string) => ({
     type: 'Repository',
@@ -189,6 +267,40 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       remaining = Math.max(0, remaining - 1);
 
       if (req.method === 'GET' && url.pathname === '/user') return json(res, 200, { login: state.user.login, id: state.user.id, type: 'User', site_admin: false }, rateHeaders());
+
+      const deliveriesPath = /^\/repos\/([^/]+)\/([^/]+)\/hooks\/(\d+)\/deliveries(?:\/(\d+))?$/.exec(url.pathname);
+      if (deliveriesPath && req.method === 'GET') {
+        const owner = decodeURIComponent(deliveriesPath[1] ?? '');
+        const repo = decodeURIComponent(deliveriesPath[2] ?? '');
+        const hook = state.hooks.get(Number(deliveriesPath[3]));
+        if (!state.repos.has(`${owner}/${repo}`) || !hook || hook.owner !== owner || hook.repo !== repo) {
+          return json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/webhooks', status: '404' }, rateHeaders());
+        }
+        const ofHook = state.attempts.filter((a) => a.hookId === hook.id).sort((a, b) => b.id - a.id);
+        if (deliveriesPath[4] !== undefined) {
+          // https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook
+          const a = ofHook.find((x) => x.id === Number(deliveriesPath[4]));
+          if (!a) return json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook', status: '404' }, rateHeaders());
+          return json(res, 200, {
+            ...attemptSummary(a),
+            url: a.url,
+            request: { headers: a.requestHeaders, payload: a.payload },
+            response: { headers: a.responseHeaders, payload: a.responseBody },
+          }, rateHeaders());
+        }
+        const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
+        // The cursor names the first delivery of the page (opaque to clients: they take it from the Link header).
+        const cursor = url.searchParams.get('cursor');
+        const startId = cursor === null ? undefined : /^v1_(\d+)$/.exec(cursor)?.[1];
+        if (cursor !== null && startId === undefined) {
+          return json(res, 400, { message: 'Bad Request', documentation_url: 'https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook', status: '400' }, rateHeaders());
+        }
+        const from = startId === undefined ? ofHook : ofHook.filter((a) => a.id <= Number(startId));
+        const page = from.slice(0, perPage);
+        const next = from[perPage];
+        const link: Record<string, string> = next ? { link: `<${base}${url.pathname}?per_page=${perPage}&cursor=v1_${next.id}>; rel="next"` } : {};
+        return json(res, 200, page.map(attemptSummary), { ...rateHeaders(), ...link });
+      }
 
       const hooksPath = /^\/repos\/([^/]+)\/([^/]+)\/hooks(?:\/(\d+))?$/.exec(url.pathname);
       if (hooksPath) {
@@ -278,20 +390,20 @@ export async function startFakeGithub(): Promise<FakeGithub> {
         });
       }
     },
-    async deliver(hookId: number, event: string, payload: unknown, opts: { guid?: string; secretOverride?: string } = {}) {
+    async deliver(hookId: number, event: string, payload: unknown, opts: { guid?: string; secretOverride?: string; unreachable?: boolean } = {}) {
       const hook = state.hooks.get(hookId);
       if (!hook) throw new Error(`fake github: no hook ${hookId}`);
       if (!hook.events.includes(event) && !hook.events.includes('*')) throw new Error(`fake github: hook ${hookId} is not subscribed to ${event}`);
       const delivery: GithubDelivery = { guid: opts.guid ?? randomUUID(), hookId, event, body: JSON.stringify(payload), responses: [] };
       state.deliveries.set(delivery.guid, delivery);
-      return send(hook, delivery, opts.secretOverride);
+      return send(hook, delivery, opts);
     },
     async redeliver(guid: string) {
       const delivery = state.deliveries.get(guid);
       if (!delivery) throw new Error(`fake github: no delivery ${guid}`);
       const hook = state.hooks.get(delivery.hookId);
       if (!hook) throw new Error(`fake github: hook ${delivery.hookId} is gone`);
-      return send(hook, delivery);
+      return send(hook, delivery, { redelivery: true });
     },
     close: () =>
       new Promise<void>((r) => {

@@ -4,6 +4,7 @@
 // https://docs.github.com/en/rest/repos/webhooks (create / delete a repository webhook)
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries (X-Hub-Signature-256)
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads (X-GitHub-Event, X-GitHub-Delivery, ping)
+// https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries (catch-up, below)
 import { createHash } from 'node:crypto';
 import {
   ProviderError,
@@ -101,13 +102,120 @@ export interface GithubTriggerSpec {
   docsUrl: string;
 }
 
+interface Hook {
+  path: string;
+  ids: { owner: string; repo: string; hookId: string | number };
+}
+
 /** The repository hook a subscription registered (GET/DELETE path), from its state. */
-function hookOf(ctx: WebhookContext<RepoParams>): { path: string; ids: { owner: string; repo: string; hookId: string | number } } | null {
+function hookOf(ctx: WebhookContext<RepoParams>): Hook | null {
   const owner = typeof ctx.state.owner === 'string' ? ctx.state.owner : ctx.params.owner;
   const repo = typeof ctx.state.repo === 'string' ? ctx.state.repo : ctx.params.repo;
   const hookId = ctx.state.hookId;
   if (typeof hookId !== 'number' && typeof hookId !== 'string') return null;
   return { path: `${repoPath(owner, repo)}/hooks/${encodeURIComponent(String(hookId))}`, ids: { owner, repo, hookId } };
+}
+
+/** Whether deliveries of this event can fire the trigger. `ping`, sent once when a hook is created, never does. */
+function isTriggerEvent(spec: GithubTriggerSpec, event: unknown): boolean {
+  return event !== 'ping' && event === spec.event;
+}
+
+/** What a delivery's body becomes, keyed by its GUID; nothing when the trigger does not fire on it. */
+function itemsOf(spec: GithubTriggerSpec, body: Record<string, unknown> | null, key: string): Item[] {
+  return body && spec.matches(body) ? [{ key, payload: body }] : [];
+}
+
+// ── catch-up from the hook's Recent Deliveries ───────────────────────────────────────────────────────
+// GitHub does not redeliver a delivery that failed (our service was down, timed out or answered 5xx), but
+// keeps every attempt for a few days and lists it: GET …/hooks/{id}/deliveries, newest first, with the
+// status code we answered. Failed attempts are fetched one by one (…/deliveries/{delivery_id} holds the
+// request payload) and become items keyed by the delivery GUID, like the webhook, so what did reach us is
+// dropped by the dedupe. https://docs.github.com/en/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
+
+/** GitHub's maximum page size; and at most this many pages per run, so one run stays cheap. */
+const DELIVERIES_PER_PAGE = 100;
+const MAX_DELIVERY_PAGES = 10;
+
+/** One entry of the deliveries list (one attempt; a redelivery is another entry with the same GUID). */
+interface DeliveryAttempt {
+  id: number;
+  guid: string;
+  event?: unknown;
+  status_code?: unknown;
+}
+
+function isAttempt(x: unknown): x is DeliveryAttempt {
+  const d = x as Partial<DeliveryAttempt> | null;
+  return d !== null && typeof d === 'object' && typeof d.id === 'number' && typeof d.guid === 'string';
+}
+
+/**
+ * The `cursor` of the Link header's rel="next" URL. Only the cursor is taken, so the token goes nowhere but
+ * the configured API base, whatever host the link names.
+ */
+function nextCursor(link: string | undefined): string | undefined {
+  for (const part of (link ?? '').split(',')) {
+    const m = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return new URL(m[1] ?? '', 'https://github.invalid').searchParams.get('cursor') ?? undefined;
+  }
+  return undefined;
+}
+
+function hookGone(hook: Hook): ProviderError {
+  // The hourly check registers a new hook; GitHub keeps no deliveries of a deleted one.
+  const { owner, repo, hookId } = hook.ids;
+  return new ProviderError('permanent', `GitHub webhook ${hookId} on ${owner}/${repo} is gone (404), and its recent deliveries with it`, 404);
+}
+
+/** The attempts newer than `after` (a delivery id), newest first; `complete` is false when the page bound cut the walk short. */
+async function attemptsSince(ctx: WebhookContext<RepoParams>, hook: Hook, after: number) {
+  const attempts: DeliveryAttempt[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_DELIVERY_PAGES; page++) {
+    const res = await githubRequest<unknown>(ctx.http, {
+      path: `${hook.path}/deliveries`,
+      query: { per_page: DELIVERIES_PER_PAGE, cursor },
+      allowStatus: [404],
+    }, ctx.now);
+    if (res.status === 404) throw hookGone(hook);
+    const listed = Array.isArray(res.body) ? res.body.filter(isAttempt) : [];
+    const fresh = listed.filter((d) => d.id > after);
+    attempts.push(...fresh);
+    cursor = nextCursor(res.headers.link);
+    // Newest first: once an entry is at or before the stored cursor, an earlier run has read the rest.
+    if (fresh.length < listed.length || cursor === undefined) return { attempts, complete: true };
+  }
+  return { attempts, complete: false };
+}
+
+/** Any 2xx: the delivery reached us (and was stored, or deliberately ignored). 0 = no connection. */
+const reachedUs = (d: DeliveryAttempt) => typeof d.status_code === 'number' && d.status_code >= 200 && d.status_code < 300;
+
+async function catchUpDeliveries(spec: GithubTriggerSpec, ctx: WebhookContext<RepoParams>): Promise<{ items: Item[]; state: Record<string, unknown> }> {
+  const hook = hookOf(ctx);
+  if (!hook) return { items: [], state: ctx.state };
+  const after = typeof ctx.state.deliveriesCursor === 'number' ? ctx.state.deliveriesCursor : 0;
+  const { attempts, complete } = await attemptsSince(ctx, hook, after);
+  if (!complete) {
+    ctx.log.warn('more GitHub webhook deliveries since the last catch-up than one run reads; older ones were not checked', { ...hook.ids, read: attempts.length });
+  }
+  // A GUID is one event; a redelivery that reached us covers every failed attempt of it.
+  const reached = new Set(attempts.filter(reachedUs).map((d) => d.guid));
+  const missed = new Map<string, number>();
+  for (const d of attempts) {
+    if (isTriggerEvent(spec, d.event) && !reached.has(d.guid) && !missed.has(d.guid)) missed.set(d.guid, d.id);
+  }
+  const items: Item[] = [];
+  for (const [guid, id] of missed) {
+    const res = await githubRequest<{ request?: { payload?: unknown } }>(ctx.http, { path: `${hook.path}/deliveries/${id}`, allowStatus: [404] }, ctx.now);
+    if (res.status === 404) throw hookGone(hook);
+    const payload = res.body?.request?.payload;
+    const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null;
+    items.push(...itemsOf(spec, body, guid));
+  }
+  const newest = attempts.reduce((max, d) => Math.max(max, d.id), after);
+  return { items, state: { ...ctx.state, deliveriesCursor: newest } };
 }
 
 export function githubWebhookTrigger(spec: GithubTriggerSpec): TriggerDefinition<RepoParams> {
@@ -170,14 +278,12 @@ export function githubWebhookTrigger(spec: GithubTriggerSpec): TriggerDefinition
       },
       deliveryId: githubDeliveryId,
       toItems(req): Item[] {
-        const event = header(req, 'x-github-event');
-        // `ping` is sent once when the hook is created; it is not an event of any trigger.
-        if (event === undefined || event === 'ping' || event !== spec.event) return [];
-        const body = jsonBody(req);
-        if (!body || !spec.matches(body)) return [];
+        if (!isTriggerEvent(spec, header(req, 'x-github-event'))) return [];
         const key = githubDeliveryId(req) ?? `sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`;
-        return [{ key, payload: body }];
+        return itemsOf(spec, jsonBody(req), key);
       },
+      // Deliveries GitHub could not make (it never retries them), every backstop interval (ADR 0017).
+      catchUp: (ctx) => catchUpDeliveries(spec, ctx),
     },
   });
 }
