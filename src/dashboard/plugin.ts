@@ -90,6 +90,8 @@ export function dashboardPlugin(): AppPlugin {
             triggers: i.triggers.map((t) => ({
               ...toTriggerDefinitionJson(t),
               source: t.source.kind,
+              // "Sync now" applies: a poll, or a backstop sync of a webhook source that can list changes.
+              syncable: t.source.kind === 'poll' || (t.source.kind === 'webhook' && t.source.catchUp !== undefined),
               examplePayload: t.examplePayload,
             })),
           })),

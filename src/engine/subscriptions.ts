@@ -236,6 +236,24 @@ export class SubscriptionService {
     return this.remove(s);
   }
 
+  /**
+   * Operator's "sync now" (admin API, dashboard): make the next poll — or, for a webhook subscription, the
+   * next backstop sync — due at once, e.g. while looking into an event a user says is missing. The poller
+   * takes it within a second, under its usual lease; what was already stored is not delivered again.
+   */
+  async syncSoon(projectId: string, id: string): Promise<{ dueAt: number }> {
+    const s = await this.storage.subscriptions.get(id);
+    if (!s || s.projectId !== projectId) throw notFound('trigger subscription');
+    if (s.nextPollAt === null) {
+      const why = this.deps.backstopSyncSeconds > 0 ? 'its events arrive only through the provider\'s webhooks' : 'its events arrive through the provider\'s webhooks and backstop syncs are off (OPENTRIGGERS_BACKSTOP_SYNC_SECONDS=0)';
+      throw new AppError('CONFLICT', `this subscription cannot be synced: ${why}`);
+    }
+    const now = this.deps.now();
+    await this.storage.subscriptions.pollSoon([id], now);
+    await this.storage.logs.add({ projectId, subscriptionId: id, at: now, level: 'info', message: 'sync requested by an operator' });
+    return { dueAt: Math.min(s.nextPollAt, now) };
+  }
+
   /** Tear a subscription down at the provider (best effort) and delete it. */
   async remove(s: Subscription): Promise<{ warning?: string }> {
     const entry = (await this.catalogFor(s.projectId)).trigger(s.triggerType);

@@ -63,6 +63,27 @@ describe.each(DIALECTS)('polling engine on %s', (dialect) => {
     expect(await eventKeys(id)).toEqual(['new-1', 'new-2', 'new-3']);
   });
 
+  it('an operator can make the next poll due now (admin sync); webhook-only triggers answer 409', async () => {
+    const id = await subscribe();
+    add('new-1', 5000);
+    expect(await poller.runDue()).toBe(0); // not due for another interval
+    const admin = `/admin/v1/projects/${w.project.id}/subscriptions`;
+    const r = await w.t.admin.post(`${admin}/${id}/sync`, {});
+    expect(r.status, r.text).toBe(202);
+    expect(Date.parse(r.body.dueAt)).toBe(clock.now());
+    expect(await poller.runDue()).toBe(1);
+    expect(await eventKeys(id)).toEqual(['new-1']);
+    const logs = (await w.t.admin.get(`${admin}/${id}/logs`)).body.logs as Array<{ message: string }>;
+    expect(logs.map((l) => l.message)).toContain('sync requested by an operator');
+
+    const hook = await w.user.post(`${base}/trigger-subscriptions`, { type: 'TESTKIT_TRIGGER_HOOK_EVENT', parameters: { folder: 'inbox' } });
+    expect(hook.status, hook.text).toBe(200);
+    const refused = await w.t.admin.post(`${admin}/${hook.body.id}/sync`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'CONFLICT', message: "this subscription cannot be synced: its events arrive only through the provider's webhooks" });
+    expect((await w.t.admin.post(`${admin}/${crypto.randomUUID()}/sync`, {})).status).toBe(404);
+  });
+
   it('handles items that share the cursor timestamp', async () => {
     const id = await subscribe();
     // Same instant as the newest baseline item: the overlapping re-read must still emit it, and only it.

@@ -62,6 +62,8 @@ export interface TriggerDef {
   description: string;
   parameters: ParameterDef[];
   source: string;
+  /** A poll or a backstop sync can be requested (POST …/subscriptions/{id}/sync). */
+  syncable: boolean;
   examplePayload: unknown;
 }
 

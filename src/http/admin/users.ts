@@ -138,6 +138,24 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
     return { success: true, ...(r.warning ? { warning: r.warning } : {}) };
   });
 
+  app.post('/projects/:projectId/subscriptions/:id/sync', {
+    schema: {
+      tags, summary: 'Poll now (polling triggers) or run a backstop sync now (webhook triggers whose provider can list changes)',
+      description: 'The poller takes it within a second; what was already stored is not delivered again. 409 when the ' +
+        'trigger has nothing to read (its events only arrive on provider webhooks).',
+      security: adminSecurity,
+      params: { type: 'object', properties: { projectId: { type: 'string', format: 'uuid' }, id: { type: 'string', format: 'uuid' } } },
+      response: {
+        202: { type: 'object', required: ['dueAt'], properties: { dueAt: { type: 'string', format: 'date-time' } } },
+        ...errorResponses,
+      },
+    },
+  }, async (req, reply) => {
+    const { projectId, id } = req.params as { projectId: string; id: string };
+    const { dueAt } = await ctx.subscriptions.syncSoon(projectId, id);
+    return reply.code(202).send({ dueAt: new Date(dueAt).toISOString() });
+  });
+
   app.get('/projects/:projectId/subscriptions/:id/logs', {
     schema: {
       tags, summary: "A subscription's lifecycle log lines", security: adminSecurity,

@@ -363,6 +363,14 @@ function SubscriptionCard(props: { ctx: Ctx; trigger: TriggerDef; subscription: 
       toast(errorMessage(err), 'error');
     }
   };
+  const sync = async () => {
+    try {
+      await api('POST', `${ADMIN}/projects/${props.ctx.projectId}/subscriptions/${s.id}/sync`, {});
+      toast(props.trigger.triggerModel === 'POLLING' ? 'Polling now; new items appear in Events' : 'Syncing now; changes the provider did not notify appear in Events');
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    }
+  };
   const params = Object.entries(s.parameters);
   return h('div', { class: `subscription sub-${s.status.toLowerCase()}`, 'aria-label': `Subscription ${shortId(s.id)}` },
     h('div', { class: 'subscription-head' },
@@ -380,6 +388,9 @@ function SubscriptionCard(props: { ctx: Ctx; trigger: TriggerDef; subscription: 
       : h('div', { class: 'actions' },
         h(Button, { small: true, onClick: () => setEditing(true) }, 'Edit'),
         s.status === 'ERRORED' ? h(Button, { small: true, kind: 'primary', onClick: reactivate }, 'Re-activate') : null,
+        props.trigger.syncable
+          ? h(Button, { small: true, onClick: sync, title: props.trigger.triggerModel === 'POLLING' ? 'Poll the provider now' : 'Re-read the provider\'s recent changes now (backstop sync)' }, 'Sync now')
+          : null,
         h(Link, { href: `${projectPath(props.ctx.projectId, 'logs')}?subscriptionId=${s.id}`, class: 'btn btn-ghost btn-small' }, 'Events'),
         h(Button, { small: true, kind: 'danger', onClick: remove }, 'Delete')));
 }
