@@ -273,6 +273,11 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     const cleared = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/user-1`)).body.subscriptions.find((s: any) => s.id === subscriptionId);
     expect(cleared.webhookOverride ?? null).toBeNull();
 
+    // Sync now: the next poll is due at once.
+    await card.getByRole('button', { name: 'Sync now' }).click();
+    await toast('Polling now; new items appear in Events').waitFor();
+    expect((await w.t.svc.storage.subscriptions.get(subscriptionId))!.nextPollAt).toBeLessThanOrEqual(Date.now());
+
     // The same page at phone width: nothing overflows sideways.
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState(), isMobile: true, hasTouch: true });
     const p = await phone.newPage();
