@@ -106,6 +106,22 @@ describe.each(DIALECTS)('Asana end to end on %s', (dialect) => {
     expect((await fetch(again.target, { method: 'POST', headers: { 'x-hook-secret': 'attacker-secret' }, body: '' })).status).toBe(404);
   });
 
+  it('a parameter change registers a new webhook for the new project and keeps its handshake secret', async () => {
+    const { id, hook } = await subscribe('ASANA_TRIGGER_TASK_CREATED');
+    asana.projects.add('1234567');
+    const patched = await user.patch(`${base}/trigger-subscriptions/${id}`, { parameters: { projectId: '1234567' } });
+    expect(patched.status, patched.text).toBe(200);
+    const moved = hookFor(id)!;
+    expect([moved.resource, moved.gid === hook.gid, asana.webhooks.has(hook.gid)]).toEqual(['1234567', false, false]);
+    // The new webhook's deliveries are signed with the secret of its own handshake.
+    const task2 = { ...task, gid: '1205', memberships: [{ project: { gid: '1234567', resource_type: 'project', name: 'Other' } }], projects: [{ gid: '1234567', resource_type: 'project', name: 'Other' }] };
+    asana.tasks.set(task2.gid, task2);
+    const added = { ...asanaEvents.taskAdded, resource: { ...asanaEvents.taskAdded.resource, gid: task2.gid }, parent: { gid: '1234567', resource_type: 'project' } };
+    expect((await asana.deliver(moved.gid, [added])).status).toBe(200);
+    await worker.drain();
+    expect((await receiver.waitFor(1)).map((r) => (r.json as { payload: { gid: string } }).payload.gid)).toEqual([task2.gid]);
+  });
+
   it('task updated and task completed: one event per task version, completion only when the task is complete', async () => {
     const updated = await subscribe('ASANA_TRIGGER_TASK_UPDATED');
     const completed = await subscribe('ASANA_TRIGGER_TASK_COMPLETED');
