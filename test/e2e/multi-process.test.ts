@@ -138,17 +138,30 @@ describe.skipIf(!TEST_DATABASE_URL)('delivery by several worker processes on Pos
       );
       return r.rows.map((row) => ({ pid: Number(row.lease_owner.split(':')[1]), n: row.n }));
     };
-    let busiest = (await holders())[0];
-    await until('a worker to hold leases', async () => (busiest = (await holders())[0]) !== undefined, 10_000, 5);
-    const victim = workers.find((w) => w.child.pid === busiest!.pid)!;
-    const pid = victim.child.pid!;
-    victim.child.kill('SIGKILL');
-    await once(victim.child, 'exit');
+    // Freeze the busiest worker first (SIGSTOP), so what it holds cannot finish between our look and the
+    // kill; if it had just finished everything, let it go on and pick again.
+    const leasesOf = async (pid: number) => {
+      const r = await sql.query<{ event_id: string; lease_owner: string }>(`SELECT event_id, lease_owner FROM deliveries WHERE status = 'SENDING'`);
+      return new Set(r.rows.filter((row) => row.lease_owner.includes(`:${pid}:`)).map((row) => row.event_id));
+    };
+    let victim: (typeof workers)[number] | undefined;
+    await until('a worker frozen while holding leases', async () => {
+      const busiest = (await holders())[0];
+      const candidate = busiest && workers.find((w) => w.child.pid === busiest.pid);
+      if (!candidate) return false;
+      candidate.child.kill('SIGSTOP');
+      if ((await leasesOf(candidate.child.pid!)).size > 0) {
+        victim = candidate;
+        return true;
+      }
+      candidate.child.kill('SIGCONT');
+      return false;
+    }, 10_000, 5);
+    const pid = victim!.child.pid!;
+    victim!.child.kill('SIGKILL');
+    await once(victim!.child, 'exit');
     // What the dead worker held: those deliveries, and only those, may reach the receiver twice.
-    const leased = await sql.query<{ event_id: string; lease_owner: string }>(
-      `SELECT event_id, lease_owner FROM deliveries WHERE status = 'SENDING'`,
-    );
-    const killedLeases = new Set(leased.rows.filter((r) => r.lease_owner.includes(`:${pid}:`)).map((r) => r.event_id));
+    const killedLeases = await leasesOf(pid);
     expect(killedLeases.size, 'the killed worker held leases when it died').toBeGreaterThan(0);
     // The work was shared: every process made attempts before the kill.
     sampling = false;
