@@ -3,6 +3,7 @@
 // API accept the session (with CSRF and Origin checks on every state change), and adds the one admin
 // endpoint the UI needs that the API lacked: the catalog as the operator sees it.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { canCatchUp } from '../engine/backstop.js';
 import { toTriggerDefinitionJson } from '../engine/catalog.js';
 import { AppError } from '../errors.js';
 import type { AppContext, AppPlugin } from '../http/app.js';
@@ -91,7 +92,7 @@ export function dashboardPlugin(): AppPlugin {
               ...toTriggerDefinitionJson(t),
               source: t.source.kind,
               // "Sync now" applies: a poll, or a backstop sync of a webhook source that can list changes.
-              syncable: t.source.kind === 'poll' || (t.source.kind === 'webhook' && t.source.catchUp !== undefined),
+              syncable: t.source.kind === 'poll' || canCatchUp(t.source),
               examplePayload: t.examplePayload,
             })),
           })),

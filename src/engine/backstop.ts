@@ -16,9 +16,14 @@ import type { Catalog } from './catalog.js';
 import { jitteredInterval, type EngineDeps } from './context.js';
 import { newEvents, recordAndAdvance } from './detected-events.js';
 
+/** Whether subscriptions of a trigger with this source can be synced as a backstop: a webhook source that can catch up. */
+export function canCatchUp(source: AnyTriggerDefinition['source']): boolean {
+  return source.kind === 'webhook' && source.catchUp !== undefined;
+}
+
 /** When a new webhook subscription of `source` gets its first backstop sync; null when it never does. */
-export function firstBackstopAt(deps: Pick<EngineDeps, 'backstopSyncSeconds' | 'now'>, source: { catchUp?: unknown }): number | null {
-  if (deps.backstopSyncSeconds <= 0 || source.catchUp === undefined) return null;
+export function firstBackstopAt(deps: Pick<EngineDeps, 'backstopSyncSeconds' | 'now'>, source: AnyTriggerDefinition['source']): number | null {
+  if (deps.backstopSyncSeconds <= 0 || !canCatchUp(source)) return null;
   return deps.now() + jitteredInterval(deps.backstopSyncSeconds);
 }
 
@@ -49,10 +54,6 @@ export async function backstopSync(
  */
 export async function scheduleBackstops(deps: Pick<EngineDeps, 'backstopSyncSeconds' | 'now' | 'storage'>, catalog: Catalog): Promise<number> {
   if (deps.backstopSyncSeconds <= 0) return 0;
-  const types = catalog
-    .integrations()
-    .flatMap((i) => i.triggers)
-    .filter((t) => t.source.kind === 'webhook' && t.source.catchUp !== undefined)
-    .map((t) => t.type);
+  const types = catalog.triggers().filter((t) => canCatchUp(t.source)).map((t) => t.type);
   return deps.storage.subscriptions.scheduleUnscheduled('poll', types, deps.now(), deps.backstopSyncSeconds * 1000);
 }

@@ -52,6 +52,11 @@ export class Catalog {
   trigger(type: string): CatalogEntry | undefined {
     return this.byType.get(type);
   }
+
+  /** Every trigger of every integration. */
+  triggers(): AnyTriggerDefinition[] {
+    return [...this.byType.values()].map((e) => e.trigger);
+  }
 }
 
 export function triggerModel(t: AnyTriggerDefinition): 'POLLING' | 'WEBHOOK' {

@@ -8,7 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { jitteredInterval, sourceContext, type EngineDeps } from './context.js';
-import { backstopSync } from './backstop.js';
+import { backstopSync, canCatchUp } from './backstop.js';
 import { countDetected, newEvents } from './detected-events.js';
 import { TokenManager } from './tokens.js';
 
@@ -134,7 +134,7 @@ export class Poller {
     const { storage, now, logger } = this.deps;
     const entry = (await this.opts.catalog(sub.projectId)).trigger(sub.triggerType);
     const source = entry?.trigger.source;
-    const backstop = source?.kind === 'webhook' && source.catchUp !== undefined && this.deps.backstopSyncSeconds > 0;
+    const backstop = source !== undefined && canCatchUp(source) && this.deps.backstopSyncSeconds > 0;
     if (!entry || !source || source.kind === 'appWebhook' || (source.kind === 'webhook' && !backstop)) {
       // The trigger left the catalog (or changed kind), or backstop syncs were turned off: stop scheduling
       // it rather than failing forever.

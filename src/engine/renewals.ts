@@ -57,6 +57,11 @@ export interface RenewalsOptions {
 
 export type RenewOutcome = 'renewed' | 'checked' | 'recreated' | 'failed' | 'errored' | 'rate_limited' | 'skipped' | 'lost';
 
+/** A registration that does not expire but can be checked: visited hourly instead of renewed (ADR 0018). */
+function checkedHourly<P>(source: WebhookSource<P>): source is WebhookSource<P> & Required<Pick<WebhookSource<P>, 'check'>> {
+  return source.check !== undefined && source.renew === undefined;
+}
+
 /** Why a provider registration is registered again. */
 type RecreateReason = 'expiring' | 'gone-on-renew' | 'gone' | 'inactive';
 
@@ -154,7 +159,7 @@ export class Renewals {
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(RENEW_TIMEOUT_MS)]);
     const ctx = sourceContext(this.deps, entry.integration, sub.projectId, credential, sub.parameters, signal);
     try {
-      if (!source.renew && source.check) {
+      if (checkedHourly(source)) {
         const status = await source.check({ ...ctx, state: sub.state });
         if (status !== 'active') return await this.recreate(sub, entry.trigger, source, ctx, leaseUntil, status);
         return (await finish({ renewAt: now() + REGISTRATION_CHECK_MS, consecutiveFailures: 0 })) ? 'checked' : 'lost';
@@ -214,8 +219,8 @@ export class Renewals {
       await source.unregister({ ...ctx, state: sub.state }).catch((err: unknown) =>
         this.log(sub, 'warn', `the previous provider subscription could not be removed: ${(err as Error).message}`));
     }
-    const lost = gone && !source.catchUp ? '; events from while it was missing were not sent by the provider and cannot be recovered' : '';
-    await this.log(sub, reason === 'expiring' ? 'info' : 'warn', RECREATED_MESSAGES[reason] + lost);
+    const unrecoverable = gone && !source.catchUp ? '; events from while it was missing were not sent by the provider and cannot be recovered' : '';
+    await this.log(sub, reason === 'expiring' ? 'info' : 'warn', RECREATED_MESSAGES[reason] + unrecoverable);
     if (gone && source.catchUp) await this.catchUpGap(sub, trigger, source, ctx);
     return 'recreated';
   }
@@ -314,10 +319,6 @@ export class Renewals {
  * first check spread over one interval.
  */
 export async function scheduleRegistrationChecks(deps: Pick<EngineDeps, 'now' | 'storage'>, catalog: Catalog): Promise<number> {
-  const types = catalog
-    .integrations()
-    .flatMap((i) => i.triggers)
-    .filter((t) => t.source.kind === 'webhook' && t.source.check !== undefined && t.source.renew === undefined)
-    .map((t) => t.type);
+  const types = catalog.triggers().filter((t) => t.source.kind === 'webhook' && checkedHourly(t.source)).map((t) => t.type);
   return deps.storage.subscriptions.scheduleUnscheduled('renewal', types, deps.now(), REGISTRATION_CHECK_MS);
 }
