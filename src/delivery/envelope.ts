@@ -77,20 +77,17 @@ const RESERVED = new Set([
 ]);
 
 /**
- * The request headers of one attempt: defaults, then every override header (names compared
- * case-insensitively, so `Content-Type` cannot sneak past `content-type`), then our own headers last.
- * All names are lower-case, so each appears exactly once.
+ * The request headers of one attempt, before signing: defaults, then every override header (names
+ * compared case-insensitively, so `Content-Type` cannot sneak past `content-type`), then our own headers
+ * last. All names are lower-case, so each appears exactly once. The sender adds the signature headers
+ * when it signs (sender.ts); their names are reserved here, so no override can carry one.
  */
-export function deliveryHeaders(
-  signatureHeaders: Record<string, string>,
-  overrideHeaders: Record<string, string> | undefined,
-): Record<string, string> {
+export function deliveryHeaders(overrideHeaders: Record<string, string> | undefined): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT };
   for (const [name, value] of Object.entries(overrideHeaders ?? {})) {
     const lower = name.toLowerCase();
     if (!RESERVED.has(lower)) headers[lower] = value;
   }
-  for (const [name, value] of Object.entries(signatureHeaders)) headers[name.toLowerCase()] = value;
   headers['content-type'] = CONTENT_TYPE;
   return headers;
 }

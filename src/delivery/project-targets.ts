@@ -1,4 +1,4 @@
-// Per-project delivery settings — webhook URL and parsed signing keys — cached briefly, so a batch of
+// Per-project delivery settings — webhook URL and active signing secrets — cached briefly, so a batch of
 // thousands of events of one project costs one project read, not one per event.
 //
 // Freshness: an entry lives `ttlMs` (wall time; this is a cache, not business logic) and never past the
@@ -6,10 +6,11 @@
 // rotation or a new webhook URL made by another process reaches deliveries within ttlMs; while stale, the
 // old secret keeps signing, which receivers accept during the rotation overlap anyway.
 import type { Project, Storage } from '../storage/port.js';
-import { prepareSigningKeys, type PreparedSigningKeys } from './sign.js';
+import { prepareSigningKeys } from './sign.js';
 
 export type ProjectTarget =
-  | { ok: true; projectId: string; webhookUrl: string | null; keys: PreparedSigningKeys }
+  /** `secrets`: current first; checked to be usable here, signed with by the sender (sender.ts). */
+  | { ok: true; projectId: string; webhookUrl: string | null; secrets: readonly string[] }
   /** The project cannot sign (malformed secret): a configuration problem, retried until fixed. */
   | { ok: false; projectId: string; problem: string };
 
@@ -94,8 +95,10 @@ export function activeSecrets(project: Project, now: number): string[] {
 }
 
 function toTarget(project: Project, now: number): ProjectTarget {
+  const secrets = activeSecrets(project, now);
   try {
-    return { ok: true, projectId: project.id, webhookUrl: project.webhookUrl, keys: prepareSigningKeys(activeSecrets(project, now)) };
+    prepareSigningKeys(secrets);
+    return { ok: true, projectId: project.id, webhookUrl: project.webhookUrl, secrets };
   } catch (err) {
     return { ok: false, projectId: project.id, problem: `project signing secret is unusable: ${(err as Error).message}` };
   }

@@ -4,8 +4,8 @@
 // event. The HTTP client side of a delivery (undici's request pipeline, the response parser, sockets,
 // timers, the SSRF-guarded connector) was about a sixth of that loop's time (bench/hot-path-changes.md),
 // and it needs nothing from the database. So a worker thread runs the WebhookSender and the event loop
-// only hands it finished requests (the signed bytes and headers) and gets AttemptResults back, in batches
-// (ADR 0013).
+// only hands it finished requests (the envelope bytes, the headers and what to sign them with: the
+// thread signs too) and gets AttemptResults back, in batches (ADR 0013).
 //
 // Nothing is lost if the thread dies: every request still waiting gets a network-error result (so its
 // delivery is retried on the schedule, at least once, like any failed attempt) and the next send starts
@@ -45,7 +45,7 @@ export class SenderThread implements Sender {
     return new Promise<AttemptResult>((resolve) => {
       if (this.pending.size === 0) worker.ref(); // requests in flight keep the process alive, as sockets would
       this.pending.set(id, { resolve, started: performance.now() });
-      this.outbox.push({ id, url: req.url, headers: req.headers, body: req.body });
+      this.outbox.push({ ...req, id });
       // Every send the delivery worker starts in one pass is posted as one message.
       if (this.outbox.length === 1) queueMicrotask(() => this.flush());
     });

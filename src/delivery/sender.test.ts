@@ -1,4 +1,6 @@
 // The sender against a real HTTP receiver: every way an attempt can end, in process and on its thread.
+import { createHmac, randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { behave, closedPortUrl, startFakeReceiver, type FakeReceiver } from '../../test/helpers/fake-receiver.js';
 import { EXCERPT_BYTES, WebhookSender, type Sender, type SenderOptions } from './sender.js';
@@ -37,6 +39,32 @@ describe.each(senders)('%s', (_name, makeSender) => {
     expect(req.path).toBe('/hook?x=1');
     expect(req.rawBody.equals(body)).toBe(true);
     expect(req.headers['x-extra']).toBe('y');
+  });
+
+  it('signs just before sending: both SPEC §4 signatures of the exact bytes, every active secret', async () => {
+    const current = `whsec_${randomBytes(32).toString('base64')}`;
+    const previous = `whsec_${randomBytes(32).toString('base64')}`;
+    const timestampSeconds = Math.floor(Date.now() / 1000);
+    receiver.script([behave.status(200)]);
+    const before = receiver.requests.length;
+    const sign = { eventId: 'evt-signed-1', timestampSeconds, secrets: [current, previous] };
+    expect(await sender.send({ url: receiver.url, headers: { ...headers, 'x-extra': 'y' }, body, sign })).toMatchObject({ kind: 'success' });
+    const req = receiver.requests[before]!;
+    expect(req.headers['x-extra']).toBe('y');
+    expect(req.headers['webhook-id']).toBe('evt-signed-1');
+    expect(req.headers['webhook-timestamp']).toBe(String(timestampSeconds));
+    const paragon = (secret: string) => `v1=${createHmac('sha256', secret).update(req.rawBody).digest('hex')}`;
+    expect(req.headers['x-paragon-signature']).toBe(`${paragon(current)} ${paragon(previous)}`);
+    for (const secret of [current, previous]) {
+      expect(() => new Webhook(secret).verify(req.rawBody.toString('utf8'), req.headers as Record<string, string>)).not.toThrow();
+    }
+  });
+
+  it('refuses, without a request, a delivery whose secret cannot sign', async () => {
+    const before = receiver.requests.length;
+    const sign = { eventId: 'evt-1', timestampSeconds: 1, secrets: ['not-a-secret'] };
+    expect(await sender.send({ url: receiver.url, headers, body, sign })).toMatchObject({ kind: 'refused', reason: expect.stringContaining('cannot sign') });
+    expect(receiver.requests.length).toBe(before);
   });
 
   it('keeps only a bounded excerpt of a large body', async () => {

@@ -9,6 +9,7 @@
 //   and a non-2xx status is a failure (SPEC §4).
 // - The response body is read only up to a small cap: a receiver cannot make us buffer megabytes.
 import { Agent } from 'undici';
+import { signDelivery, SigningKeyCache } from './sign.js';
 import { createGuardedConnector, ERR_SSRF_FORBIDDEN_ADDRESS, validateWebhookUrl, type Resolver } from './ssrf.js';
 
 /** Kept from the response for the attempt log. */
@@ -71,6 +72,11 @@ export interface OutboundRequest {
   url: string;
   headers: Record<string, string>;
   body: Uint8Array;
+  /**
+   * Signed by the sender just before it sends (SPEC §4 headers added to `headers`), so the HMACs run on
+   * the sender's thread rather than the service's event loop (ADR 0019).
+   */
+  sign?: { eventId: string; timestampSeconds: number; secrets: readonly string[] };
 }
 
 /** Sends one attempt; never throws. In process (WebhookSender) or on a thread of its own (SenderThread). */
@@ -81,6 +87,7 @@ export interface Sender {
 
 export class WebhookSender implements Sender {
   private readonly agent: Agent;
+  private readonly signingKeys = new SigningKeyCache();
 
   constructor(private readonly opts: SenderOptions) {
     const connect = { timeout: opts.timeoutMs };
@@ -103,6 +110,16 @@ export class WebhookSender implements Sender {
     const checked = validateWebhookUrl(req.url, { allowPrivate: this.opts.allowPrivate });
     if (!checked.ok) return { kind: 'refused', reason: checked.reason, latencyMs: latency() };
     const url = checked.url;
+    let headers = req.headers;
+    if (req.sign) {
+      try {
+        const { eventId, timestampSeconds, secrets } = req.sign;
+        headers = { ...headers, ...signDelivery({ body: req.body, eventId, timestampSeconds, secrets: this.signingKeys.get(secrets) }) };
+      } catch (err) {
+        // A secret that cannot sign is a configuration problem: no retry can fix it.
+        return { kind: 'refused', reason: `cannot sign the delivery: ${(err as Error).message}`, latencyMs: latency() };
+      }
+    }
 
     const controller = new AbortController();
     let timedOut = false;
@@ -115,7 +132,7 @@ export class WebhookSender implements Sender {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'POST',
-        headers: req.headers,
+        headers,
         body: req.body,
         signal: controller.signal,
       });

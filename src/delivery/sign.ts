@@ -80,9 +80,31 @@ export function prepareSigningKeys(secrets: readonly string[]): PreparedSigningK
   return { kind: 'prepared-signing-keys', keys: unique.map(prepareSigningKey) };
 }
 
+/**
+ * Prepared keys by their secrets, for a signer that receives raw secrets with every request (the sender
+ * thread): each project's secrets are parsed once, not per delivery. Bounded: cleared when full.
+ */
+export class SigningKeyCache {
+  private readonly prepared = new Map<string, PreparedSigningKeys>();
+
+  constructor(private readonly maxEntries = 1024) {}
+
+  get(secrets: readonly string[]): PreparedSigningKeys {
+    // Secrets are `whsec_` + base64: no spaces, so the joined text is an unambiguous key.
+    const key = secrets.join(' ');
+    let keys = this.prepared.get(key);
+    if (!keys) {
+      keys = prepareSigningKeys(secrets);
+      if (this.prepared.size >= this.maxEntries) this.prepared.clear();
+      this.prepared.set(key, keys);
+    }
+    return keys;
+  }
+}
+
 export interface SignDeliveryInput {
   /** The exact bytes that will be sent; a string is signed as its UTF-8 encoding. */
-  body: Buffer | string;
+  body: Uint8Array | string;
   /** The event id: stable across retries, so receivers can dedupe on webhook-id. */
   eventId: string;
   /** Unix seconds of this attempt (receivers reject stale timestamps, so sign per attempt). */

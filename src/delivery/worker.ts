@@ -22,7 +22,6 @@ import { outcomeOfAttempt, outcomeWithoutRequest, type OutcomeContext } from './
 import { ProjectTargets } from './project-targets.js';
 import { WebhookSender, type Sender } from './sender.js';
 import { SenderThread } from './sender-thread.js';
-import { signDelivery, type PreparedSigningKeys } from './sign.js';
 import type { Resolver } from './ssrf.js';
 
 export interface DeliveryWorkerOptions {
@@ -59,7 +58,7 @@ interface Job {
   url: string;
   origin: string;
   body: Buffer;
-  keys: PreparedSigningKeys;
+  secrets: readonly string[];
   overrideHeaders: Record<string, string> | undefined;
 }
 
@@ -336,7 +335,7 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         url,
         origin: originOf(url),
         body: serializeEnvelope(toEnvelope(c.event, sub?.webhookOverride), c.payloadJson),
-        keys: target.keys,
+        secrets: target.secrets,
         overrideHeaders: sub?.webhookOverride?.headers,
       });
     }
@@ -375,9 +374,13 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         this.finish({ claimed: delivery, next: { kind: 'retry', runAt: startedAt } });
         return;
       }
-      // Signed per attempt: receivers reject stale webhook-timestamps.
-      const signature = signDelivery({ body: job.body, eventId: event.id, timestampSeconds: Math.floor(startedAt / 1000), secrets: job.keys });
-      const result = await this.sender.send({ url: job.url, headers: deliveryHeaders(signature, job.overrideHeaders), body: job.body });
+      // Signed per attempt (receivers reject stale webhook-timestamps), by the sender, off the event loop.
+      const result = await this.sender.send({
+        url: job.url,
+        headers: deliveryHeaders(job.overrideHeaders),
+        body: job.body,
+        sign: { eventId: event.id, timestampSeconds: Math.floor(startedAt / 1000), secrets: job.secrets },
+      });
       const now = this.now();
       const outcome = outcomeOfAttempt(delivery, { url: job.url, startedAt, result }, this.outcomeContext(now));
       this.observe(outcome, event.dateReceived, now, result.latencyMs);

@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { deliveryHeaders, serializeEnvelope, type Envelope } from '../../delivery/envelope.js';
 import { activeSecrets } from '../../delivery/project-targets.js';
 import { describeResult, WebhookSender } from '../../delivery/sender.js';
-import { signDelivery } from '../../delivery/sign.js';
 import { AppError } from '../../errors.js';
 import type { AppContext } from '../app.js';
 import { errorResponses } from '../schemas.js';
@@ -54,8 +53,8 @@ export function registerWebhookTestRoutes(app: FastifyInstance, ctx: AppContext)
       triggerSubscriptionMetadata: {},
     };
     const bytes = serializeEnvelope(envelope);
-    const signature = signDelivery({ body: bytes, eventId: envelope.eventId, timestampSeconds: Math.floor(now / 1000), secrets: activeSecrets(project, now) });
-    const result = await sender.send({ url, headers: deliveryHeaders(signature, undefined), body: bytes });
+    const sign = { eventId: envelope.eventId, timestampSeconds: Math.floor(now / 1000), secrets: activeSecrets(project, now) };
+    const result = await sender.send({ url, headers: deliveryHeaders(undefined), body: bytes, sign });
     return {
       eventId: envelope.eventId,
       statusCode: 'statusCode' in result ? result.statusCode : null,
