@@ -1,4 +1,5 @@
 // createApp builds the HTTP application from its dependencies and never listens: tests and main.ts decide.
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -17,6 +18,7 @@ import { registerTriggerRoutes } from './routes/triggers.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerAdminRoutes } from './admin/index.js';
+import type { DirectRoute } from './routes/hooks-direct.js';
 
 /** JSON API bodies are small; inbound provider hooks have their own, larger limit. */
 export const API_BODY_LIMIT = 1024 * 1024;
@@ -47,6 +49,12 @@ export interface AppPlugin {
 export interface AppContext extends AppDeps {
   userAuth: UserTokenVerifier;
   adminAuth: AdminTokenVerifier;
+  /**
+   * Serve some requests straight from node:http, before Fastify routes them: for the inbound webhook
+   * routes only, the service's hot path (hooks-direct.ts, ADR 0019). Requests arriving through
+   * `app.inject` never take this path.
+   */
+  serveDirectly(route: DirectRoute): void;
 }
 
 declare module 'fastify' {
@@ -56,7 +64,20 @@ declare module 'fastify' {
 }
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const direct: DirectRoute[] = [];
   const app = Fastify({
+    // The server Fastify would build (same timeouts), with the direct routes asked first.
+    serverFactory: (fastifyHandler, opts) => {
+      const server = createServer((req, res) => {
+        for (const route of direct) if (route(req, res)) return;
+        fastifyHandler(req, res);
+      });
+      // Fastify resolves its defaults (keep-alive 72 s, …) into these options before calling us.
+      if (typeof opts.keepAliveTimeout === 'number') server.keepAliveTimeout = opts.keepAliveTimeout;
+      if (typeof opts.requestTimeout === 'number') server.requestTimeout = opts.requestTimeout;
+      if (typeof opts.connectionTimeout === 'number') server.setTimeout(opts.connectionTimeout);
+      return server;
+    },
     // pino's Logger and Fastify's logger type differ only in generics; the instance is the same.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     genReqId: () => crypto.randomUUID(),
@@ -67,7 +88,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, allowUnionTypes: true } },
   });
-  const ctx: AppContext = { ...deps, userAuth: new UserTokenVerifier(deps.storage), adminAuth: new AdminTokenVerifier(deps.storage) };
+  const ctx: AppContext = {
+    ...deps,
+    userAuth: new UserTokenVerifier(deps.storage),
+    adminAuth: new AdminTokenVerifier(deps.storage),
+    serveDirectly: (route) => void direct.push(route),
+  };
 
   // Lenient JSON: an empty body (DELETE with a JSON content type) is no body; malformed JSON is a 400.
   app.removeContentTypeParser('application/json');

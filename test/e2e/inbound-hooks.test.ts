@@ -1,5 +1,6 @@
 // Inbound provider webhooks through real HTTP: verification on raw bytes, handshakes, dedupe of provider
 // retries, routing of app-level events by provider account — on SQLite and PostgreSQL.
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOOK_BODY_LIMIT } from '../../src/http/routes/hooks.js';
@@ -72,6 +73,22 @@ describe.each(DIALECTS)('inbound hooks on %s', (dialect) => {
       const huge = Buffer.alloc(HOOK_BODY_LIMIT + 10, 'a');
       expect((await post(hookUrl, huge, { 'x-testkit-signature': 'x' })).status).toBe(413);
       expect(await events()).toEqual([]);
+    });
+
+    it('answers alike whether node:http serves the hook directly or Fastify does (a chunked body)', async () => {
+      const body = JSON.stringify({ id: 'evt_same', type: 'item.changed', data: { id: 'item_1' } });
+      const headers = { 'content-type': 'application/json', ...signed(body, { 'x-testkit-delivery': 'd-same' }) };
+      const direct = await post(hookUrl, body, headers);
+      const chunked = await request(hookUrl, { method: 'POST', body: Readable.from([Buffer.from(body)]), headers });
+      const viaFastify = { status: chunked.statusCode, text: await chunked.body.text(), headers: chunked.headers };
+      for (const r of [direct, viaFastify]) {
+        expect(r.status).toBe(200);
+        expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(r.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      }
+      expect(JSON.parse(direct.text)).toEqual({ ok: true, events: 1 });
+      expect(JSON.parse(viaFastify.text)).toEqual({ ok: true, events: 0 }); // the same delivery again: deduped
+      expect(await events()).toHaveLength(1);
     });
 
     it('answers 404 for an unknown subscription and 400 for a malformed id', async () => {

@@ -1,8 +1,10 @@
 // Inbound provider webhooks: raw bytes in (signatures are computed over them), verified by the engine.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Ingest, type InboundResponse } from '../../engine/ingest.js';
 import type { InboundRequest } from '../../sdk/index.js';
 import type { AppContext, AppPlugin } from '../app.js';
+import { directHookRoutes } from './hooks-direct.js';
 
 /** Providers send small bodies; a few MB covers batched notifications without inviting abuse. */
 export const HOOK_BODY_LIMIT = 5 * 1024 * 1024;
@@ -18,11 +20,15 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   }
 }
 
-function inbound(req: FastifyRequest): InboundRequest {
-  const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+/** What the engine sees of an inbound request, whichever path served it (here or hooks-direct.ts). */
+export function inboundRequest(method: string, url: string, rawHeaders: IncomingHttpHeaders, rawBody: Buffer): InboundRequest {
   const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: req.method, url: req.url, headers, rawBody, body: parseBody(rawBody, headers['content-type']) };
+  for (const [k, v] of Object.entries(rawHeaders)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return { method, url, headers, rawBody, body: parseBody(rawBody, headers['content-type']) };
+}
+
+function inbound(req: FastifyRequest): InboundRequest {
+  return inboundRequest(req.method, req.url, req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 }
 
 function send(reply: FastifyReply, r: InboundResponse) {
@@ -36,6 +42,8 @@ export function hooksPlugin(): AppPlugin {
   return {
     async publicRoutes(app: FastifyInstance, ctx: AppContext) {
       const ingest = new Ingest(ctx.engine, { catalog: (p) => ctx.subscriptions.catalogFor(p), metrics: ctx.metrics });
+      // Real traffic is served by hooks-direct.ts; these registrations answer what it declines.
+      ctx.serveDirectly(directHookRoutes(ingest, ctx.logger));
       await app.register(async (scope) => {
         // Keep the exact bytes for every content type: verification is over the raw body.
         scope.removeAllContentTypeParsers();
