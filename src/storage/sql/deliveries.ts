@@ -3,7 +3,7 @@ import type { Attempt, ClaimedDelivery, Delivery, DeliveryOutcome, DeliveryStatu
 import type { AttemptsTable, Database, DeliveriesTable } from '../schema.js';
 import { executeCompiledOnce, rowParameters } from './compiled-once.js';
 import { atomically, chunks, fromJson, newId, type RepoContext } from './context.js';
-import { selectEventsWithPayload, toStoredEvent } from './events.js';
+import { selectEventsWithPayload, toStoredEventWithLazyPayload } from './events.js';
 
 const toDelivery = (r: Selectable<DeliveriesTable>): Delivery => ({
   id: r.id,
@@ -77,7 +77,7 @@ export function deliveriesRepo(ctx: RepoContext): Storage['deliveries'] {
         const s = subById.get(d.subscription_id);
         out.push({
           delivery: toDelivery(d),
-          event: toStoredEvent(e),
+          event: toStoredEventWithLazyPayload(e),
           subscription: s
             ? { id: s.id, status: s.status as 'ACTIVE' | 'ERRORED', webhookOverride: fromJson<WebhookOverride | null>(s.webhook_override, null) }
             : null,
