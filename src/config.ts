@@ -6,6 +6,12 @@ const bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+/** Like `bool`, but on unless set to false or 0. */
+const boolDefaultTrue = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v !== 'false' && v !== '0');
+
 const retrySchedule = z
   .string()
   .optional()
@@ -56,6 +62,7 @@ const EnvSchema = z.object({
   OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: bool,
   OPENTRIGGERS_DELIVERY_CONCURRENCY: positiveInt(64),
   OPENTRIGGERS_EVENT_RETENTION_DAYS: positiveInt(undefined),
+  OPENTRIGGERS_PG_PREPARED_STATEMENTS: boolDefaultTrue,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -78,6 +85,8 @@ export interface Config {
   deliveryConcurrency: number;
   /** Finished events older than this many days keep only their dedupe marker; null: keep everything. */
   eventRetentionDays: number | null;
+  /** PostgreSQL: run the queries this process repeats as server-side prepared statements (ADR 0020). */
+  pgPreparedStatements: boolean;
   logLevel: string;
 }
 
@@ -111,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateWebhookUrls: e.OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS,
     deliveryConcurrency: e.OPENTRIGGERS_DELIVERY_CONCURRENCY,
     eventRetentionDays: e.OPENTRIGGERS_EVENT_RETENTION_DAYS ?? null,
+    pgPreparedStatements: e.OPENTRIGGERS_PG_PREPARED_STATEMENTS,
     logLevel: e.LOG_LEVEL,
   };
 }

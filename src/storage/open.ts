@@ -12,11 +12,15 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export async function openStorage(url: string, keyring: Keyring, opts: { migrate?: boolean; poolSize?: number } = {}): Promise<Storage> {
+export async function openStorage(
+  url: string,
+  keyring: Keyring,
+  opts: { migrate?: boolean; poolSize?: number; pgPreparedStatements?: boolean } = {},
+): Promise<Storage> {
   const migrate = opts.migrate ?? true;
   if (isPostgresUrl(url)) {
     const pool = createPgPool(url, opts.poolSize ?? 10);
-    const db = openPostgres(pool);
+    const db = openPostgres(pool, { namedStatements: opts.pgPreparedStatements ?? true });
     if (migrate) await migratePostgres(db, pool);
     // The payload names the sending store and whether deliveries became due ('d') or events were only
     // stored ('s': their deliveries went straight to the sender's own worker). The sender has told its
@@ -70,7 +74,7 @@ export async function openStorage(url: string, keyring: Keyring, opts: { migrate
 export async function migrateOnly(url: string): Promise<number[]> {
   if (isPostgresUrl(url)) {
     const pool = createPgPool(url, 2);
-    const db = openPostgres(pool);
+    const db = openPostgres(pool, { namedStatements: false }); // every statement runs once
     try {
       return (await migratePostgres(db, pool)).applied;
     } finally {

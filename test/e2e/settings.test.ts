@@ -13,3 +13,13 @@ describe('OPENTRIGGERS_BACKSTOP_SYNC_SECONDS', () => {
     }
   });
 });
+
+describe('OPENTRIGGERS_PG_PREPARED_STATEMENTS', () => {
+  it('is on unless set to false or 0; anything else is refused', () => {
+    expect(loadConfig({}).pgPreparedStatements).toBe(true);
+    expect(loadConfig({ OPENTRIGGERS_PG_PREPARED_STATEMENTS: 'true' }).pgPreparedStatements).toBe(true);
+    expect(loadConfig({ OPENTRIGGERS_PG_PREPARED_STATEMENTS: 'false' }).pgPreparedStatements).toBe(false);
+    expect(loadConfig({ OPENTRIGGERS_PG_PREPARED_STATEMENTS: '0' }).pgPreparedStatements).toBe(false);
+    expect(() => loadConfig({ OPENTRIGGERS_PG_PREPARED_STATEMENTS: 'off' })).toThrow(/OPENTRIGGERS_PG_PREPARED_STATEMENTS/);
+  });
+});
