@@ -129,6 +129,9 @@ describe.skipIf(!TEST_DATABASE_URL)('delivery by several worker processes on Pos
         await new Promise((r) => setTimeout(r, 30));
       }
     })();
+    // If an expectation fails before these are awaited, their next query meets a closed pool: that must not
+    // add an unhandled rejection to the real failure (awaiting them below still throws their own errors).
+    for (const loop of [holdersOverTime, recording]) void loop.catch(() => undefined);
 
     await until('deliveries to be under way', () => receiver.requests.length >= KILL_AFTER_RECEIVED, 30_000, 5);
     // Kill the worker holding the most leases right now, so the crash really interrupts work in flight.
