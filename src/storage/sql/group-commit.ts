@@ -42,9 +42,11 @@ export class GroupCommit<Job, Result> {
       if (!this.draining) {
         this.draining = true;
         const linger = this.opts.linger ?? DEFAULT_LINGER;
-        if (this.lastBatchSize >= linger.afterBatchOf) setTimeout(() => void this.drain(), linger.ms);
-        // setImmediate, not a microtask: requests parsed in the same I/O phase reach here first.
-        else setImmediate(() => void this.drain());
+        const drain = () => void this.drain();
+        // Under load, wait a little for more. Otherwise setImmediate, not a microtask: requests parsed in
+        // the same I/O phase reach here first.
+        if (this.lastBatchSize >= linger.afterBatchOf) setTimeout(drain, linger.ms);
+        else setImmediate(drain);
       }
     });
   }
