@@ -261,6 +261,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     await override.locator('summary', { hasText: 'Equivalent API call' }).click();
     expect(await override.locator('.apicall pre').textContent()).toContain('"webhookOverride":{"url":');
     await override.getByRole('button', { name: 'Save changes' }).click();
+    // The form closes once the API has saved; until then its "Equivalent API call" shows the URL too.
+    await override.waitFor({ state: 'detached' });
     await card.getByText(`${receiver.url}/override`).waitFor();
     const withOverride = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/user-1`)).body.subscriptions.find((s: any) => s.id === subscriptionId);
     expect(withOverride.webhookOverride).toEqual({ url: `${receiver.url}/override`, headers: { 'X-Tenant': 'acme' }, metadata: { tenant: 'acme' } });
