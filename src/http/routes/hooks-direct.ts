@@ -44,7 +44,7 @@ export function directHookRoutes(ingest: Ingest, logger: Logger): DirectRoute {
     }
     const length = declaredLength(req);
     if (length === null || (method === 'GET' && length > 0)) return false;
-    void serve(req, res, length, handle, logger);
+    void serve(req, res, handle, logger);
     return true;
   };
 }
@@ -62,13 +62,12 @@ function declaredLength(req: IncomingMessage): number | null {
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  length: number,
   handle: (inbound: InboundRequest) => Promise<InboundResponse>,
   logger: Logger,
 ): Promise<void> {
   const started = performance.now();
   const requestId = crypto.randomUUID();
-  const rawBody = await readBody(req, length);
+  const rawBody = await readBody(req);
   if (rawBody === null) return; // the client went away mid-body: nobody to answer
   let status: number;
   let headers: Record<string, string>;
@@ -101,8 +100,7 @@ async function serve(
   }
 }
 
-function readBody(req: IncomingMessage, length: number): Promise<Buffer | null> {
-  if (length === 0 && req.complete) return Promise.resolve(Buffer.alloc(0));
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

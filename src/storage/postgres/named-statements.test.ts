@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatementNames } from './dialect.js';
+import { StatementNames } from './named-statements.js';
 
 describe('StatementNames', () => {
   it('names a text on its third run and keeps that name; other texts get other names', () => {
