@@ -1,5 +1,9 @@
 // The background checkpointer copies committed WAL pages into the database file without the writer's help.
-import { statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openTestStorage } from '../../../test/helpers/databases.js';
 import { sqlitePathFromUrl } from './dialect.js';
@@ -32,6 +36,29 @@ describe('SQLite background checkpoints', () => {
       expect(after).toBeGreaterThanOrEqual(before + 300 * 3000);
     } finally {
       await t.close();
+    }
+  });
+
+  it('stops its thread on close even when nothing else keeps the process alive', async () => {
+    // A script whose last work is closing the storage: the thread (unref'd while it runs) must still get
+    // the message and close, and the awaited close() settle; before, the process ended first (exit code 13,
+    // an unsettled top-level await).
+    const dir = mkdtempSync(join(tmpdir(), 'ot-checkpointer-'));
+    const script = [
+      `import { startCheckpointer } from ${JSON.stringify(new URL('./checkpointer.ts', import.meta.url).pathname)};`,
+      `import { openSqlite, migrateSqlite } from ${JSON.stringify(new URL('./dialect.ts', import.meta.url).pathname)};`,
+      `const db = openSqlite(${JSON.stringify(join(dir, 'x.db'))});`,
+      'await migrateSqlite(db);',
+      `const checkpointer = startCheckpointer(${JSON.stringify(join(dir, 'x.db'))});`,
+      'await checkpointer.stop();',
+      'await db.destroy();',
+      "console.log('stopped');",
+    ].join('\n');
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+      expect(stdout.trim()).toBe('stopped');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

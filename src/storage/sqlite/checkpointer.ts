@@ -45,6 +45,9 @@ export function startCheckpointer(path: string, intervalMs = DEFAULT_INTERVAL_MS
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Kept alive until the thread has closed its connection: unref'd, a process with nothing else left
+      // to do would end before the thread even read the message (and a top-level await on close() with it).
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
