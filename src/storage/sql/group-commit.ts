@@ -8,20 +8,21 @@
 // rows, and nothing is acknowledged before its commit.
 //
 // Under load a short linger makes the groups larger: a commit's cost is mostly the pages it writes, and
-// events of one group share the table's and the ordered indexes' newest pages. When the previous commit
-// already carried several jobs (requests arrive faster than one per commit), the next one waits a couple of
-// milliseconds for more; at light load nothing waits (bench/hot-path-changes.md, seventh round).
+// events of one group share the table's and the ordered indexes' newest pages. How long to wait is the
+// caller's policy (`linger`, see linger.ts: longer the busier the event loop); at light load nothing waits
+// (bench/hot-path-changes.md, seventh and eighth rounds).
 
 export interface GroupCommitOptions<Job, Result> {
   /** Write every job in one transaction; results in the jobs' order. Throws if the transaction failed. */
   runBatch: (jobs: Job[]) => Promise<Result[]>;
   /** Most jobs in one transaction. */
   maxBatch: number;
-  /** Wait `ms` before a commit when the previous one carried at least `afterBatchOf` jobs. */
-  linger?: { afterBatchOf: number; ms: number };
+  /**
+   * Milliseconds the next commit waits for more jobs, asked when a job finds no commit pending; 0 (the
+   * default) commits in the next turn of the event loop. `lastBatchSize`: jobs in the previous commit.
+   */
+  linger?: (lastBatchSize: number) => number;
 }
-
-export const DEFAULT_LINGER = { afterBatchOf: 4, ms: 2 };
 
 interface Waiting<Job, Result> {
   job: Job;
@@ -41,11 +42,11 @@ export class GroupCommit<Job, Result> {
       this.waiting.push({ job, resolve, reject });
       if (!this.draining) {
         this.draining = true;
-        const linger = this.opts.linger ?? DEFAULT_LINGER;
+        const lingerMs = this.opts.linger?.(this.lastBatchSize) ?? 0;
         const drain = () => void this.drain();
         // Under load, wait a little for more. Otherwise setImmediate, not a microtask: requests parsed in
         // the same I/O phase reach here first.
-        if (this.lastBatchSize >= linger.afterBatchOf) setTimeout(drain, linger.ms);
+        if (lingerMs > 0) setTimeout(drain, lingerMs);
         else setImmediate(drain);
       }
     });

@@ -14,6 +14,7 @@ import type { Database } from '../schema.js';
 import { completeBatch } from './deliveries.js';
 import { recordOn } from './events.js';
 import { GroupCommit } from './group-commit.js';
+import { lingerWhenBusy } from './linger.js';
 
 /** Most jobs in one transaction; bounds the transaction (and the rows any one caller waits behind). */
 const MAX_JOBS = 256;
@@ -39,6 +40,7 @@ export function writeGroup(
 ): WriteGroup {
   const group = new GroupCommit<WriteJob, WriteResult>({
     maxBatch: MAX_JOBS,
+    linger: lingerWhenBusy(),
     runBatch: async (jobs) => {
       const worker = localWorker();
       const records = jobs.filter((j) => j.kind === 'record');
