@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Ingest, InboundResponse } from '../../engine/ingest.js';
 import type { InboundRequest } from '../../sdk/index.js';
 import { toErrorResponse } from '../errors.js';
-import { HOOK_BODY_LIMIT, inboundRequest } from './hooks.js';
+import { HOOK_BODY_LIMIT, inboundReply, inboundRequest } from './hooks.js';
 
 /** Serves the request and returns true, or returns false without touching it. */
 export type DirectRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -69,28 +69,15 @@ async function serve(
   const requestId = crypto.randomUUID();
   const rawBody = await readBody(req);
   if (rawBody === null) return; // the client went away mid-body: nobody to answer
-  let status: number;
-  let headers: Record<string, string>;
-  let payload: string;
+  let reply: ReturnType<typeof inboundReply>;
   try {
-    const r = await handle(inboundRequest(req.method!, req.url!, req.headers, rawBody));
-    status = r.status;
-    headers = {};
-    for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v;
-    if (typeof r.body === 'string') {
-      payload = r.body;
-      headers['content-type'] ??= 'text/plain; charset=utf-8';
-    } else {
-      payload = JSON.stringify(r.body ?? { ok: true });
-      headers['content-type'] ??= 'application/json; charset=utf-8';
-    }
+    reply = inboundReply(await handle(inboundRequest(req.method!, req.url!, req.headers, rawBody)));
   } catch (err) {
     const e = toErrorResponse(err, requestId);
     if (e.status >= 500) logger.error({ reqId: requestId, err }, 'request failed');
-    status = e.status;
-    headers = { 'content-type': 'application/json; charset=utf-8' };
-    payload = JSON.stringify(e.body);
+    reply = inboundReply({ status: e.status, body: { ...e.body } });
   }
+  const { status, headers, payload } = reply;
   headers['x-request-id'] = requestId;
   headers['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(status, headers);

@@ -31,11 +31,24 @@ function inbound(req: FastifyRequest): InboundRequest {
   return inboundRequest(req.method, req.url, req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 }
 
+/**
+ * The engine's answer as status, headers and bytes, whichever path serves it (here or hooks-direct.ts), so
+ * both answer alike: a string body as text, anything else as JSON, unless the engine named a content type.
+ */
+export function inboundReply(r: InboundResponse): { status: number; headers: Record<string, string>; payload: string } {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v;
+  if (typeof r.body === 'string') {
+    headers['content-type'] ??= 'text/plain; charset=utf-8';
+    return { status: r.status, headers, payload: r.body };
+  }
+  headers['content-type'] ??= 'application/json; charset=utf-8';
+  return { status: r.status, headers, payload: JSON.stringify(r.body ?? { ok: true }) };
+}
+
 function send(reply: FastifyReply, r: InboundResponse) {
-  reply.status(r.status);
-  for (const [k, v] of Object.entries(r.headers ?? {})) reply.header(k, v);
-  if (typeof r.body === 'string') return reply.send(r.body);
-  return reply.send(r.body ?? { ok: true });
+  const { status, headers, payload } = inboundReply(r);
+  return reply.status(status).headers(headers).send(payload);
 }
 
 export function hooksPlugin(): AppPlugin {
