@@ -25,9 +25,14 @@ export function openSqlite(path: string): Kysely<Database> {
   // WAL outgrows that, and the file is truncated back after such a restart.
   conn.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
   conn.pragma(`journal_size_limit = ${WRITER_CHECKPOINT_PAGES * 4096}`);
-  // 64 MiB of page cache (the default is 2 MiB): the hot index pages of the events and deliveries tables
-  // stay in memory instead of being read back through the OS on every insert and claim.
-  conn.pragma('cache_size = -65536');
+  // 16 MiB of page cache (the default is 2 MiB): the hot index pages of the events and deliveries tables
+  // stay in memory instead of being read back through the OS on every insert and claim. Not more: while
+  // the file is under 1 GiB, about half of the commits that store events scan the whole cache. (A B-tree
+  // split renumbers pages through the unused page at the 1 GiB offset, so the cache holds a page number
+  // past the end of the file, and the commit's truncation to the file's size visits every cached page to
+  // find it.) With 64 MiB that scan cost about 15 % of the CPU of storing an event (bench/record-cost.ts;
+  // bench/hot-path-changes.md, ninth round).
+  conn.pragma('cache_size = -16384');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
