@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ClaimedDelivery, Delivery, EventStatus, LocalDeliveryWorker, NewEvent, Storage, StoredEvent } from '../port.js';
 import type { Database, DeliveriesTable, EventsTable } from '../schema.js';
 import { executeCompiledOnce, rowParameters } from './compiled-once.js';
@@ -37,7 +37,8 @@ export function toStoredEventWithLazyPayload(r: Selectable<EventsTable> & { payl
   return Object.defineProperty(event, 'payload', { enumerable: true, get: () => (parsed ??= { value: fromJson<unknown>(json, null) }).value });
 }
 
-// 12 columns per event row: 200 rows stay far below SQLite's 32,766 bound parameters.
+// 12 columns per event row (15 in PostgreSQL's combined statement): 200 rows stay far below the bound
+// parameters a statement may have (SQLite 32,766, PostgreSQL 65,535).
 const INSERT_CHUNK = 200;
 // Two columns per payload row.
 const PAYLOAD_INSERT_CHUNK = 1000;
@@ -155,6 +156,17 @@ async function takeEventOrderTurn(db: Kysely<Database>): Promise<void> {
 
 const eventKey = (subscriptionId: string, dedupeKey: string) => `${subscriptionId}\u0000${dedupeKey}`;
 
+/** One event as the insert will store it, and the outbox delivery it gets if the insert finds it new. */
+interface PlannedRow {
+  event: Insertable<EventsTable> & { id: string; date_received: number };
+  payloadJson: string;
+  item: NewEvent;
+  /** Null for SEEN markers (no delivery). */
+  delivery: Delivery | null;
+  /** Set when the delivery is leased to the local worker in the insert itself (status SENDING). */
+  handedWith: ClaimedDelivery['subscription'];
+}
+
 /**
  * Insert the jobs' events (a repeated dedupe key is skipped: the provider's retry, or a re-read change),
  * an outbox delivery for each new one, and touch the subscriptions. Returns each job's new events.
@@ -164,32 +176,117 @@ export async function recordOn(
   jobs: readonly RecordJob[],
   opts: { dialect: 'sqlite' | 'postgres'; seenOnly?: boolean; worker?: LocalDeliveryWorker | null },
 ): Promise<{ perJob: StoredEvent[][]; wake: boolean; due: boolean; handed: ClaimedDelivery[] }> {
-  const rows: Insertable<EventsTable>[] = [];
-  const payloads: string[] = []; // rows[i]'s payload, stored apart (event_payloads)
+  const planned = planRows(jobs, opts);
+  // Served events (not SEEN markers) take their sequence numbers in commit order.
+  if (opts.dialect === 'postgres' && !opts.seenOnly && planned.length > 0) await takeEventOrderTurn(db);
+  const inserted = opts.dialect === 'postgres' ? await insertPostgres(db, planned) : await insertSqlite(db, planned);
+
+  const perJob: StoredEvent[][] = [];
+  const handed: ClaimedDelivery[] = [];
+  let wake = false;
+  let due = false;
+  let i = 0;
   for (const job of jobs) {
-    for (const it of job.items) {
-      payloads.push(toJson(it.payload));
-      rows.push({
+    const events: StoredEvent[] = [];
+    for (let n = 0; n < job.items.length; n++) {
+      const row = planned[i++]!;
+      const seq = seqIfNew(inserted, row);
+      if (seq === undefined) continue;
+      const event = storedEventOf(row, seq);
+      events.push(event);
+      if (!row.delivery) continue;
+      if (row.handedWith) {
+        handed.push({ delivery: row.delivery, event, subscription: row.handedWith, payloadJson: row.payloadJson });
+      } else if (row.delivery.status === 'PENDING') {
+        due = true;
+      }
+      if (event.status === 'PENDING') wake = true;
+    }
+    perJob.push(opts.seenOnly ? [] : events);
+  }
+  return { perJob, wake, due, handed };
+}
+
+/**
+ * The rows to insert, each with its delivery decided in advance: leased to the local worker while it has
+ * room (exactly as a claim would lease it), else PENDING, or HELD while the subscription is ERRORED. A row
+ * the insert then finds to be a duplicate drops its delivery, and its share of the room goes unused.
+ */
+function planRows(jobs: readonly RecordJob[], opts: { seenOnly?: boolean; worker?: LocalDeliveryWorker | null }): PlannedRow[] {
+  const planned: PlannedRow[] = [];
+  let room = opts.worker?.room() ?? 0;
+  for (const job of jobs) {
+    for (const item of job.items) {
+      const s = item.subscription;
+      // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
+      const status = opts.seenOnly ? 'SEEN' : s.status === 'ERRORED' ? 'HELD' : 'PENDING';
+      const event = {
         id: newId(),
-        project_id: it.subscription.projectId,
-        user_id: it.subscription.userId,
-        subscription_id: it.subscription.id,
-        credential_id: it.subscription.credentialId,
-        integration: it.subscription.integration,
-        trigger_type: it.subscription.triggerType,
-        dedupe_key: it.dedupeKey,
-        // While a subscription is ERRORED its events are held, never dropped (SPEC §4).
-        status: opts.seenOnly ? 'SEEN' : it.subscription.status === 'ERRORED' ? 'HELD' : 'PENDING',
+        project_id: s.projectId,
+        user_id: s.userId,
+        subscription_id: s.id,
+        credential_id: s.credentialId,
+        integration: s.integration,
+        trigger_type: s.triggerType,
+        dedupe_key: item.dedupeKey,
+        status,
         date_received: job.now,
         delivered_at: null,
-      });
+      };
+      let delivery: Delivery | null = null;
+      let handedWith: PlannedRow['handedWith'] = null;
+      if (!opts.seenOnly) {
+        delivery = {
+          id: newId(), eventId: event.id, projectId: s.projectId, subscriptionId: s.id,
+          status: status === 'HELD' ? 'HELD' : 'PENDING', attemptCount: 0, runAt: job.now, leaseOwner: null,
+          lastError: null, createdAt: job.now, updatedAt: job.now,
+        };
+        if (opts.worker && room > 0 && delivery.status === 'PENDING' && s.webhookOverride !== undefined) {
+          room--;
+          handedWith = { id: s.id, status: s.status, webhookOverride: s.webhookOverride };
+          delivery.status = 'SENDING';
+          delivery.leaseOwner = opts.worker.owner;
+          delivery.runAt = job.now + opts.worker.leaseMs;
+        }
+      }
+      planned.push({ event, payloadJson: toJson(item.payload), item, delivery, handedWith });
     }
   }
-  // Served events (not SEEN markers) take their sequence numbers in commit order.
-  if (opts.dialect === 'postgres' && !opts.seenOnly && rows.length > 0) await takeEventOrderTurn(db);
-  // Only what the insert decided is read back (the payload is already in memory).
-  const inserted = new Map<string, { seq: number; id: string }>();
-  for (const part of chunks(rows, INSERT_CHUNK)) {
+  return planned;
+}
+
+function storedEventOf(row: PlannedRow, seq: number): StoredEvent {
+  const e = row.event;
+  return {
+    seq,
+    id: e.id,
+    projectId: e.project_id,
+    userId: e.user_id,
+    subscriptionId: e.subscription_id,
+    credentialId: e.credential_id ?? null,
+    integration: e.integration,
+    triggerType: e.trigger_type,
+    dedupeKey: e.dedupe_key,
+    payload: row.item.payload,
+    status: e.status as EventStatus,
+    dateReceived: e.date_received,
+    deliveredAt: null,
+  };
+}
+
+/** What the insert stored, by subscription and dedupe key: the sequence number and the id of the row. */
+type Inserted = Map<string, { seq: number; id: string }>;
+
+/** The row's sequence number if the insert stored it; a key repeated within the batch belongs to its first occurrence. */
+function seqIfNew(inserted: Inserted, row: PlannedRow): number | undefined {
+  const stored = inserted.get(eventKey(row.event.subscription_id, row.event.dedupe_key));
+  return stored?.id === row.event.id ? stored.seq : undefined;
+}
+
+/** SQLite: the events (reading back only what the insert decided), then the new ones' payloads and deliveries. */
+async function insertSqlite(db: Kysely<Database>, planned: readonly PlannedRow[]): Promise<Inserted> {
+  const inserted: Inserted = new Map();
+  for (const part of chunks(planned.map((p) => p.event), INSERT_CHUNK)) {
     const { rows: got } = await executeCompiledOnce(db, `events.insert:${part.length}`, rowParameters(part), () =>
       db
         .insertInto('events')
@@ -199,91 +296,21 @@ export async function recordOn(
     );
     for (const r of got) inserted.set(eventKey(r.subscription_id, r.dedupe_key), { seq: Number(r.seq), id: r.id });
   }
-  const perJob: StoredEvent[][] = [];
-  const deliveries: Insertable<DeliveriesTable>[] = [];
-  const touched = new Map<string, number>();
-  const handed: ClaimedDelivery[] = [];
-  const newPayloads: { seq: number; payload: string }[] = [];
-  let room = opts.worker?.room() ?? 0;
-  let wake = false;
-  let due = false;
-  let i = 0;
-  for (const job of jobs) {
-    const events: StoredEvent[] = [];
-    for (const it of job.items) {
-      const index = i++;
-      const row = rows[index]!;
-      const key = eventKey(row.subscription_id, row.dedupe_key);
-      const ins = inserted.get(key);
-      // A key repeated within the batch was inserted once: it belongs to its first occurrence.
-      if (!ins || ins.id !== row.id) continue;
-      const event: StoredEvent = {
-        seq: ins.seq,
-        id: ins.id,
-        projectId: row.project_id,
-        userId: row.user_id,
-        subscriptionId: row.subscription_id,
-        credentialId: row.credential_id ?? null,
-        integration: row.integration,
-        triggerType: row.trigger_type,
-        dedupeKey: row.dedupe_key,
-        payload: it.payload,
-        status: row.status as EventStatus,
-        dateReceived: job.now,
-        deliveredAt: null,
-      };
-      events.push(event);
-      newPayloads.push({ seq: ins.seq, payload: payloads[index]! });
-      if (opts.seenOnly) continue;
-      const delivery: Delivery = {
-        id: newId(),
-        eventId: ins.id,
-        projectId: row.project_id,
-        subscriptionId: row.subscription_id,
-        status: row.status === 'HELD' ? 'HELD' : 'PENDING',
-        attemptCount: 0,
-        runAt: job.now,
-        leaseOwner: null,
-        lastError: null,
-        createdAt: job.now,
-        updatedAt: job.now,
-      };
-      const override = it.subscription.webhookOverride;
-      if (opts.worker && room > 0 && delivery.status === 'PENDING' && override !== undefined) {
-        // Leased to the local worker in the insert itself, exactly as a claim would lease it.
-        room--;
-        delivery.status = 'SENDING';
-        delivery.leaseOwner = opts.worker.owner;
-        delivery.runAt = job.now + opts.worker.leaseMs;
-        handed.push({ delivery, event, subscription: { id: row.subscription_id, status: it.subscription.status, webhookOverride: override }, payloadJson: payloads[index]! });
-      } else if (delivery.status === 'PENDING') {
-        due = true;
-      }
-      deliveries.push({
-        id: delivery.id,
-        event_id: delivery.eventId,
-        project_id: delivery.projectId,
-        subscription_id: delivery.subscriptionId,
-        status: delivery.status,
-        attempt_count: 0,
-        run_at: delivery.runAt,
-        lease_owner: delivery.leaseOwner,
-        last_error: null,
-        created_at: job.now,
-        updated_at: job.now,
-      });
-      if (row.status === 'PENDING') wake = true;
-      touched.set(row.subscription_id, Math.max(touched.get(row.subscription_id) ?? 0, job.now));
-    }
-    perJob.push(opts.seenOnly ? [] : events);
-  }
-  for (const part of chunks(newPayloads, PAYLOAD_INSERT_CHUNK)) {
+  const fresh = planned.flatMap((row) => {
+    const seq = seqIfNew(inserted, row);
+    return seq === undefined ? [] : [{ ...row, seq }];
+  });
+  const payloads = fresh.map((row) => ({ seq: row.seq, payload: row.payloadJson }));
+  for (const part of chunks(payloads, PAYLOAD_INSERT_CHUNK)) {
     await executeCompiledOnce(db, `event_payloads.insert:${part.length}`, rowParameters(part), () => db.insertInto('event_payloads').values(part));
   }
+  const deliveries = fresh.flatMap((p) => (p.delivery ? [deliveryRow(p.delivery)] : []));
   for (const part of chunks(deliveries, INSERT_CHUNK)) {
     await executeCompiledOnce(db, `deliveries.insert:${part.length}`, rowParameters(part), () => db.insertInto('deliveries').values(part));
   }
   // One statement per distinct time (usually one): when each subscription last received an event.
+  const touched = new Map<string, number>();
+  for (const p of fresh) if (p.delivery) touched.set(p.event.subscription_id, Math.max(touched.get(p.event.subscription_id) ?? 0, p.event.date_received));
   const byTime = new Map<number, string[]>();
   for (const [id, at] of touched) byTime.set(at, [...(byTime.get(at) ?? []), id]);
   for (const [at, ids] of byTime) {
@@ -293,5 +320,82 @@ export async function recordOn(
       );
     }
   }
-  return { perJob, wake, due, handed };
+  return inserted;
+}
+
+function deliveryRow(d: Delivery): Insertable<DeliveriesTable> {
+  return {
+    id: d.id, event_id: d.eventId, project_id: d.projectId, subscription_id: d.subscriptionId, status: d.status,
+    attempt_count: 0, run_at: d.runAt, lease_owner: d.leaseOwner, last_error: null, created_at: d.createdAt,
+    updated_at: d.updatedAt,
+  };
+}
+
+/**
+ * PostgreSQL: one statement per chunk does what takes SQLite four. Each statement is a round trip, sent
+ * only after the previous one has finished, and on PostgreSQL the round trips were most of the write
+ * group's time (bench/hot-path-changes.md, ninth round). Data-modifying CTEs insert the events; the rows the
+ * insert returns (the new ones) select their payloads, their deliveries and the subscriptions to touch.
+ */
+async function insertPostgres(db: Kysely<Database>, planned: readonly PlannedRow[]): Promise<Inserted> {
+  const inserted: Inserted = new Map();
+  for (const part of chunks(planned, INSERT_CHUNK)) {
+    const parameters = part.flatMap((row) => {
+      const values = recordPgValues(row);
+      return RECORD_PG_COLUMNS.map(([name]) => values[name]);
+    });
+    const { rows } = await executeCompiledOnce<{ seq: string | number; id: string; subscription_id: string; dedupe_key: string }>(
+      db, `events.record-pg:${part.length}`, parameters, () => ({ compile: () => CompiledQuery.raw(recordStatementPg(part.length), parameters) }),
+    );
+    for (const r of rows) inserted.set(eventKey(r.subscription_id, r.dedupe_key), { seq: Number(r.seq), id: r.id });
+  }
+  return inserted;
+}
+
+const RECORD_PG_COLUMNS = [
+  ['id', 'text'], ['project_id', 'text'], ['user_id', 'text'], ['subscription_id', 'text'], ['credential_id', 'text'],
+  ['integration', 'text'], ['trigger_type', 'text'], ['dedupe_key', 'text'], ['status', 'text'], ['date_received', 'bigint'],
+  ['payload', 'text'], ['delivery_id', 'text'], ['delivery_status', 'text'], ['delivery_run_at', 'bigint'], ['lease_owner', 'text'],
+] as const;
+
+type RecordPgColumn = (typeof RECORD_PG_COLUMNS)[number][0];
+
+/** A planned row's values by the statement's column names (every column must be named: the type says so). */
+function recordPgValues(row: PlannedRow): Record<RecordPgColumn, unknown> {
+  const e = row.event;
+  const d = row.delivery;
+  return {
+    id: e.id, project_id: e.project_id, user_id: e.user_id, subscription_id: e.subscription_id,
+    credential_id: e.credential_id ?? null, integration: e.integration, trigger_type: e.trigger_type,
+    dedupe_key: e.dedupe_key, status: e.status, date_received: e.date_received, payload: row.payloadJson,
+    delivery_id: d?.id ?? null, delivery_status: d?.status ?? null, delivery_run_at: d?.runAt ?? null,
+    lease_owner: d?.leaseOwner ?? null,
+  };
+}
+
+/** The statement for `rows` planned rows (the parameters: RECORD_PG_COLUMNS, row after row). */
+function recordStatementPg(rows: number): string {
+  const width = RECORD_PG_COLUMNS.length;
+  const tuples = Array.from({ length: rows }, (_, r) =>
+    `(${RECORD_PG_COLUMNS.map(([, type], c) => `$${r * width + c + 1}::${type}`).join(', ')})`).join(', ');
+  return `WITH v (${RECORD_PG_COLUMNS.map(([name]) => name).join(', ')}) AS (VALUES ${tuples}),
+e AS (
+  INSERT INTO events (id, project_id, user_id, subscription_id, credential_id, integration, trigger_type, dedupe_key, status, date_received, delivered_at)
+  SELECT id, project_id, user_id, subscription_id, credential_id, integration, trigger_type, dedupe_key, status, date_received, NULL FROM v
+  ON CONFLICT (subscription_id, dedupe_key) DO NOTHING
+  RETURNING seq, id, subscription_id, dedupe_key
+),
+fresh AS (SELECT e.seq, v.* FROM e JOIN v ON v.id = e.id),
+p AS (INSERT INTO event_payloads (seq, payload) SELECT seq, payload FROM fresh),
+d AS (
+  INSERT INTO deliveries (id, event_id, project_id, subscription_id, status, attempt_count, run_at, lease_owner, last_error, created_at, updated_at)
+  SELECT delivery_id, id, project_id, subscription_id, delivery_status, 0, delivery_run_at, lease_owner, NULL, date_received, date_received
+  FROM fresh WHERE delivery_id IS NOT NULL
+),
+t AS (
+  UPDATE subscriptions SET date_last_received_event = latest.at
+  FROM (SELECT subscription_id, max(date_received) AS at FROM fresh WHERE delivery_id IS NOT NULL GROUP BY subscription_id) latest
+  WHERE subscriptions.id = latest.subscription_id
+)
+SELECT seq, id, subscription_id, dedupe_key FROM e`;
 }
