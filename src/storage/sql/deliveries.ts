@@ -278,16 +278,9 @@ function completionRow(o: DeliveryOutcome, now: number): CompletionRow {
  * deliveries are now PENDING and already due.
  */
 export async function completeBatch(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', outcomes: readonly DeliveryOutcome[], now: number): Promise<number> {
+  // Both mark the delivered events; the rare held and failed ones follow here.
   const moved = dialect === 'postgres' ? await completePostgres(db, outcomes, now) : await completeSqlite(db, outcomes, now);
-  // Delivered events' new status is part of PostgreSQL's statement; the rare held and failed ones are not.
   const eventsWith = (status: string) => moved.filter((m) => m.status === status).map((m) => m.event_id);
-  if (dialect === 'sqlite') {
-    for (const ids of chunks(eventsWith('SUCCEEDED'), COMPLETE_CHUNK * 4)) {
-      await executeCompiledOnce(db, `events.delivered:${ids.length}`, ['DELIVERED', now, ...ids], () =>
-        db.updateTable('events').set({ status: 'DELIVERED', delivered_at: now }).where('id', 'in', ids),
-      );
-    }
-  }
   for (const ids of chunks(eventsWith('HELD'), COMPLETE_CHUNK * 4)) {
     await db.updateTable('events').set({ status: 'HELD' }).where('id', 'in', ids).execute();
   }
@@ -315,7 +308,7 @@ export async function completeBatch(db: Kysely<Database>, dialect: 'sqlite' | 'p
   return moved.filter((m) => m.status === 'PENDING' && Number(m.run_at) <= now).length;
 }
 
-/** SQLite: the attempts, then one UPDATE per chunk that moves the deliveries on. */
+/** SQLite: the attempts, one UPDATE per chunk that moves the deliveries on, then the delivered events. */
 async function completeSqlite(db: Kysely<Database>, outcomes: readonly DeliveryOutcome[], now: number): Promise<Moved[]> {
   // Attempts are recorded even when the lease was lost meanwhile: the HTTP try happened.
   for (const part of chunks(outcomes.filter((o) => o.attempt !== undefined), COMPLETE_CHUNK)) {
@@ -329,6 +322,12 @@ async function completeSqlite(db: Kysely<Database>, outcomes: readonly DeliveryO
       compile: () => sql<Moved>`WITH ${completionValues(values)} ${moveDeliveries(now, 'sqlite')}`.compile(db),
     }));
     moved.push(...result.rows);
+  }
+  const delivered = moved.filter((m) => m.status === 'SUCCEEDED').map((m) => m.event_id);
+  for (const ids of chunks(delivered, COMPLETE_CHUNK * 4)) {
+    await executeCompiledOnce(db, `events.delivered:${ids.length}`, ['DELIVERED', now, ...ids], () =>
+      db.updateTable('events').set({ status: 'DELIVERED', delivered_at: now }).where('id', 'in', ids),
+    );
   }
   return moved;
 }

@@ -298,19 +298,21 @@ async function insertSqlite(db: Kysely<Database>, planned: readonly PlannedRow[]
   }
   const fresh = planned.flatMap((row) => {
     const seq = seqIfNew(inserted, row);
-    return seq === undefined ? [] : [{ ...row, seq }];
+    return seq === undefined ? [] : [{ row, seq }];
   });
-  const payloads = fresh.map((row) => ({ seq: row.seq, payload: row.payloadJson }));
+  const payloads = fresh.map(({ row, seq }) => ({ seq, payload: row.payloadJson }));
   for (const part of chunks(payloads, PAYLOAD_INSERT_CHUNK)) {
     await executeCompiledOnce(db, `event_payloads.insert:${part.length}`, rowParameters(part), () => db.insertInto('event_payloads').values(part));
   }
-  const deliveries = fresh.flatMap((p) => (p.delivery ? [deliveryRow(p.delivery)] : []));
+  const deliveries = fresh.flatMap(({ row }) => (row.delivery ? [deliveryRow(row.delivery)] : []));
   for (const part of chunks(deliveries, INSERT_CHUNK)) {
     await executeCompiledOnce(db, `deliveries.insert:${part.length}`, rowParameters(part), () => db.insertInto('deliveries').values(part));
   }
   // One statement per distinct time (usually one): when each subscription last received an event.
   const touched = new Map<string, number>();
-  for (const p of fresh) if (p.delivery) touched.set(p.event.subscription_id, Math.max(touched.get(p.event.subscription_id) ?? 0, p.event.date_received));
+  for (const { row } of fresh) {
+    if (row.delivery) touched.set(row.event.subscription_id, Math.max(touched.get(row.event.subscription_id) ?? 0, row.event.date_received));
+  }
   const byTime = new Map<number, string[]>();
   for (const [id, at] of touched) byTime.set(at, [...(byTime.get(at) ?? []), id]);
   for (const [at, ids] of byTime) {
