@@ -5,7 +5,8 @@
 // several PostgreSQL processes claim side by side, and on SQLite this is the process's only worker.
 //
 // Three stages run concurrently, so no stage waits for a whole batch of another:
-//   claim  — whenever there is room (at most 2 × concurrency deliveries claimed and not yet recorded);
+//   claim  — whenever there is room: at most 2 × concurrency deliveries claimed and not yet sent, and
+//            fewer than `awaitingRecordLimit` sent and not yet recorded (ADR 0022);
 //   send   — at most `concurrency` requests in flight, at most `perOriginConcurrency` to one receiver;
 //   record — outcomes are buffered and written in one transaction per group (group commit): while one
 //            write runs, the next group accumulates.
@@ -51,6 +52,8 @@ export interface DeliveryWorkerOptions {
   resolve?: Resolver;
   /** Send on a thread of its own (sender-thread.ts); default true. */
   senderThread?: boolean;
+  /** Outcomes waiting for their commit at which claiming pauses; default 2 × the record batch (1,000). */
+  awaitingRecordLimit?: number;
 }
 
 interface Job {
@@ -71,6 +74,8 @@ const DEFAULT_PROJECT_CACHE_MS = 2_000;
 const BACKOFF_MS = 1_000;
 /** Outcomes written per transaction. */
 const MAX_RECORD_BATCH = 500;
+/** One record transaction running and one gathering behind it. */
+const DEFAULT_AWAITING_RECORD_LIMIT = 2 * MAX_RECORD_BATCH;
 /** How long finished outcomes may wait for others to share their transaction. */
 const RECORD_LINGER_MS = 5;
 /** How long a queued-deliveries notification waits for others before the claim (see wakeSoon). */
@@ -92,14 +97,22 @@ export class DeliveryWorker implements LocalDeliveryWorker {
   private readonly targets: ProjectTargets;
   private readonly concurrency: number;
   private readonly perOrigin: number;
-  private readonly maxOutstanding: number;
+  private readonly maxUnsent: number;
+  private readonly awaitingRecordLimit: number;
   private readonly minClaim: number;
   private readonly batchSize: number;
   readonly leaseMs: number;
   private readonly idlePollMs: number;
 
-  /** Claimed and not yet recorded. */
+  /** Claimed and not yet recorded: until it is zero the worker is not idle. */
   private outstanding = 0;
+  /**
+   * Of those, the ones whose outcome is known and waits for its commit. They no longer count against the
+   * room for claims, so a slow database commit (a remote PostgreSQL) does not hold back sending; their
+   * own limit keeps a stalled database from piling up sent-but-unrecorded deliveries, which would be sent
+   * again once their leases expire.
+   */
+  private awaitingRecord = 0;
   private readonly queue: Job[] = [];
   private active = 0;
   private readonly activeByOrigin = new Map<string, number>();
@@ -127,9 +140,10 @@ export class DeliveryWorker implements LocalDeliveryWorker {
     this.random = opts.random ?? Math.random;
     this.concurrency = Math.max(1, opts.concurrency);
     this.perOrigin = Math.max(1, Math.min(this.concurrency, opts.perOriginConcurrency ?? 32));
-    this.maxOutstanding = this.concurrency * 2;
+    this.maxUnsent = this.concurrency * 2;
+    this.awaitingRecordLimit = Math.max(1, opts.awaitingRecordLimit ?? DEFAULT_AWAITING_RECORD_LIMIT);
     this.batchSize = opts.batchSize ?? DEFAULT_BATCH;
-    this.minClaim = Math.max(1, Math.min(this.batchSize, Math.floor(this.maxOutstanding / 4)));
+    this.minClaim = Math.max(1, Math.min(this.batchSize, Math.floor(this.maxUnsent / 4)));
     // A claimed delivery may wait for one round of sends before its own: two attempts, plus time to record.
     this.leaseMs = opts.leaseMs ?? 2 * opts.timeoutMs + 5_000;
     this.idlePollMs = opts.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
@@ -212,7 +226,13 @@ export class DeliveryWorker implements LocalDeliveryWorker {
 
   /** LocalDeliveryWorker: how many deliveries storage may lease to us straight from an insert. */
   room(): number {
-    return this.stopped ? 0 : Math.max(0, this.maxOutstanding - this.outstanding);
+    if (this.stopped || this.awaitingRecord >= this.awaitingRecordLimit) return 0;
+    return Math.max(0, this.maxUnsent - this.unsent());
+  }
+
+  /** Claimed and still to send (queued or in flight). */
+  private unsent(): number {
+    return this.outstanding - this.awaitingRecord;
   }
 
   /** LocalDeliveryWorker: deliveries leased to us by an insert that just committed; as if we had claimed them. */
@@ -236,10 +256,11 @@ export class DeliveryWorker implements LocalDeliveryWorker {
     do {
       this.wakeAgain = false;
       while (!this.stopped) {
-        const room = this.maxOutstanding - this.outstanding;
+        const room = this.room();
         // Busy: wait for a worthwhile batch rather than claim one row per finished send, which would cost
-        // a claim and a commit per delivery. Recording makes room and wakes the loop again.
-        if (room <= 0 || (this.outstanding > 0 && room < this.minClaim)) {
+        // a claim and a commit per delivery. Finished sends and recorded outcomes make room and wake the
+        // loop again.
+        if (room <= 0 || (this.unsent() > 0 && room < this.minClaim)) {
           this.backlog = true;
           break;
         }
@@ -418,7 +439,9 @@ export class DeliveryWorker implements LocalDeliveryWorker {
 
   private finish(outcome: DeliveryOutcome): void {
     this.toRecord.push(outcome);
+    this.awaitingRecord++;
     this.recording ??= this.recordLoop();
+    if (this.backlog && this.room() >= this.minClaim) this.wake();
   }
 
   private async recordLoop(): Promise<void> {
@@ -431,6 +454,8 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         const batch = this.toRecord.splice(0, MAX_RECORD_BATCH);
         await this.record(batch);
         this.outstanding -= batch.length;
+        this.awaitingRecord -= batch.length;
+        if (this.backlog && this.room() >= this.minClaim) this.wake();
         let earliestRetry = Number.POSITIVE_INFINITY;
         for (const o of batch) if (o.next.kind === 'retry') earliestRetry = Math.min(earliestRetry, o.next.runAt);
         if (earliestRetry !== Number.POSITIVE_INFINITY) this.armAt(earliestRetry);

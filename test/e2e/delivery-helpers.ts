@@ -2,7 +2,7 @@
 // a fake receiver, a project, and subscriptions made directly in storage (the integration runtime that
 // detects events is not needed to test delivery).
 import { defineIntegration, defineTrigger } from '../../src/sdk/index.js';
-import { deliveryWorkerRole } from '../../src/delivery/role.js';
+import { deliveryWorkerRole, type DeliveryWorkerOverrides } from '../../src/delivery/role.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import type { AppPlugin } from '../../src/http/app.js';
 import type { StoredEvent, Subscription, WebhookOverride } from '../../src/storage/port.js';
@@ -49,7 +49,7 @@ export interface DeliveryWorld {
 
 export async function startDeliveryWorld(
   dialect: 'sqlite' | 'postgres',
-  opts: { env?: Record<string, string>; plugins?: AppPlugin[]; projectWebhookUrl?: string | null } = {},
+  opts: { env?: Record<string, string>; plugins?: AppPlugin[]; projectWebhookUrl?: string | null; worker?: DeliveryWorkerOverrides } = {},
 ): Promise<DeliveryWorld> {
   const receiver = await startFakeReceiver();
   // Start at the real time: standardwebhooks checks webhook-timestamp against the wall clock.
@@ -67,7 +67,7 @@ export async function startDeliveryWorld(
       ...opts.env,
     },
     // random 0.5 = no jitter, so retry times are exact; no project cache, so settings changes apply at once.
-    workers: [deliveryWorkerRole({ random: () => 0.5, projectCacheMs: 0 }, (w) => (worker = w))],
+    workers: [deliveryWorkerRole({ random: () => 0.5, projectCacheMs: 0, ...opts.worker }, (w) => (worker = w))],
   });
   const webhookUrl = opts.projectWebhookUrl === undefined ? receiver.url : opts.projectWebhookUrl;
   const project = await createTestProject(t.admin, webhookUrl ? { webhookUrl } : {});

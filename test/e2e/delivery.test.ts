@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { behave, closedPortUrl, headerMap, startFakeReceiver } from '../helpers/fake-receiver.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { startDeliveryWorld, type DeliveryWorld } from './delivery-helpers.js';
+import type { StoredEvent } from '../../src/storage/port.js';
 
 const HOUR = 3_600_000;
 
@@ -353,5 +354,53 @@ describe.each(DIALECTS)('SSRF policy at delivery time on %s', (dialect) => {
     const test = await w.t.admin.post(`/admin/v1/projects/${w.project.id}/webhook-test`, {});
     expect(test.body.statusCode).toBeNull();
     expect(test.body.error).toMatch(/^refused: /);
+  });
+});
+
+describe.each(DIALECTS)('delivery with slow outcome commits on %s', (dialect) => {
+  const CONCURRENCY = 2; // room for claims: 2 × concurrency = 4 deliveries claimed and not yet sent
+  const AWAITING_RECORD_LIMIT = 6;
+  let w: DeliveryWorld;
+  beforeEach(async () => {
+    w = await startDeliveryWorld(dialect, {
+      env: { OPENTRIGGERS_DELIVERY_CONCURRENCY: String(CONCURRENCY) },
+      worker: { awaitingRecordLimit: AWAITING_RECORD_LIMIT },
+    });
+  });
+  afterEach(async () => {
+    await w.close();
+  });
+
+  it('keeps sending while outcomes wait for their commit, up to the awaiting-record limit, and loses nothing', async () => {
+    // Every outcome commit waits until the gate opens: a database far away, or stalled.
+    const deliveries = w.t.svc.storage.deliveries;
+    const complete = deliveries.complete.bind(deliveries);
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    deliveries.complete = async (...args) => {
+      await gate;
+      return complete(...args);
+    };
+    const sub = await w.subscribe();
+    const events: StoredEvent[] = [];
+    for (let i = 0; i < 20; i++) events.push(await w.emit(sub));
+
+    // More than the 4 that fit the claim room: sent deliveries no longer hold it while they wait.
+    await w.receiver.waitFor(AWAITING_RECORD_LIMIT);
+    // Then claiming pauses: at most what was already claimed (4) goes out beyond the limit.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.receiver.requests.length).toBeLessThanOrEqual(AWAITING_RECORD_LIMIT + 2 * CONCURRENCY);
+
+    openGate();
+    const requests = await w.receiver.waitFor(events.length);
+    await w.worker.drain();
+    const sent = requests.map((r) => (r.json as { eventId: string }).eventId);
+    expect(new Set(sent)).toEqual(new Set(events.map((e) => e.id)));
+    expect(sent).toHaveLength(events.length); // each sent once: none waited past its lease
+    for (const e of events) {
+      const log = await w.eventLog(e.id);
+      expect(log.status).toBe('DELIVERED');
+      expect(log.attempts).toHaveLength(1);
+    }
   });
 });
