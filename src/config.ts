@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   OPENTRIGGERS_DELIVERY_CONCURRENCY: positiveInt(64),
   OPENTRIGGERS_EVENT_RETENTION_DAYS: positiveInt(undefined),
   OPENTRIGGERS_PG_PREPARED_STATEMENTS: boolDefaultTrue,
+  // Two at least: a process keeps one connection for LISTEN, and migrations hold one for their lock.
+  OPENTRIGGERS_PG_POOL_SIZE: integerSetting(10, 2, 'must be an integer of at least 2 (one connection is kept for LISTEN)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -87,6 +89,8 @@ export interface Config {
   eventRetentionDays: number | null;
   /** PostgreSQL: run the queries this process repeats as server-side prepared statements (ADR 0020). */
   pgPreparedStatements: boolean;
+  /** PostgreSQL: connections this process opens at most. */
+  pgPoolSize: number;
   logLevel: string;
 }
 
@@ -121,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deliveryConcurrency: e.OPENTRIGGERS_DELIVERY_CONCURRENCY,
     eventRetentionDays: e.OPENTRIGGERS_EVENT_RETENTION_DAYS ?? null,
     pgPreparedStatements: e.OPENTRIGGERS_PG_PREPARED_STATEMENTS,
+    pgPoolSize: e.OPENTRIGGERS_PG_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
   };
 }

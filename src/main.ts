@@ -83,7 +83,10 @@ export async function startService(
   const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? Date.now;
   const keyring = createKeyring(loadEncryptionKey(config), config.previousEncryptionKeys);
-  const storage = await openStorage(config.databaseUrl, keyring, { pgPreparedStatements: config.pgPreparedStatements });
+  const storage = await openStorage(config.databaseUrl, keyring, {
+    pgPreparedStatements: config.pgPreparedStatements,
+    poolSize: config.pgPoolSize,
+  });
   const generatedAdminToken = await ensureAdminToken(storage, config);
   if (generatedAdminToken) {
     (opts.announce ?? (() => undefined))(
