@@ -1,8 +1,26 @@
 // The write path of inbound events: group commit, handing deliveries to the local worker, and the
 // indexes queries must be able to use. Same behaviour on SQLite and PostgreSQL.
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimedDelivery, LocalDeliveryWorker, Storage, Subscription } from '../../src/storage/port.js';
 import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
+
+/** The statements `fn` sends to PostgreSQL, each as its first words in lower case. */
+async function statementsSentBy(fn: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
+    const text = typeof config === 'string' ? config : (config as { text?: unknown } | undefined)?.text;
+    if (typeof text === 'string') sent.push(text.trim().toLowerCase().split(/\s+/).slice(0, 3).join(' '));
+    return (query as (...args: unknown[]) => unknown).call(this, config, ...rest);
+  } as typeof query;
+  try {
+    await fn();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+  return sent;
+}
 
 describe.each(DIALECTS)('storage hot path on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof openTestStorage>>;
@@ -160,5 +178,21 @@ describe.each(DIALECTS)('storage hot path on %s', (dialect) => {
     const ms = parseInt(events[0]!.id.replace(/-/g, '').slice(0, 12), 16);
     expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
     expect((await rawRows(t.db.url, 'deliveries')).length).toBe(5);
+  });
+
+  it.runIf(dialect === 'postgres')('sends a write group as BEGIN, one statement per part, COMMIT: the round trips of ADR 0021', async () => {
+    const a = await subscription('user-a');
+    const items = [1, 2, 3].map((n) => ({ subscription: a, dedupeKey: `k${n}`, payload: { n } }));
+    // The insert takes the event-order lock itself; the NOTIFY for other processes follows the commit.
+    expect(await statementsSentBy(() => s.events.record(items, 1000))).toEqual([
+      'begin', 'with turn as', 'commit', 'select pg_notify($1, $2)',
+    ]);
+    const claimed = await s.deliveries.claimDue(5000, 65000, 'w1', 10);
+    expect(claimed).toHaveLength(3);
+    const attempt = { startedAt: 5000, url: 'https://example.com/hook', statusCode: 200, latencyMs: 3, responseExcerpt: 'ok', error: null, outcome: 'succeeded' as const };
+    const outcomes = claimed.map((c) => ({ claimed: c.delivery, attempt, next: { kind: 'succeeded' as const } }));
+    // Attempts, delivery moves and delivered events in one statement; nothing became due, so no NOTIFY.
+    expect(await statementsSentBy(() => s.deliveries.complete(outcomes, 5100))).toEqual(['begin', 'with a as', 'commit']);
+    expect((await s.events.list({ projectId: a.projectId, limit: 10 })).map((e) => e.status)).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED']);
   });
 });
