@@ -8,6 +8,7 @@ import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
 /** The statements `fn` sends to PostgreSQL, each as its first words in lower case. */
 async function statementsSentBy(fn: () => Promise<unknown>): Promise<string[]> {
   const sent: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back below, and always called with a client as `this`
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
     const text = typeof config === 'string' ? config : (config as { text?: unknown } | undefined)?.text;
