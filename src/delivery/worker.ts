@@ -441,6 +441,11 @@ export class DeliveryWorker implements LocalDeliveryWorker {
     this.toRecord.push(outcome);
     this.awaitingRecord++;
     this.recording ??= this.recordLoop();
+    this.claimIfRoom();
+  }
+
+  /** Due deliveries are known to be waiting and a worthwhile claim fits again: claim now. */
+  private claimIfRoom(): void {
     if (this.backlog && this.room() >= this.minClaim) this.wake();
   }
 
@@ -455,7 +460,7 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         await this.record(batch);
         this.outstanding -= batch.length;
         this.awaitingRecord -= batch.length;
-        if (this.backlog && this.room() >= this.minClaim) this.wake();
+        this.claimIfRoom();
         let earliestRetry = Number.POSITIVE_INFINITY;
         for (const o of batch) if (o.next.kind === 'retry') earliestRetry = Math.min(earliestRetry, o.next.runAt);
         if (earliestRetry !== Number.POSITIVE_INFINITY) this.armAt(earliestRetry);

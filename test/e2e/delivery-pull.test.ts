@@ -1,11 +1,10 @@
 // Pull and stream (SPEC §4 extension) over real HTTP: the user's stored events by cursor, and the
 // server-sent-events stream with Last-Event-ID resume.
 import { Agent, request } from 'undici';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventsPullPlugin } from '../../src/http/routes/events-pull.js';
 import type { ApiClient } from '../helpers/api-client.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { DIALECTS, rawRows } from '../helpers/databases.js';
 import { startDeliveryWorld, type DeliveryWorld } from './delivery-helpers.js';
 
 interface SseEvent {
@@ -76,18 +75,6 @@ async function openStream(url: string, headers: Record<string, string>) {
       await dispatcher.destroy();
     },
   };
-}
-
-/** The last number PostgreSQL's events sequence handed out, committed or not. */
-async function lastEventSeq(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ last_value: string }>('SELECT last_value FROM events_seq_seq');
-    return Number(rows[0]!.last_value);
-  } finally {
-    await client.end();
-  }
 }
 
 describe.each(DIALECTS)('pull and stream on %s', (dialect) => {
@@ -169,7 +156,8 @@ describe.each(DIALECTS)('pull and stream on %s', (dialect) => {
         expect((await user.get(base)).body).toEqual({ events: [], nextCursor: '0' });
         // The waiting insert has not taken a sequence number yet (sequences are not transactional, so a
         // number taken before the turn would show here): it waits before its first row, not after.
-        expect(await lastEventSeq(w.t.db.url)).toBe(1);
+        const [sequence] = (await rawRows(w.t.db.url, 'events_seq_seq')) as Array<{ last_value: string }>;
+        expect(Number(sequence!.last_value)).toBe(1);
       }
     } finally {
       release();
