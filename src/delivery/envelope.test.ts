@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../storage/port.js';
-import { deliveryHeaders, serializeEnvelope, toEnvelope } from './envelope.js';
+import { deliveryHeaders, serializeEnvelope, serializeStoredEnvelope, toEnvelope } from './envelope.js';
 
 const event: StoredEvent = {
   seq: 7, id: 'evt-1', projectId: 'prj', userId: 'user-1', subscriptionId: 'sub-1', credentialId: 'cred-1',
@@ -10,7 +10,7 @@ const event: StoredEvent = {
 
 describe('envelope', () => {
   it('has exactly the SPEC §4 fields, in order', () => {
-    const body = JSON.parse(serializeEnvelope(toEnvelope(event, { metadata: { tenant: 't1' } })).toString('utf8'));
+    const body = JSON.parse(serializeEnvelope(toEnvelope(event, { metadata: { tenant: 't1' } })));
     expect(Object.keys(body)).toEqual([
       'eventId', 'userId', 'integration', 'triggerType', 'triggerSubscriptionId', 'credentialId', 'projectId',
       'dateReceived', 'payload', 'triggerSubscriptionMetadata',
@@ -22,15 +22,26 @@ describe('envelope', () => {
     });
   });
 
-  it('embeds the stored payload JSON byte for byte as serialising the whole envelope would', () => {
+  it('embeds the stored payload JSON character for character as serialising the whole envelope would', () => {
     const payloads = [{ n: 1 }, null, 'text', [1, 'two', { three: 3 }], { nested: { 'quo"te': 'é\u2028', emoji: '🎉', n: -0.5e-7 } }];
     for (const payload of payloads) {
       for (const metadata of [undefined, { tenant: 't1', n: [1] }]) {
-        const envelope = toEnvelope({ ...event, payload, credentialId: null }, { metadata });
-        const whole = serializeEnvelope(envelope);
-        expect(serializeEnvelope(envelope, JSON.stringify(payload)).equals(whole)).toBe(true);
+        const stored = { ...event, payload, credentialId: null };
+        const whole = serializeEnvelope(toEnvelope(stored, { metadata }));
+        expect(serializeStoredEnvelope(stored, { metadata }, JSON.stringify(payload))).toBe(whole);
       }
     }
+  });
+
+  it('does not read the payload of the event it embeds as stored JSON (a claimed event parses it on read)', () => {
+    const claimed = Object.defineProperty({ ...event }, 'payload', {
+      get: () => {
+        throw new Error('payload read');
+      },
+    });
+    const body = JSON.parse(serializeStoredEnvelope(claimed, null, '{"n":2}'));
+    expect(body.payload).toEqual({ n: 2 });
+    expect(body.eventId).toBe('evt-1');
   });
 
   it('uses {} as metadata without an override', () => {

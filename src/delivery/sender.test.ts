@@ -60,6 +60,20 @@ describe.each(senders)('%s', (_name, makeSender) => {
     }
   });
 
+  it('sends and signs a text body as its UTF-8 bytes', async () => {
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const text = '{"name":"Zoë","emoji":"🎉"}';
+    receiver.script([behave.status(200)]);
+    const before = receiver.requests.length;
+    const sign = { eventId: 'evt-text-1', timestampSeconds: Math.floor(Date.now() / 1000), secrets: [secret] };
+    expect(await sender.send({ url: receiver.url, headers, body: text, sign })).toMatchObject({ kind: 'success' });
+    const req = receiver.requests[before]!;
+    expect(req.rawBody.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(req.headers['content-length']).toBe(String(Buffer.byteLength(text, 'utf8')));
+    expect(req.headers['x-paragon-signature']).toBe(`v1=${createHmac('sha256', secret).update(Buffer.from(text, 'utf8')).digest('hex')}`);
+    expect(() => new Webhook(secret).verify(text, req.headers as Record<string, string>)).not.toThrow();
+  });
+
   it('refuses, without a request, a delivery whose secret cannot sign', async () => {
     const before = receiver.requests.length;
     const sign = { eventId: 'evt-1', timestampSeconds: 1, secrets: ['not-a-secret'] };

@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import type { ClaimedDelivery, DeliveryOutcome, LocalDeliveryWorker, Storage } from '../storage/port.js';
-import { deliveryHeaders, serializeEnvelope, toEnvelope } from './envelope.js';
+import { deliveryHeaders, serializeEnvelope, serializeStoredEnvelope, toEnvelope } from './envelope.js';
 import { outcomeOfAttempt, outcomeWithoutRequest, type OutcomeContext } from './outcome.js';
 import { ProjectTargets } from './project-targets.js';
 import { WebhookSender, type Sender } from './sender.js';
@@ -60,7 +60,7 @@ interface Job {
   claimed: ClaimedDelivery;
   url: string;
   origin: string;
-  body: Buffer;
+  body: string;
   secrets: readonly string[];
   overrideHeaders: Record<string, string> | undefined;
 }
@@ -355,7 +355,10 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         claimed: c,
         url,
         origin: originOf(url),
-        body: serializeEnvelope(toEnvelope(c.event, sub?.webhookOverride), c.payloadJson),
+        body:
+          c.payloadJson === undefined
+            ? serializeEnvelope(toEnvelope(c.event, sub?.webhookOverride))
+            : serializeStoredEnvelope(c.event, sub?.webhookOverride, c.payloadJson),
         secrets: target.secrets,
         overrideHeaders: sub?.webhookOverride?.headers,
       });

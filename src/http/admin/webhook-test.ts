@@ -52,9 +52,9 @@ export function registerWebhookTestRoutes(app: FastifyInstance, ctx: AppContext)
       payload: { message: 'This is a test event from OpenTriggers.' },
       triggerSubscriptionMetadata: {},
     };
-    const bytes = serializeEnvelope(envelope);
+    const text = serializeEnvelope(envelope);
     const sign = { eventId: envelope.eventId, timestampSeconds: Math.floor(now / 1000), secrets: activeSecrets(project, now) };
-    const result = await sender.send({ url, headers: deliveryHeaders(undefined), body: bytes, sign });
+    const result = await sender.send({ url, headers: deliveryHeaders(undefined), body: text, sign });
     return {
       eventId: envelope.eventId,
       statusCode: 'statusCode' in result ? result.statusCode : null,
