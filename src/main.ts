@@ -86,6 +86,7 @@ export async function startService(
   const storage = await openStorage(config.databaseUrl, keyring, {
     pgPreparedStatements: config.pgPreparedStatements,
     poolSize: config.pgPoolSize,
+    onNotifyError: (err) => logger.warn({ err }, 'NOTIFY to other processes failed; their workers and streams find the new work on their next poll'),
   });
   const generatedAdminToken = await ensureAdminToken(storage, config);
   if (generatedAdminToken) {

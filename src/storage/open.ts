@@ -2,6 +2,7 @@
 import type { Keyring } from '../secrets/keyring.js';
 import type { Storage } from './port.js';
 import { createPgPool, migratePostgres, openPostgres } from './postgres/dialect.js';
+import { coalescedNotifier } from './postgres/notifier.js';
 import { startCheckpointer } from './sqlite/checkpointer.js';
 import { migrateSqlite, openSqlite, sqlitePathFromUrl } from './sqlite/dialect.js';
 import { createSqlStore } from './sql/store.js';
@@ -15,7 +16,13 @@ export function isPostgresUrl(url: string): boolean {
 export async function openStorage(
   url: string,
   keyring: Keyring,
-  opts: { migrate?: boolean; poolSize?: number; pgPreparedStatements?: boolean } = {},
+  opts: {
+    migrate?: boolean;
+    poolSize?: number;
+    pgPreparedStatements?: boolean;
+    /** A NOTIFY to other processes failed (they find the work on their next poll); default: a process warning. */
+    onNotifyError?: (err: unknown) => void;
+  } = {},
 ): Promise<Storage> {
   const migrate = opts.migrate ?? true;
   if (isPostgresUrl(url)) {
@@ -26,10 +33,16 @@ export async function openStorage(
     // stored ('s': their deliveries went straight to the sender's own worker). The sender has told its
     // own listeners already; the others' workers look only when there is something to claim.
     const instance = crypto.randomUUID();
+    const notifier = coalescedNotifier(
+      async (due) => {
+        await pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${instance}:${due ? 'd' : 's'}`]);
+      },
+      opts.onNotifyError ?? ((err) => process.emitWarning(`NOTIFY to other OpenTriggers processes failed: ${(err as Error).message}`)),
+    );
     return createSqlStore(db, keyring, {
       dialect: 'postgres',
       async notifyOtherProcesses({ due }) {
-        await pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${instance}:${due ? 'd' : 's'}`]);
+        notifier.notify(due); // not awaited: see notifier.ts
       },
       async listenToOtherProcesses(onNotify) {
         // LISTEN needs a connection of its own that stays checked out for the life of the process.
@@ -47,6 +60,7 @@ export async function openStorage(
         };
       },
       async close() {
+        await notifier.settled();
         await db.destroy();
       },
     });

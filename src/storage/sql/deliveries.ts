@@ -274,6 +274,15 @@ function completionRow(o: DeliveryOutcome, now: number): CompletionRow {
 }
 
 /**
+ * Whether completeBatch writes these outcomes with one statement — PostgreSQL, one chunk, and no outcome
+ * that could need the follow-up statements for held and failed deliveries — which then needs no
+ * transaction of its own (write-group.ts).
+ */
+export function outcomesInOneStatement(outcomes: readonly DeliveryOutcome[], dialect: 'sqlite' | 'postgres'): boolean {
+  return dialect === 'postgres' && outcomes.length <= COMPLETE_CHUNK && outcomes.every((o) => o.next.kind === 'succeeded' || o.next.kind === 'retry');
+}
+
+/**
  * Records a batch of attempts and moves each delivery on, in the caller's transaction. Returns how many
  * deliveries are now PENDING and already due.
  */

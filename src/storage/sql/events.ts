@@ -170,6 +170,14 @@ interface PlannedRow {
 }
 
 /**
+ * Whether recordOn writes these jobs with one statement — PostgreSQL, and every row in one chunk — which
+ * then needs no transaction of its own (write-group.ts).
+ */
+export function recordsInOneStatement(jobs: readonly RecordJob[], dialect: 'sqlite' | 'postgres'): boolean {
+  return dialect === 'postgres' && jobs.reduce((n, j) => n + j.items.length, 0) <= INSERT_CHUNK;
+}
+
+/**
  * Insert the jobs' events (a repeated dedupe key is skipped: the provider's retry, or a re-read change),
  * an outbox delivery for each new one, and touch the subscriptions. Returns each job's new events.
  */

@@ -19,7 +19,8 @@ export interface DialectHooks {
   dialect: 'sqlite' | 'postgres';
   /**
    * Tell other processes (PostgreSQL NOTIFY); a no-op on SQLite where the only worker is in-process.
-   * `due`: deliveries became due; else events were only stored (for pull/stream consumers).
+   * `due`: deliveries became due; else events were only stored (for pull/stream consumers). May return
+   * before the notification is sent (postgres/notifier.ts).
    */
   notifyOtherProcesses(opts: { due: boolean }): Promise<void>;
   /** Start listening to other processes' notifications (not this store's own); returns a stop function. */
