@@ -219,6 +219,38 @@ describe.each(DIALECTS)('storage hot path on %s', (dialect) => {
     expect((await s.subscriptions.get(a.id))?.status).toBe('ERRORED');
   });
 
+  it('reads a subscription with its credential for an inbound webhook; inbound reads in one turn share one statement on PostgreSQL', async () => {
+    const project = (await s.projects.list())[0] ?? (await s.projects.create({ name: 'p', webhookUrl: 'https://example.com/hook', signingSecret: 'whsec_x' }));
+    await s.users.touch(project.id, 'user-a');
+    const credential = await s.credentials.create({
+      projectId: project.id, userId: 'user-a', integration: 'github', providerAccountId: 'acct-1',
+      secrets: { accessToken: 'gho_secret' }, expiresAt: null,
+    });
+    const a = await subscription('user-a', { credentialId: credential.id, parameters: { repo: 'a' }, secret: 'hook-secret-a' });
+    const b = await subscription('user-a', { parameters: { repo: 'b' } });
+    const sent = await statementsSentBy(() => Promise.all([
+      s.subscriptions.getWithCredential(a.id),
+      s.subscriptions.getWithCredential(b.id),
+      s.subscriptions.getWithCredential(a.id),
+      s.subscriptions.getWithCredential('no-such-subscription'),
+    ]));
+    const [ra, rb, ra2, missing] = await Promise.all([
+      s.subscriptions.getWithCredential(a.id),
+      s.subscriptions.getWithCredential(b.id),
+      s.subscriptions.getWithCredential(a.id),
+      s.subscriptions.getWithCredential('no-such-subscription'),
+    ]);
+    if (dialect === 'postgres') expect(sent).toHaveLength(1);
+    expect(ra?.subscription).toMatchObject({ id: a.id, parameters: { repo: 'a' }, secret: 'hook-secret-a' });
+    expect(ra?.credential).toMatchObject({ id: credential.id, secrets: { accessToken: 'gho_secret' } });
+    expect(rb).toMatchObject({ subscription: { id: b.id, parameters: { repo: 'b' } }, credential: null });
+    expect(missing).toBeNull();
+    // Callers asking for the same subscription get objects of their own.
+    expect(ra2).toEqual(ra);
+    expect(ra2!.subscription).not.toBe(ra!.subscription);
+    expect(ra2!.subscription.parameters).not.toBe(ra!.subscription.parameters);
+  });
+
   it.runIf(dialect === 'postgres')('tells other processes of new events with a NOTIFY after the write', async () => {
     const a = await subscription('user-a');
     const listener = new pg.Client({ connectionString: t.db.url });

@@ -1,9 +1,13 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Storage, Subscription, SubscriptionStatus, WebhookOverride } from '../port.js';
 import type { CredentialsTable, SubscriptionsTable } from '../schema.js';
 import { executeCompiledOnce } from './compiled-once.js';
 import { atomically, chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 import { credentialFromRow } from './credentials.js';
+import { ReadGroup } from './read-group.js';
+
+/** Most subscriptions one inbound read asks PostgreSQL for (ReadGroup). */
+const READ_GROUP_KEYS = 100;
 
 // The credential's columns in getWithCredential's join, prefixed: both tables have id, project_id, status….
 const JOINED_CREDENTIAL = [
@@ -44,6 +48,23 @@ const joinedCredential = (r: Joined): Selectable<CredentialsTable> => ({
 });
 
 export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storage['subscriptions'] {
+  const withCredential = () =>
+    db
+      .selectFrom('subscriptions')
+      .leftJoin('credentials', 'credentials.id', 'subscriptions.credential_id')
+      .selectAll('subscriptions')
+      .select(JOINED_CREDENTIAL);
+  type WithCredentialRow = Selectable<SubscriptionsTable> & Joined;
+  // PostgreSQL, outside a transaction: inbound reads asked for in the same turn share one statement.
+  const inboundReads =
+    dialect === 'postgres' && !db.isTransaction
+      ? new ReadGroup<string, WithCredentialRow>(async (ids) => {
+          const { rows } = await executeCompiledOnce(db, 'subscriptions.getWithCredential:any', [ids], () =>
+            withCredential().where(sql<boolean>`subscriptions.id = ANY(${ids})`),
+          );
+          return new Map(rows.map((r) => [r.id, r]));
+        }, READ_GROUP_KEYS)
+      : null;
   const toSubscription = (r: Selectable<SubscriptionsTable>): Subscription => ({
     id: r.id,
     projectId: r.project_id,
@@ -101,14 +122,9 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
     },
     async getWithCredential(id) {
       // Once per inbound webhook: compiled once (compiled-once.ts).
-      const { rows: [row] } = await executeCompiledOnce(db, 'subscriptions.getWithCredential', [id], () =>
-        db
-          .selectFrom('subscriptions')
-          .leftJoin('credentials', 'credentials.id', 'subscriptions.credential_id')
-          .selectAll('subscriptions')
-          .select(JOINED_CREDENTIAL)
-          .where('subscriptions.id', '=', id),
-      );
+      const row = inboundReads
+        ? await inboundReads.get(id)
+        : (await executeCompiledOnce(db, 'subscriptions.getWithCredential', [id], () => withCredential().where('subscriptions.id', '=', id))).rows[0];
       if (!row) return null;
       return { subscription: toSubscription(row), credential: row.c__id === null ? null : credentialFromRow(keyring, joinedCredential(row)) };
     },
