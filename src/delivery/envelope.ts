@@ -25,7 +25,7 @@ export interface Envelope {
 }
 
 /** The envelope's fields other than the payload, in SPEC order. */
-export type EnvelopeHead = Omit<Envelope, 'payload'>;
+type EnvelopeHead = Omit<Envelope, 'payload'>;
 
 /** Everything but the payload: reading `event.payload` of a claimed event parses its stored JSON text. */
 function envelopeHead(event: StoredEvent, override: Pick<WebhookOverride, 'metadata'> | null | undefined): EnvelopeHead {

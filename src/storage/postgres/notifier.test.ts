@@ -3,12 +3,10 @@ import { coalescedNotifier } from './notifier.js';
 
 function deferred() {
   let resolve!: () => void;
-  let reject!: (err: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
+  const promise = new Promise<void>((res) => {
     resolve = res;
-    reject = rej;
   });
-  return { promise, resolve, reject };
+  return { promise, resolve };
 }
 
 describe('coalescedNotifier', () => {
