@@ -4,6 +4,7 @@
 // endpoint the UI needs that the API lacked: the catalog as the operator sees it.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { canCatchUp } from '../engine/backstop.js';
+import { checkedHourly } from '../engine/subscriptions.js';
 import { toTriggerDefinitionJson } from '../engine/catalog.js';
 import { AppError } from '../errors.js';
 import type { AppContext, AppPlugin } from '../http/app.js';
@@ -11,6 +12,7 @@ import { loadProject, projectParams, adminSecurity } from '../http/admin/common.
 import { setAdminSessionCheck } from '../http/admin/index.js';
 import { errorBody } from '../http/errors.js';
 import { CONDITION_OPERATORS } from '../sdk/filters.js';
+import type { AnyTriggerDefinition } from '../sdk/index.js';
 import { loadBundle, type Bundle } from './assets.js';
 import { isSafeMethod, SessionManager } from './session.js';
 
@@ -91,8 +93,7 @@ export function dashboardPlugin(): AppPlugin {
             triggers: i.triggers.map((t) => ({
               ...toTriggerDefinitionJson(t),
               source: t.source.kind,
-              // "Sync now" applies: a poll, or a backstop sync of a webhook source that can list changes.
-              syncable: t.source.kind === 'poll' || canCatchUp(t.source),
+              syncNow: syncNowOf(t.source),
               examplePayload: t.examplePayload,
             })),
           })),
@@ -167,4 +168,11 @@ export function dashboardPlugin(): AppPlugin {
       });
     },
   };
+}
+
+/** What an operator's "Sync now" does for subscriptions of a trigger with this source (SubscriptionService.syncSoon). */
+function syncNowOf(source: AnyTriggerDefinition['source']): { reads: boolean; registrationCheck: boolean } | null {
+  const reads = source.kind === 'poll' || canCatchUp(source);
+  const registrationCheck = source.kind === 'webhook' && checkedHourly(source);
+  return reads || registrationCheck ? { reads, registrationCheck } : null;
 }

@@ -18,11 +18,10 @@ import { sourceContext, type EngineDeps } from './context.js';
 import { countDetected, newEvents } from './detected-events.js';
 import { registerWebhook } from './registration.js';
 import { PeriodicPass } from './periodic-pass.js';
-import { REGISTRATION_CHECK_MS, nextRenewalAt, renewAtFor } from './subscriptions.js';
+import { REGISTRATION_CHECK_MS, RENEW_LEASE_MS, checkedHourly, nextRenewalAt, renewAtFor } from './subscriptions.js';
 import { REFRESH_MARGIN_MS } from './tokens.js';
 
-/** A renewal taking longer than this is aborted; the lease is longer so it never lapses under a run. */
-export const RENEW_LEASE_MS = 3 * 60_000;
+/** A renewal taking longer than this is aborted; the lease (RENEW_LEASE_MS) is longer so it never lapses under a run. */
 const RENEW_TIMEOUT_MS = 60_000;
 /** Waits after the 1st, 2nd, … consecutive failure; about 40 minutes in all, inside the 60-minute margin. */
 export const RENEW_BACKOFF_MS = [60_000, 2 * 60_000, 5 * 60_000, 10 * 60_000, 20 * 60_000];
@@ -56,11 +55,6 @@ export interface RenewalsOptions {
 }
 
 export type RenewOutcome = 'renewed' | 'checked' | 'recreated' | 'failed' | 'errored' | 'rate_limited' | 'skipped' | 'lost';
-
-/** A registration that does not expire but can be checked: visited hourly instead of renewed (ADR 0018). */
-function checkedHourly<P>(source: WebhookSource<P>): source is WebhookSource<P> & Required<Pick<WebhookSource<P>, 'check'>> {
-  return source.check !== undefined && source.renew === undefined;
-}
 
 /** Why a provider registration is registered again. */
 type RecreateReason = 'expiring' | 'gone-on-renew' | 'gone' | 'inactive';

@@ -29,6 +29,27 @@ export function renewAtFor(expiresAt: number | undefined, now: number): number |
 export const REGISTRATION_CHECK_MS = 60 * 60_000;
 
 /**
+ * How long the renewal pass holds a subscription it claimed (`renewAt` doubles as the lease, so a `renewAt`
+ * less than this far ahead may be a renewal or check in progress).
+ */
+export const RENEW_LEASE_MS = 3 * 60_000;
+
+/** What an operator's "sync now" made due (`SubscriptionService.syncSoon`). */
+export interface SyncRequested {
+  /** The earliest of the two. */
+  dueAt: number;
+  /** A poll, or a webhook subscription's backstop sync. */
+  sync: boolean;
+  /** A check of the provider-side registration, registering it again if it is gone or disabled. */
+  registrationCheck: boolean;
+}
+
+/** A registration that does not expire but can be checked: visited hourly instead of renewed (ADR 0018). */
+export function checkedHourly<P>(source: WebhookSource<P>): source is WebhookSource<P> & Required<Pick<WebhookSource<P>, 'check'>> {
+  return source.check !== undefined && source.renew === undefined;
+}
+
+/**
  * When the renewal pass next looks at a new registration: before it expires, or — for one that does not
  * expire but whose source can check it — one check interval from now; null: never.
  */
@@ -237,21 +258,39 @@ export class SubscriptionService {
   }
 
   /**
-   * Operator's "sync now" (admin API, dashboard): make the next poll — or, for a webhook subscription, the
-   * next backstop sync — due at once, e.g. while looking into an event a user says is missing. The poller
-   * takes it within a second, under its usual lease; what was already stored is not delivered again.
+   * Operator's "sync now" (admin API, dashboard), e.g. while looking into an event a user says is missing:
+   * - a polling subscription's next poll, or a webhook subscription's next backstop sync, becomes due at
+   *   once; the poller takes it within a second, under its usual lease, and what was already stored is not
+   *   delivered again;
+   * - a webhook registration that the renewal pass checks hourly (ADR 0018) is checked at its next run
+   *   (30 s at most) instead of within the hour, so a hook deleted or disabled at the provider is
+   *   registered again now. One already due within a renewal lease's length — possibly being checked or
+   *   registered again right now — is left as it is: moving it would let a second renewer register a
+   *   second hook.
    */
-  async syncSoon(projectId: string, id: string): Promise<{ dueAt: number }> {
+  async syncSoon(projectId: string, id: string): Promise<SyncRequested> {
     const s = await this.storage.subscriptions.get(id);
     if (!s || s.projectId !== projectId) throw notFound('trigger subscription');
-    if (s.nextPollAt === null) {
+    const source = (await this.catalogFor(projectId)).trigger(s.triggerType)?.trigger.source;
+    const sync = s.nextPollAt !== null;
+    const registrationCheck = source?.kind === 'webhook' && checkedHourly(source);
+    if (!sync && !registrationCheck) {
       const why = this.deps.backstopSyncSeconds > 0 ? 'its events arrive only through the provider\'s webhooks' : 'its events arrive through the provider\'s webhooks and backstop syncs are off (OPENTRIGGERS_BACKSTOP_SYNC_SECONDS=0)';
       throw new AppError('CONFLICT', `this subscription cannot be synced: ${why}`);
     }
     const now = this.deps.now();
-    await this.storage.subscriptions.pollSoon([id], now);
-    await this.storage.logs.add({ projectId, subscriptionId: id, at: now, level: 'info', message: 'sync requested by an operator' });
-    return { dueAt: Math.min(s.nextPollAt, now) };
+    const due: number[] = [];
+    if (sync) {
+      await this.storage.subscriptions.pollSoon([id], now);
+      due.push(Math.min(s.nextPollAt!, now));
+    }
+    if (registrationCheck) {
+      const moved = await this.storage.subscriptions.renewSoon(id, now, now + RENEW_LEASE_MS);
+      due.push(moved ? now : Math.max(s.renewAt ?? now, now));
+    }
+    const asked = [sync && 'sync', registrationCheck && 'check of the provider webhook'].filter(Boolean).join(' and ');
+    await this.storage.logs.add({ projectId, subscriptionId: id, at: now, level: 'info', message: `${asked} requested by an operator` });
+    return { dueAt: Math.min(...due), sync, registrationCheck };
   }
 
   /** Tear a subscription down at the provider (best effort) and delete it. */

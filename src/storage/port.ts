@@ -353,6 +353,12 @@ export interface Storage {
     scheduleUnscheduled(schedule: 'poll' | 'renewal', triggerTypes: readonly string[], from: number, spreadMs: number): Promise<number>;
     /** Make these polling subscriptions due at `now` (an app event said their account changed). */
     pollSoon(ids: string[], now: number): Promise<void>;
+    /**
+     * Make this subscription's renewal (or registration check) due at `now`, unless it is already due
+     * before `unlessDueBefore` — which includes a renewal in progress, whose lease lives in `renewAt` too.
+     * True when it was moved; a subscription off the renewal schedule (`renewAt` null) is put on it.
+     */
+    renewSoon(id: string, now: number, unlessDueBefore: number): Promise<boolean>;
     listDueRenewals(now: number, limit: number): Promise<Subscription[]>;
     /**
      * Lease up to `limit` subscriptions whose provider-side renewal is due (`renewAt <= now`): their

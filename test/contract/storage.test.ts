@@ -223,6 +223,20 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
     expect((await s.subscriptions.get(sooner.id))?.nextPollAt).toBe(500);
   });
 
+  it('makes a renewal due at once on request, but never moves one due sooner or leased', async () => {
+    const scheduled = await subscription({ renewAt: 3_600_000 });
+    const leased = await subscription({ renewAt: 150_000 }); // a renewer's lease until 150 000
+    const unscheduled = await subscription({ renewAt: null });
+    expect(await s.subscriptions.renewSoon(scheduled.id, 1000, 181_000)).toBe(true);
+    expect(await s.subscriptions.renewSoon(leased.id, 1000, 181_000)).toBe(false);
+    expect(await s.subscriptions.renewSoon(unscheduled.id, 1000, 181_000)).toBe(true);
+    expect(await s.subscriptions.renewSoon('missing', 1000, 181_000)).toBe(false);
+    expect((await s.subscriptions.get(scheduled.id))?.renewAt).toBe(1000);
+    expect((await s.subscriptions.get(leased.id))?.renewAt).toBe(150_000);
+    expect((await s.subscriptions.get(unscheduled.id))?.renewAt).toBe(1000);
+    expect((await s.subscriptions.claimDueRenewals(1000, 181_000, 10)).map((x) => x.id).sort()).toEqual([scheduled.id, unscheduled.id].sort());
+  });
+
   it('hands out an OAuth state once and never after expiry', async () => {
     const p = await s.projects.create({ name: 'p', webhookUrl: null, signingSecret: 'whsec_x' });
     await s.oauthStates.create({ id: 'st1', projectId: p.id, userId: 'u', integration: 'slack', redirectUrl: 'https://app/cb', codeVerifier: 'v', expiresAt: 5000 });

@@ -179,6 +179,38 @@ describe.each(DIALECTS)('Linear end to end on %s', (dialect) => {
     expect(hookFor(id)!.id).toBe(third.id);
   });
 
+  it("an operator's sync now checks the webhook at the next renewal pass instead of within the hour", async () => {
+    const r = await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: { teamId } });
+    expect(r.status, r.text).toBe(200);
+    const id = r.body.id as string;
+    const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
+    const admin = `/admin/v1/projects/${project.id}/subscriptions/${id}`;
+    const first = hookFor(id)!;
+    linear.webhooks.delete(first.id);
+    expect((await renewals.runOnce()).subscriptions).toEqual({}); // the hourly check is not due yet
+
+    const before = Date.now();
+    const sync = await t.admin.post(`${admin}/sync`, {});
+    expect(sync.status, sync.text).toBe(202);
+    expect(sync.body).toMatchObject({ sync: false, registrationCheck: true });
+    expect(Date.parse(sync.body.dueAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(sync.body.dueAt)).toBeLessThanOrEqual(Date.now());
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    expect(hookFor(id)!.id).not.toBe(first.id);
+    const logs = JSON.stringify((await t.admin.get(`${admin}/logs`)).body);
+    expect(logs).toContain('check of the provider webhook requested by an operator');
+    expect(logs).toContain('the webhook was deleted at the provider (found by the hourly check); registered it again');
+
+    // A renewal due within a lease's length may be running right now: it is left where it is, so that a
+    // second renewer cannot register a second webhook beside the first.
+    const soon = Date.now() + 60_000;
+    await t.svc.storage.subscriptions.update(id, { renewAt: soon });
+    const again = await t.admin.post(`${admin}/sync`, {});
+    expect(again.status, again.text).toBe(202);
+    expect(again.body).toEqual({ dueAt: new Date(soon).toISOString(), sync: false, registrationCheck: true });
+    expect((await t.svc.storage.subscriptions.get(id))!.renewAt).toBe(soon);
+  });
+
   it('answers RATELIMITED with 429, a Linear outage with 502, and a refused team with 422 — storing nothing', async () => {
     linear.rateLimitNext(1, 30_000);
     expect((await user.post(`${base}/trigger-subscriptions`, { type: 'LINEAR_TRIGGER_ISSUE_CREATED', parameters: {} })).status).toBe(429);

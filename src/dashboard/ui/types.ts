@@ -62,8 +62,12 @@ export interface TriggerDef {
   description: string;
   parameters: ParameterDef[];
   source: string;
-  /** A poll or a backstop sync can be requested (POST …/subscriptions/{id}/sync). */
-  syncable: boolean;
+  /**
+   * What "Sync now" (POST …/subscriptions/{id}/sync) does for this trigger, null when it does nothing:
+   * `reads` — a poll, or a backstop sync of a webhook source that can list changes; `registrationCheck` —
+   * a check of the provider-side webhook (a registration that does not expire, ADR 0018).
+   */
+  syncNow: { reads: boolean; registrationCheck: boolean } | null;
   examplePayload: unknown;
 }
 

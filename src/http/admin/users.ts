@@ -140,20 +140,28 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/projects/:projectId/subscriptions/:id/sync', {
     schema: {
-      tags, summary: 'Poll now (polling triggers) or run a backstop sync now (webhook triggers whose provider can list changes)',
-      description: 'The poller takes it within a second; what was already stored is not delivered again. 409 when the ' +
-        'trigger has nothing to read (its events only arrive on provider webhooks).',
+      tags, summary: 'Poll or sync now, and check the provider webhook now where it can be checked',
+      description: 'A polling trigger is polled, and a webhook trigger whose provider can list changes is synced (backstop ' +
+        'sync), within a second; what was already stored is not delivered again. A webhook registration that does not ' +
+        'expire but is checked hourly (a GitHub repository hook, say) is checked at the next renewal pass (within 30 s) and ' +
+        'registered again if the provider deleted or disabled it. 409 when neither applies (events only arrive on provider webhooks).',
       security: adminSecurity,
       params: { type: 'object', properties: { projectId: { type: 'string', format: 'uuid' }, id: { type: 'string', format: 'uuid' } } },
       response: {
-        202: { type: 'object', required: ['dueAt'], properties: { dueAt: { type: 'string', format: 'date-time' } } },
+        202: {
+          type: 'object', required: ['dueAt', 'sync', 'registrationCheck'], properties: {
+            dueAt: { type: 'string', format: 'date-time', description: 'When the earliest of the two is due' },
+            sync: { type: 'boolean', description: 'A poll or backstop sync was made due' },
+            registrationCheck: { type: 'boolean', description: 'A check of the provider-side webhook was made due' },
+          },
+        },
         ...errorResponses,
       },
     },
   }, async (req, reply) => {
     const { projectId, id } = req.params as { projectId: string; id: string };
-    const { dueAt } = await ctx.subscriptions.syncSoon(projectId, id);
-    return reply.code(202).send({ dueAt: new Date(dueAt).toISOString() });
+    const r = await ctx.subscriptions.syncSoon(projectId, id);
+    return reply.code(202).send({ dueAt: new Date(r.dueAt).toISOString(), sync: r.sync, registrationCheck: r.registrationCheck });
   });
 
   app.get('/projects/:projectId/subscriptions/:id/logs', {

@@ -183,6 +183,11 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
         await db.updateTable('subscriptions').set({ next_poll_at: now }).where('id', 'in', part).where('next_poll_at', '>', now).execute();
       }
     },
+    async renewSoon(id, now, unlessDueBefore) {
+      const r = await db.updateTable('subscriptions').set({ renew_at: now }).where('id', '=', id)
+        .where((eb) => eb.or([eb('renew_at', 'is', null), eb('renew_at', '>=', unlessDueBefore)])).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
     async scheduleUnscheduled(schedule, triggerTypes, from, spreadMs) {
       if (triggerTypes.length === 0) return 0;
       const column = schedule === 'poll' ? 'next_poll_at' : 'renew_at';

@@ -341,6 +341,14 @@ function patchOf(t: TriggerDef, before: Record<string, unknown>, after: Record<s
   return out;
 }
 
+/** The "Sync now" button's tooltip: what it will do. */
+function syncTitle(t: TriggerDef, does: NonNullable<TriggerDef['syncNow']>): string {
+  const reads = t.triggerModel === 'POLLING' ? 'Poll the provider now' : 'Re-read the provider\'s recent changes now (backstop sync)';
+  const check = 'the provider webhook (registered again if it was deleted or disabled)';
+  if (!does.reads) return `Check ${check} now`;
+  return does.registrationCheck ? `${reads}, and check ${check}` : reads;
+}
+
 function SubscriptionCard(props: { ctx: Ctx; trigger: TriggerDef; subscription: Subscription }) {
   const s = props.subscription;
   const [editing, setEditing] = useState(false);
@@ -365,8 +373,11 @@ function SubscriptionCard(props: { ctx: Ctx; trigger: TriggerDef; subscription: 
   };
   const sync = async () => {
     try {
-      await api('POST', `${ADMIN}/projects/${props.ctx.projectId}/subscriptions/${s.id}/sync`, {});
-      toast(props.trigger.triggerModel === 'POLLING' ? 'Polling now; new items appear in Events' : 'Syncing now; changes the provider did not notify appear in Events');
+      const r = await api<{ sync: boolean; registrationCheck: boolean }>('POST', `${ADMIN}/projects/${props.ctx.projectId}/subscriptions/${s.id}/sync`, {});
+      toast([
+        r.sync ? (props.trigger.triggerModel === 'POLLING' ? 'Polling now; new items appear in Events' : 'Syncing now; changes the provider did not notify appear in Events') : null,
+        r.registrationCheck ? 'The provider webhook is checked within 30 s (registered again if it was deleted or disabled; see Logs)' : null,
+      ].filter(Boolean).join('. '));
     } catch (err) {
       toast(errorMessage(err), 'error');
     }
@@ -388,8 +399,8 @@ function SubscriptionCard(props: { ctx: Ctx; trigger: TriggerDef; subscription: 
       : h('div', { class: 'actions' },
         h(Button, { small: true, onClick: () => setEditing(true) }, 'Edit'),
         s.status === 'ERRORED' ? h(Button, { small: true, kind: 'primary', onClick: reactivate }, 'Re-activate') : null,
-        props.trigger.syncable
-          ? h(Button, { small: true, onClick: sync, title: props.trigger.triggerModel === 'POLLING' ? 'Poll the provider now' : 'Re-read the provider\'s recent changes now (backstop sync)' }, 'Sync now')
+        props.trigger.syncNow
+          ? h(Button, { small: true, onClick: sync, title: syncTitle(props.trigger, props.trigger.syncNow) }, 'Sync now')
           : null,
         h(Link, { href: `${projectPath(props.ctx.projectId, 'logs')}?subscriptionId=${s.id}`, class: 'btn btn-ghost btn-small' }, 'Events'),
         h(Button, { small: true, kind: 'danger', onClick: remove }, 'Delete')));
