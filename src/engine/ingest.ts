@@ -153,7 +153,7 @@ export class Ingest {
       if (pollNow.length > 0) await storage.subscriptions.pollSoon(pollNow, now());
     }
     this.count(integrationKey, 'accepted');
-    return ok({ ok: true, events: stored });
+    return appWebhook.emptyAcknowledgement ? { status: 200, body: '' } : ok({ ok: true, events: stored });
   }
 
   /** Store each subscription's items (after its parameter filters) in one transaction. */

@@ -222,6 +222,12 @@ export interface AppWebhookConfig {
   handshakes?: Handshake[];
   /** Split a verified request into events (one request may address several accounts). */
   parse(req: InboundRequest): AppEvent[];
+  /**
+   * Answer an accepted request with an empty 200 instead of `{"ok":true,"events":n}`: for providers that
+   * read the answer's body (Slack takes a body answering an interaction as a reply — a replacement message,
+   * a modal's response_action).
+   */
+  emptyAcknowledgement?: boolean;
 }
 
 export interface AppWebhookSource<P = Record<string, unknown>> {

@@ -155,6 +155,9 @@ describe.each(DIALECTS)('Slack end to end on %s', (dialect) => {
         ? await sendSlackInteraction(hookUrl, example, sign)
         : await deliverSlackEvent(hookUrl, eventEnvelope(example, { teamId: 'T9TK3CUKW' }), sign).then((a) => a[0]!);
       expect(r.status, trigger.type).toBe(200);
+      // An empty acknowledgement: Slack reads a body answering an interaction as a reply (a replacement
+      // message, a modal's response_action).
+      expect(r.body, trigger.type).toBe('');
     }
     await worker.drain();
     await receiver.waitFor(slackIntegration.triggers.length);

@@ -47,6 +47,10 @@ export const slackIntegration = defineIntegration({
     verification: slackSigningScheme,
     handshakes: [slackUrlVerification],
     parse: parseSlackRequest,
+    // Slack reads the body of an answer to an interaction: to a legacy interactive message it is a
+    // replacement message, to a modal submission a response_action. An empty 200 only acknowledges (what
+    // Slack's own Bolt framework sends for an ack() without arguments).
+    emptyAcknowledgement: true,
   },
   triggers: [
     channelMessagePosted,
