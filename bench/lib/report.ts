@@ -137,7 +137,7 @@ function md(results: Results, hotPathNotes: string | null): string {
     if (busy && busy.median > 160) {
       out.push(`During OpenTriggers' steps the whole machine — the service, PostgreSQL, the load generator and receiver, and whatever else was running — was at ${fmtNum(busy.median, 0)} % of its ${meta.cores * 100} % (median). A saturated service below 100 % CPU was waiting for a core: these rates and tail latencies understate what it does on a machine of its own. *CPU ms per event* is the steadier figure.`, '');
     }
-    out.push('A repeat that sustained no step counts as 0 events/s sustained.', '');
+    out.push('A repeat that sustained no step counts as 0 events/s sustained. The forwarder stores nothing: at a step it cannot sustain it may drop events it accepted (its *lost events*); only OpenTriggers is held to zero.', '');
     if (capped(fwd)) out.push(`In at least one repeat the forwarder sustained the top of the ladder (${fmtNum(top, 0)}/s): its figure is a lower bound there, and the ratios upper bounds.`, '');
     out.push('### Baseline forwarder (node:http in, undici out, no storage)', '', ladderTable(fwd), '');
     for (const d of ['sqlite', 'postgres'] as const) {

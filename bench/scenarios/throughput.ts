@@ -97,7 +97,12 @@ async function step(
   };
 }
 
-async function ladder(ctx: BenchContext, label: string, baseUrl: string, targets: WebhookRun['targets'], servicePid: number | null, afterSteps: () => Promise<void>): Promise<Ladder> {
+/**
+ * `lossFails`: an accepted event that never arrived fails the run — for OpenTriggers, which promises it. The
+ * baseline forwarder stores nothing, so at a step it cannot sustain it drops what it accepted; that is
+ * reported in its table (lost events), not as a failure.
+ */
+async function ladder(ctx: BenchContext, label: string, baseUrl: string, targets: WebhookRun['targets'], servicePid: number | null, lossFails: boolean, afterSteps: () => Promise<void>): Promise<Ladder> {
   const s = ctx.settings.throughput;
   const steps: Step[] = [];
   for (const rate of s.rates) {
@@ -114,7 +119,7 @@ async function ladder(ctx: BenchContext, label: string, baseUrl: string, targets
     const m = await recv.missing(ctx, st.run, st.sent, st.notAccepted);
     st.lost = m.total;
     lost += m.total;
-    if (m.total > 0) ctx.failures.push(`${label}: ${m.total} accepted events never delivered at ${st.rate}/s (first seqs ${m.first.slice(0, 10).join(', ')})`);
+    if (m.total > 0 && lossFails) ctx.failures.push(`${label}: ${m.total} accepted events never delivered at ${st.rate}/s (first seqs ${m.first.slice(0, 10).join(', ')})`);
     await recv.drop(ctx, st.run);
   }
   const sustainedSteps = steps.filter((x) => x.sustained);
@@ -140,7 +145,7 @@ export async function forwarderLadder(ctx: BenchContext): Promise<Ladder> {
   const targets = [{ path: '/', secret: 'unused-by-the-forwarder' }];
   // Warm-up (JIT, keep-alive connections), not measured.
   await warmup(ctx, ctx.forwarderUrl, targets, 500, 500);
-  return ladder(ctx, 'fwd', ctx.forwarderUrl, targets, ctx.helpers.forwarder.pid, async () => {
+  return ladder(ctx, 'fwd', ctx.forwarderUrl, targets, ctx.helpers.forwarder.pid, false, async () => {
     await sleep(500);
   });
 }
@@ -164,7 +169,7 @@ export async function serviceLadder(ctx: BenchContext, dialect: Dialect, repeat:
     const subs = await seedGithub(world, s.subscriptions);
     const targets = subs.map((x) => ({ path: `/hooks/s/${x.id}`, secret: x.secret }));
     await warmup(ctx, world.url, targets, 500, s.warmupEvents);
-    const result = await ladder(ctx, `svc-${dialect}`, world.url, targets, world.service.pid, async () => {
+    const result = await ladder(ctx, `svc-${dialect}`, world.url, targets, world.service.pid, true, async () => {
       if (!(await drained(world, 180_000))) ctx.failures.push(`throughput ${dialect}: outbox did not drain within 180 s`);
     });
     if (world.service.exit?.crashed) ctx.failures.push(`throughput ${dialect}: service crashed (${world.service.exit.signal ?? world.service.exit.code})`);
