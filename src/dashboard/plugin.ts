@@ -173,6 +173,6 @@ export function dashboardPlugin(): AppPlugin {
 /** What an operator's "Sync now" does for subscriptions of a trigger with this source (SubscriptionService.syncSoon). */
 function syncNowOf(source: AnyTriggerDefinition['source']): { reads: boolean; registrationCheck: boolean } | null {
   const reads = source.kind === 'poll' || canCatchUp(source);
-  const registrationCheck = source.kind === 'webhook' && checkedHourly(source);
+  const registrationCheck = checkedHourly(source);
   return reads || registrationCheck ? { reads, registrationCheck } : null;
 }

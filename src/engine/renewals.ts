@@ -313,6 +313,6 @@ export class Renewals {
  * first check spread over one interval.
  */
 export async function scheduleRegistrationChecks(deps: Pick<EngineDeps, 'now' | 'storage'>, catalog: Catalog): Promise<number> {
-  const types = catalog.triggers().filter((t) => t.source.kind === 'webhook' && checkedHourly(t.source)).map((t) => t.type);
+  const types = catalog.triggers().filter((t) => checkedHourly(t.source)).map((t) => t.type);
   return deps.storage.subscriptions.scheduleUnscheduled('renewal', types, deps.now(), REGISTRATION_CHECK_MS);
 }

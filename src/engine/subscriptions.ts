@@ -1,7 +1,7 @@
 // Subscription lifecycle: create (provider-side setup first: webhook registration or baseline poll),
 // patch (parameters merge, override, re-activation), delete (provider teardown, best effort).
 import { AppError, notFound } from '../errors.js';
-import type { AnyTriggerDefinition, Item, WebhookSource } from '../sdk/index.js';
+import type { AnyTriggerDefinition, Item, Source, WebhookSource } from '../sdk/index.js';
 import type { Credential, Storage, Subscription, WebhookOverride } from '../storage/port.js';
 import { resolveAndCheck, validateWebhookUrl } from '../delivery/ssrf.js';
 import { firstBackstopAt } from './backstop.js';
@@ -44,9 +44,9 @@ export interface SyncRequested {
   registrationCheck: boolean;
 }
 
-/** A registration that does not expire but can be checked: visited hourly instead of renewed (ADR 0018). */
-export function checkedHourly<P>(source: WebhookSource<P>): source is WebhookSource<P> & Required<Pick<WebhookSource<P>, 'check'>> {
-  return source.check !== undefined && source.renew === undefined;
+/** A webhook registration that does not expire but can be checked: visited hourly instead of renewed (ADR 0018). */
+export function checkedHourly<P>(source: Source<P>): source is WebhookSource<P> & Required<Pick<WebhookSource<P>, 'check'>> {
+  return source.kind === 'webhook' && source.check !== undefined && source.renew === undefined;
 }
 
 /**
@@ -273,7 +273,7 @@ export class SubscriptionService {
     if (!s || s.projectId !== projectId) throw notFound('trigger subscription');
     const source = (await this.catalogFor(projectId)).trigger(s.triggerType)?.trigger.source;
     const sync = s.nextPollAt !== null;
-    const registrationCheck = source?.kind === 'webhook' && checkedHourly(source);
+    const registrationCheck = source !== undefined && checkedHourly(source);
     if (!sync && !registrationCheck) {
       const why = this.deps.backstopSyncSeconds > 0 ? 'its events arrive only through the provider\'s webhooks' : 'its events arrive through the provider\'s webhooks and backstop syncs are off (OPENTRIGGERS_BACKSTOP_SYNC_SECONDS=0)';
       throw new AppError('CONFLICT', `this subscription cannot be synced: ${why}`);
