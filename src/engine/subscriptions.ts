@@ -298,7 +298,7 @@ export class SubscriptionService {
     const entry = (await this.catalogFor(s.projectId)).trigger(s.triggerType);
     let warning: string | undefined;
     if (entry?.trigger.source.kind === 'webhook') warning = await this.tearDown(entry.trigger.source, s);
-    await this.storage.subscriptions.delete(s.id);
+    await this.storage.subscriptions.delete(s.id, this.deps.now());
     return warning ? { warning } : {};
   }
 

@@ -339,7 +339,12 @@ export interface Storage {
     getWithCredential(id: string): Promise<{ subscription: Subscription; credential: Credential | null } | null>;
     list(f: SubscriptionFilter): Promise<Subscription[]>;
     update(id: string, patch: Partial<Omit<Subscription, 'id' | 'projectId' | 'userId' | 'dateCreated'>>): Promise<Subscription | null>;
-    delete(id: string): Promise<boolean>;
+    /**
+     * Delete a subscription; its events stay in the event log. Its dedupe markers (SEEN events) now stop
+     * nothing — subscription ids are never reused — so it is remembered as deleted at `now` until
+     * `events.deleteOrphanMarkers` has deleted them (ADR 0016).
+     */
+    delete(id: string, now: number): Promise<boolean>;
     /** Lease up to `limit` polling subscriptions due at `now` until `leaseUntil`; each is returned to one caller only. */
     claimDuePolls(now: number, leaseUntil: number, limit: number): Promise<Subscription[]>;
     /** End a poll's lease; `nextPollAt` null takes the subscription off the poll schedule. */
@@ -397,10 +402,16 @@ export interface Storage {
      * Retention: walk up to `limit` events after sequence number `afterSeq`, oldest first, stopping at the
      * first one received at or after `before`. Of those, finished events (DELIVERED, FAILED, no delivery
      * still to run) lose their payload, deliveries and attempts and stay only as SEEN markers, so their
-     * dedupe key still stops a repeat. Events not finished yet are kept whole. Returns how many expired, the
+     * dedupe key still stops a repeat — or, when their subscription was deleted, go altogether. Events not finished yet are kept whole. Returns how many expired, the
      * sequence number to continue after, and whether events after it may be old enough too.
      */
     expire(before: number, afterSeq: number, limit: number): Promise<{ expired: number; cursor: number; more: boolean }>;
+    /**
+     * Delete up to `limit` orphan markers — SEEN events of the longest-deleted subscription among those
+     * deleted before `deletedBefore` — with their payloads; once it has none left, forget that it was
+     * deleted. Returns how many markers went, and whether another call may find more.
+     */
+    deleteOrphanMarkers(deletedBefore: number, limit: number): Promise<{ deleted: number; more: boolean }>;
   };
 
   deliveries: {

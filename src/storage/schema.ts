@@ -166,6 +166,13 @@ export interface CustomTriggersTable {
   updated_at: number;
 }
 
+/** A deleted subscription whose dedupe markers (SEEN events) are still to be deleted (ADR 0016). */
+export interface DeletedSubscriptionsTable {
+  id: string;
+  project_id: string;
+  deleted_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -185,5 +192,6 @@ export interface Database {
   subscription_logs: SubscriptionLogsTable;
   oauth_states: OauthStatesTable;
   custom_triggers: CustomTriggersTable;
+  deleted_subscriptions: DeletedSubscriptionsTable;
   meta: MetaTable;
 }

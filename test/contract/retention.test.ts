@@ -1,8 +1,10 @@
 // Event retention: finished events past the retention period lose payload, deliveries and attempts and stay
-// only as dedupe markers; everything not finished, or not old enough, is kept whole. Same on both dialects,
-// through storage and through the sweep that runs it (src/engine/retention.ts).
+// only as dedupe markers; everything not finished, or not old enough, is kept whole. The markers of a
+// deleted subscription stop nothing and are deleted too. Same on both dialects, through storage and through
+// the passes that run it (src/engine/retention.ts, src/engine/deleted-markers.ts).
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DELETED_MARKERS_GRACE_MS, DeletedMarkersCleanup } from '../../src/engine/deleted-markers.js';
 import { EventRetention } from '../../src/engine/retention.js';
 import type { DeliveryOutcome, Storage, StoredEvent, Subscription } from '../../src/storage/port.js';
 import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
@@ -20,19 +22,29 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     s = t.storage;
     const project = await s.projects.create({ name: 'p', webhookUrl: 'https://example.com/hook', signingSecret: 'whsec_x' });
     await s.users.touch(project.id, 'user-1');
-    sub = await s.subscriptions.create({
-      projectId: project.id, userId: 'user-1', credentialId: null, integration: 'github', triggerType: 'GITHUB_TRIGGER_PUSH',
-      parameters: {}, webhookOverride: null, status: 'ACTIVE', error: null, state: {}, secret: null, nextPollAt: null, renewAt: null,
-    });
+    sub = await subscribe(project.id);
+  });
+  const subscribe = (projectId: string) => s.subscriptions.create({
+    projectId, userId: 'user-1', credentialId: null, integration: 'github', triggerType: 'GITHUB_TRIGGER_PUSH',
+    parameters: {}, webhookOverride: null, status: 'ACTIVE', error: null, state: {}, secret: null, nextPollAt: null, renewAt: null,
   });
   afterEach(async () => {
     await t.close();
   });
 
-  async function record(at: number, key = `k-${++n}`): Promise<StoredEvent> {
-    const [e] = await s.events.record([{ subscription: sub, dedupeKey: key, payload: { key } }], at);
+  async function record(at: number, key = `k-${++n}`, of = sub): Promise<StoredEvent> {
+    const [e] = await s.events.record([{ subscription: of, dedupeKey: key, payload: { key } }], at);
     return e!;
   }
+
+  /** Polling baselines: SEEN markers with their payloads. */
+  async function markers(of: Subscription, count: number, at: number): Promise<void> {
+    const items = Array.from({ length: count }, () => ({ subscription: of, dedupeKey: `m-${++n}`, payload: { n } }));
+    await s.events.record(items, at, { seenOnly: true });
+  }
+
+  const keysOf = async (subscriptionId: string) =>
+    (await rawRows(t.db.url, 'events')).filter((e: any) => e.subscription_id === subscriptionId).map((e: any) => `${e.status}:${e.dedupe_key}`).sort();
 
   /** Claim every due delivery and record the given outcome with one attempt each. */
   async function finishAll(at: number, next: DeliveryOutcome['next']) {
@@ -160,5 +172,69 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     expect(await sweep.runOnce()).toBe(1);
     expect(await s.events.get(sub.projectId, later.id)).toBeNull();
     expect(Number(await s.meta.get('events.retention.cursor'))).toBe(later.seq);
+  });
+
+  it('deletes the markers of a deleted subscription once it has been deleted long enough, in batches', async () => {
+    await markers(sub, 3, 1 * DAY);
+    const delivered = await record(1 * DAY);
+    await finishAll(1 * DAY, { kind: 'succeeded' });
+    const other = await subscribe(sub.projectId);
+    await markers(other, 1, 1 * DAY);
+    const otherKeys = await keysOf(other.id);
+
+    expect(await s.subscriptions.delete(sub.id, 5 * DAY)).toBe(true);
+    expect(await s.subscriptions.delete(sub.id, 5 * DAY)).toBe(false);
+    expect(await s.events.deleteOrphanMarkers(5 * DAY, 2)).toEqual({ deleted: 0, more: false }); // not before it was deleted
+    expect(await s.events.deleteOrphanMarkers(5 * DAY + 1, 2)).toEqual({ deleted: 2, more: true });
+    expect(await s.events.deleteOrphanMarkers(5 * DAY + 1, 2)).toEqual({ deleted: 1, more: true });
+    expect(await s.events.deleteOrphanMarkers(5 * DAY + 1, 2)).toEqual({ deleted: 0, more: false });
+    // Its delivered event stays in the event log, whole; the other subscription's marker still counts.
+    expect(await keysOf(sub.id)).toEqual([`DELIVERED:${delivered.dedupeKey}`]);
+    expect((await s.events.get(sub.projectId, delivered.id))?.payload).toEqual({ key: delivered.dedupeKey });
+    expect(await keysOf(other.id)).toEqual(otherKeys);
+    expect(await s.events.record([{ subscription: other, dedupeKey: otherKeys[0]!.slice('SEEN:'.length), payload: {} }], 6 * DAY)).toEqual([]);
+    expect((await rawRows(t.db.url, 'event_payloads')).length).toBe(2);
+    expect(await rawRows(t.db.url, 'deleted_subscriptions')).toEqual([]);
+  });
+
+  it('retention deletes the finished events of a deleted subscription altogether, and markers stay for the others', async () => {
+    const gone = await record(1 * DAY);
+    const other = await subscribe(sub.projectId);
+    const kept = await record(1 * DAY, 'kept', other);
+    await finishAll(1 * DAY, { kind: 'succeeded' });
+    await s.subscriptions.delete(sub.id, 2 * DAY);
+    expect((await s.events.expire(10 * DAY, 0, 100)).expired).toBe(2);
+    expect(await keysOf(sub.id)).toEqual([]);
+    expect(await keysOf(other.id)).toEqual([`SEEN:${kept.dedupeKey}`]);
+    expect(await rawRows(t.db.url, 'event_payloads')).toEqual([]);
+    expect(await s.events.get(sub.projectId, gone.id)).toBeNull();
+  });
+
+  it('a deleted project takes its deleted subscriptions along', async () => {
+    await markers(sub, 1, 1 * DAY);
+    await s.subscriptions.delete(sub.id, 2 * DAY);
+    expect(await rawRows(t.db.url, 'deleted_subscriptions')).toHaveLength(1);
+    await s.projects.delete(sub.projectId);
+    expect(await rawRows(t.db.url, 'deleted_subscriptions')).toEqual([]);
+    expect(await rawRows(t.db.url, 'events')).toEqual([]);
+  });
+
+  it('the cleanup pass leaves recently deleted subscriptions alone and then deletes all their markers', async () => {
+    await markers(sub, 5, 1 * DAY);
+    const other = await subscribe(sub.projectId);
+    await markers(other, 2, 1 * DAY);
+    let clock = 2 * DAY;
+    await s.subscriptions.delete(sub.id, clock);
+    await s.subscriptions.delete(other.id, clock + 1);
+    const cleanup = new DeletedMarkersCleanup({ storage: s, logger: silent, now: () => clock, batch: 2 });
+    clock += DELETED_MARKERS_GRACE_MS;
+    expect(await cleanup.runOnce()).toBe(0); // sub was deleted exactly the grace period ago: not yet
+    clock += 1;
+    expect(await cleanup.runOnce()).toBe(5);
+    clock += 1;
+    expect(await cleanup.runOnce()).toBe(2);
+    expect(await rawRows(t.db.url, 'events')).toEqual([]);
+    expect(await rawRows(t.db.url, 'deleted_subscriptions')).toEqual([]);
+    await cleanup.stop();
   });
 });

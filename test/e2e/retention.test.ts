@@ -1,10 +1,12 @@
 // OPENTRIGGERS_EVENT_RETENTION_DAYS end to end: the setting, the worker role that sweeps, and what the admin
-// API shows afterwards (src/engine/retention.ts; storage behaviour in test/contract/retention.test.ts).
+// API shows afterwards (src/engine/retention.ts); and the worker role that deletes the dedupe markers of
+// deleted subscriptions (src/engine/deleted-markers.ts). Storage behaviour in test/contract/retention.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { DELETED_MARKERS_GRACE_MS, DeletedMarkersCleanup } from '../../src/engine/deleted-markers.js';
 import { EventRetention } from '../../src/engine/retention.js';
-import { retentionRole } from '../../src/roles.js';
-import { testKeyring } from '../helpers/databases.js';
+import { deletedMarkersRole, retentionRole } from '../../src/roles.js';
+import { rawRows, testKeyring } from '../helpers/databases.js';
 import { startDeliveryWorld, type DeliveryWorld } from './delivery-helpers.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -55,5 +57,30 @@ describe('event retention setting', () => {
     expect((await w.eventLog(recent.id)).payload).toEqual({ n: 'recent' });
     const metrics = await fetch(`${w.t.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^opentriggers_events_expired_total 1$/m);
+  });
+
+  it.each(['sqlite', 'postgres'] as const)('a subscription deleted through the API loses its markers, not its event log (%s)', async (dialect) => {
+    w = await startDeliveryWorld(dialect);
+    const sub = await w.subscribe();
+    const delivered = await w.emit(sub, { n: 'delivered' });
+    await w.advance(0);
+    const baseline = [1, 2, 3].map((i) => ({ subscription: sub, dedupeKey: `baseline-${i}`, payload: { i } }));
+    await w.t.svc.storage.events.record(baseline, w.clock.now(), { seenOnly: true });
+    const seen = async () => (await rawRows(w!.t.db.url, 'events')).filter((e: any) => e.status === 'SEEN').length;
+    expect(await seen()).toBe(3);
+
+    const del = await w.t.admin.delete(`/admin/v1/projects/${w.project.id}/users/user-1/trigger-subscriptions/${sub.id}`);
+    expect(del.status).toBe(200);
+    const role = await deletedMarkersRole(w.t.svc, testKeyring());
+    expect(role).toBeInstanceOf(DeletedMarkersCleanup);
+    const cleanup = role as DeletedMarkersCleanup;
+    expect(await cleanup.runOnce()).toBe(0); // just deleted: a poll still running could add markers
+    w.clock.advance(DELETED_MARKERS_GRACE_MS + 1);
+    expect(await cleanup.runOnce()).toBe(3);
+    await role.stop();
+    expect(await seen()).toBe(0);
+    expect((await w.eventLog(delivered.id)).payload).toEqual({ n: 'delivered' });
+    const metrics = await fetch(`${w.t.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^opentriggers_dedupe_markers_deleted_total 3$/m);
   });
 });

@@ -112,7 +112,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       return atomically(db, async (trx) => {
         // By sequence number from a cursor, never by age across the whole table: expired events stay behind
         // as markers, and a scan by age would walk past all of them on every pass.
-        const rows = await trx.selectFrom('events').select(['seq', 'id', 'status', 'date_received']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+        const rows = await trx.selectFrom('events').select(['seq', 'id', 'status', 'date_received', 'subscription_id']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
         // Sequence order is reception order give or take a group commit; stop at the first young event so
         // the cursor never passes one that is not old yet.
         const young = rows.findIndex((r) => r.date_received >= before);
@@ -126,13 +126,36 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
           .where('id', 'in', finished).where(sql<boolean>`status IN ('DELIVERED', 'FAILED')`)
           .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id')
             .whereRef('deliveries.event_id', '=', 'events.id').where(sql<boolean>`deliveries.status IN ('PENDING', 'SENDING', 'HELD')`))))
-          .returning(['seq', 'id']).execute();
+          .returning(['seq', 'id', 'subscription_id']).execute();
         if (expired.length === 0) return { expired: 0, cursor, more };
         const expiredIds = expired.map((e) => e.id);
         await trx.deleteFrom('attempts').where('event_id', 'in', expiredIds).execute();
         await trx.deleteFrom('deliveries').where('event_id', 'in', expiredIds).execute();
         await trx.deleteFrom('event_payloads').where('seq', 'in', expired.map((e) => e.seq)).execute();
+        // A marker of a deleted subscription would stop nothing: those events go altogether.
+        const subscriptionIds = [...new Set(expired.map((e) => e.subscription_id))];
+        const live = new Set((await trx.selectFrom('subscriptions').select('id').where('id', 'in', subscriptionIds).execute()).map((r) => r.id));
+        const orphans = expired.filter((e) => !live.has(e.subscription_id)).map((e) => e.id);
+        if (orphans.length > 0) await trx.deleteFrom('events').where('id', 'in', orphans).execute();
         return { expired: expired.length, cursor, more };
+      });
+    },
+
+    async deleteOrphanMarkers(deletedBefore, limit) {
+      return atomically(db, async (trx) => {
+        let oldest = trx.selectFrom('deleted_subscriptions').select('id').where('deleted_at', '<', deletedBefore).orderBy('deleted_at').limit(1);
+        // PostgreSQL: workers of several processes each take a different deleted subscription.
+        if (ctx.dialect === 'postgres') oldest = oldest.forUpdate().skipLocked();
+        const sub = await oldest.executeTakeFirst();
+        if (!sub) return { deleted: 0, more: false };
+        const markers = (await trx.selectFrom('events').select('seq').where('subscription_id', '=', sub.id).where('status', '=', 'SEEN')
+          .orderBy('seq').limit(limit).execute()).map((r) => r.seq);
+        if (markers.length > 0) {
+          await trx.deleteFrom('event_payloads').where('seq', 'in', markers).execute();
+          await trx.deleteFrom('events').where('seq', 'in', markers).execute();
+        }
+        if (markers.length < limit) await trx.deleteFrom('deleted_subscriptions').where('id', '=', sub.id).execute();
+        return { deleted: markers.length, more: true };
       });
     },
   };

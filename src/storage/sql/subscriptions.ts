@@ -156,9 +156,13 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
       const row = await db.updateTable('subscriptions').set(v).where('id', '=', id).returningAll().executeTakeFirst();
       return row ? toSubscription(row) : null;
     },
-    async delete(id) {
-      const r = await db.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
+    async delete(id, now) {
+      return atomically(db, async (trx) => {
+        const gone = await trx.deleteFrom('subscriptions').where('id', '=', id).returning('project_id').executeTakeFirst();
+        if (!gone) return false;
+        await trx.insertInto('deleted_subscriptions').values({ id, project_id: gone.project_id, deleted_at: now }).execute();
+        return true;
+      });
     },
     async claimDuePolls(now, leaseUntil, limit) {
       let due = db
