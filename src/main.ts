@@ -108,7 +108,7 @@ export async function startService(
     allowPrivateWebhookUrls: config.allowPrivateWebhookUrls,
   };
   const subscriptions = new SubscriptionService(deps, () => catalog);
-  const credentials = new CredentialService(storage, subscriptions);
+  const credentials = new CredentialService(storage, subscriptions, { now, metrics });
 
   let app: FastifyInstance | null = null;
   let url: string | null = null;

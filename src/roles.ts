@@ -5,7 +5,7 @@ import { scheduleBackstops } from './engine/backstop.js';
 import type { Catalog } from './engine/catalog.js';
 import { Poller } from './engine/poller.js';
 import { Renewals, scheduleRegistrationChecks } from './engine/renewals.js';
-import { DeletedMarkersCleanup } from './engine/deleted-markers.js';
+import { DeletedSubscriptionsCleanup } from './engine/deleted-subscriptions.js';
 import { EventRetention } from './engine/retention.js';
 import type { AppPlugin } from './http/app.js';
 import { connectPlugin } from './http/routes/connect.js';
@@ -51,13 +51,13 @@ export const retentionRole: RoleStarter = (svc) => {
   return retention;
 };
 
-/** Deleting the dedupe markers of deleted subscriptions, always on (src/engine/deleted-markers.ts). */
-export const deletedMarkersRole: RoleStarter = (svc) => {
-  const cleanup = new DeletedMarkersCleanup({ storage: svc.storage, logger: svc.logger, metrics: svc.metrics, now: svc.deps.now });
+/** Deleting what deleted subscriptions leave behind, always on (src/engine/deleted-subscriptions.ts). */
+export const deletedSubscriptionsRole: RoleStarter = (svc) => {
+  const cleanup = new DeletedSubscriptionsCleanup({ storage: svc.storage, logger: svc.logger, metrics: svc.metrics, now: svc.deps.now });
   cleanup.start();
   return cleanup;
 };
 
 export function defaultWorkers(): RoleStarter[] {
-  return [pollerRole, deliveryWorkerRole(), renewalsRole, retentionRole, deletedMarkersRole];
+  return [pollerRole, deliveryWorkerRole(), renewalsRole, retentionRole, deletedSubscriptionsRole];
 }

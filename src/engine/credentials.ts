@@ -1,8 +1,12 @@
 // Connected accounts given directly (API keys, tokens obtained elsewhere) and their removal, which tears
 // down every subscription that uses them.
 import { AppError, notFound } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Credential, Storage } from '../storage/port.js';
 import type { SubscriptionService } from './subscriptions.js';
+
+/** Events erased per transaction: each batch is short, so deliveries and inbound webhooks go on meanwhile. */
+const ERASE_BATCH = 500;
 
 export interface CredentialInput {
   integration: string;
@@ -19,6 +23,7 @@ export class CredentialService {
   constructor(
     private readonly storage: Storage,
     private readonly subscriptions: SubscriptionService,
+    private readonly opts: { now: () => number; metrics?: Metrics },
   ) {}
 
   async create(projectId: string, userId: string, input: CredentialInput): Promise<Credential> {
@@ -69,15 +74,35 @@ export class CredentialService {
     return warnings;
   }
 
-  /** Delete a connected user with everything they own. */
-  async deleteUser(projectId: string, userId: string): Promise<string[]> {
+  /**
+   * Delete a connected user with their accounts and subscriptions (provider webhooks torn down). Their
+   * stored events stay in the event log, unless `eraseEvents`: then those go too, with payloads,
+   * deliveries and attempts (ADR 0024); `erasedEvents` says how many. The user row goes last, so a
+   * request that fails half-way can be repeated.
+   */
+  async deleteUser(projectId: string, userId: string, opts: { eraseEvents?: boolean } = {}): Promise<{ warnings: string[]; erasedEvents: number | null }> {
     const warnings: string[] = [];
     for (const s of await this.storage.subscriptions.list({ projectId, userId })) {
       const r = await this.subscriptions.remove(s);
       if (r.warning) warnings.push(`${s.id}: ${r.warning}`);
     }
     for (const c of await this.storage.credentials.listForUser(projectId, userId)) await this.storage.credentials.delete(c.id);
+    const erasedEvents = opts.eraseEvents ? await this.eraseEvents(projectId, userId) : null;
     await this.storage.users.delete(projectId, userId);
-    return warnings;
+    return { warnings, erasedEvents };
+  }
+
+  /** Erase a user's events, batch by batch; an event whose attempt is in flight goes later (ADR 0024). */
+  private async eraseEvents(projectId: string, userId: string): Promise<number> {
+    let cursor = 0;
+    let erased = 0;
+    for (;;) {
+      const r = await this.storage.events.eraseUser(projectId, userId, cursor, ERASE_BATCH, this.opts.now());
+      erased += r.erased;
+      this.opts.metrics?.eventsPurged.inc({ reason: 'erasure' }, r.erased);
+      if (!r.more) return erased;
+      cursor = r.cursor;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }

@@ -12,7 +12,7 @@ export interface Metrics {
   inboundRequests: Counter<'integration' | 'outcome'>;
   queueDepth: Gauge<'status'>;
   eventsExpired: Counter;
-  markersDeleted: Counter;
+  eventsPurged: Counter<'reason'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () => Promise<Record<string, number>> } = {}): Metrics {
@@ -44,7 +44,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
     }),
     inboundRequests: new Counter({ name: 'opentriggers_inbound_requests_total', help: 'Inbound provider webhook requests by outcome', labelNames: ['integration', 'outcome'], registers: [registry] }),
     eventsExpired: new Counter({ name: 'opentriggers_events_expired_total', help: 'Finished events whose payload, deliveries and attempts retention deleted (OPENTRIGGERS_EVENT_RETENTION_DAYS)', registers: [registry] }),
-    markersDeleted: new Counter({ name: 'opentriggers_dedupe_markers_deleted_total', help: 'Dedupe markers (SEEN events) of deleted subscriptions deleted by the worker', registers: [registry] }),
+    eventsPurged: new Counter({ name: 'opentriggers_events_purged_total', help: 'Events deleted for good: dedupe markers of deleted subscriptions (reason="marker"), events of erased users (reason="erasure")', labelNames: ['reason'], registers: [registry] }),
     queueDepth: new Gauge({
       name: 'opentriggers_delivery_queue_depth',
       help: 'Deliveries waiting, in flight or held, by status',

@@ -342,7 +342,7 @@ export interface Storage {
     /**
      * Delete a subscription; its events stay in the event log. Its dedupe markers (SEEN events) now stop
      * nothing — subscription ids are never reused — so it is remembered as deleted at `now` until
-     * `events.deleteOrphanMarkers` has deleted them (ADR 0016).
+     * `events.purgeDeletedSubscription` has deleted them (ADR 0016).
      */
     delete(id: string, now: number): Promise<boolean>;
     /** Lease up to `limit` polling subscriptions due at `now` until `leaseUntil`; each is returned to one caller only. */
@@ -407,11 +407,21 @@ export interface Storage {
      */
     expire(before: number, afterSeq: number, limit: number): Promise<{ expired: number; cursor: number; more: boolean }>;
     /**
-     * Delete up to `limit` orphan markers — SEEN events of the longest-deleted subscription among those
-     * deleted before `deletedBefore` — with their payloads; once it has none left, forget that it was
-     * deleted. Returns how many markers went, and whether another call may find more.
+     * Of the longest-deleted subscription among those deleted before `deletedBefore`, delete up to
+     * `limit` SEEN markers — or, when its user's events are being erased, events of any status with
+     * their deliveries and attempts, and finally its log — with their payloads; once nothing is left,
+     * forget that it was deleted. Returns how many markers or erased events went, and whether another
+     * call may find more.
      */
-    deleteOrphanMarkers(deletedBefore: number, limit: number): Promise<{ deleted: number; more: boolean }>;
+    purgeDeletedSubscription(deletedBefore: number, limit: number): Promise<{ markers: number; erased: number; more: boolean }>;
+    /**
+     * Erasure of a connected user (ADR 0024), once their subscriptions are deleted: delete up to `limit`
+     * of their events after sequence number `afterSeq`, with payloads, deliveries and attempts, except an
+     * event whose attempt is in flight; mark every deleted subscription of theirs so that
+     * `purgeDeletedSubscription` deletes what is left of it after the grace period. Returns how many
+     * went, the sequence number to continue after, and whether there may be more.
+     */
+    eraseUser(projectId: string, userId: string, afterSeq: number, limit: number, now: number): Promise<{ erased: number; cursor: number; more: boolean }>;
   };
 
   deliveries: {

@@ -166,11 +166,17 @@ export interface CustomTriggersTable {
   updated_at: number;
 }
 
-/** A deleted subscription whose dedupe markers (SEEN events) are still to be deleted (ADR 0016). */
+/**
+ * A deleted subscription whose dedupe markers (SEEN events) are still to be deleted (ADR 0016) — every
+ * event of it, with deliveries, attempts and log, when its user's events are erased (ADR 0024).
+ */
 export interface DeletedSubscriptionsTable {
   id: string;
   project_id: string;
+  user_id: string;
   deleted_at: number;
+  /** 1: delete every event, not only markers. */
+  erase_events: Generated<number>;
 }
 
 export interface MetaTable {

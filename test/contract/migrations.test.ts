@@ -71,9 +71,9 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
     }
     const storage = await openStorage(tdb.url, testKeyring()); // applies migration 5
     try {
-      expect(await rawRows(tdb.url, 'deleted_subscriptions')).toEqual([{ id: 'gone', project_id: 'prj', deleted_at: dialect === 'sqlite' ? 0 : '0' }]);
-      expect(await storage.events.deleteOrphanMarkers(1, 10)).toEqual({ deleted: 2, more: true });
-      expect(await storage.events.deleteOrphanMarkers(1, 10)).toEqual({ deleted: 0, more: false });
+      expect(await rawRows(tdb.url, 'deleted_subscriptions')).toEqual([{ id: 'gone', project_id: 'prj', user_id: 'user-1', deleted_at: dialect === 'sqlite' ? 0 : '0', erase_events: 0 }]);
+      expect(await storage.events.purgeDeletedSubscription(1, 10)).toEqual({ markers: 2, erased: 0, more: true });
+      expect(await storage.events.purgeDeletedSubscription(1, 10)).toEqual({ markers: 0, erased: 0, more: false });
       expect((await rawRows(tdb.url, 'events')).map((e: any) => Number(e.seq)).sort()).toEqual([1, 4]);
       expect((await rawRows(tdb.url, 'event_payloads')).map((e: any) => Number(e.seq)).sort()).toEqual([1, 4]);
     } finally {

@@ -1,10 +1,10 @@
 // Event retention: finished events past the retention period lose payload, deliveries and attempts and stay
 // only as dedupe markers; everything not finished, or not old enough, is kept whole. The markers of a
 // deleted subscription stop nothing and are deleted too. Same on both dialects, through storage and through
-// the passes that run it (src/engine/retention.ts, src/engine/deleted-markers.ts).
+// the passes that run it (src/engine/retention.ts, src/engine/deleted-subscriptions.ts).
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DELETED_MARKERS_GRACE_MS, DeletedMarkersCleanup } from '../../src/engine/deleted-markers.js';
+import { DELETED_SUBSCRIPTIONS_GRACE_MS, DeletedSubscriptionsCleanup } from '../../src/engine/deleted-subscriptions.js';
 import { EventRetention } from '../../src/engine/retention.js';
 import type { DeliveryOutcome, Storage, StoredEvent, Subscription } from '../../src/storage/port.js';
 import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
@@ -184,10 +184,10 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
 
     expect(await s.subscriptions.delete(sub.id, 5 * DAY)).toBe(true);
     expect(await s.subscriptions.delete(sub.id, 5 * DAY)).toBe(false);
-    expect(await s.events.deleteOrphanMarkers(5 * DAY, 2)).toEqual({ deleted: 0, more: false }); // not before it was deleted
-    expect(await s.events.deleteOrphanMarkers(5 * DAY + 1, 2)).toEqual({ deleted: 2, more: true });
-    expect(await s.events.deleteOrphanMarkers(5 * DAY + 1, 2)).toEqual({ deleted: 1, more: true });
-    expect(await s.events.deleteOrphanMarkers(5 * DAY + 1, 2)).toEqual({ deleted: 0, more: false });
+    expect(await s.events.purgeDeletedSubscription(5 * DAY, 2)).toEqual({ markers: 0, erased: 0, more: false }); // not before it was deleted
+    expect(await s.events.purgeDeletedSubscription(5 * DAY + 1, 2)).toEqual({ markers: 2, erased: 0, more: true });
+    expect(await s.events.purgeDeletedSubscription(5 * DAY + 1, 2)).toEqual({ markers: 1, erased: 0, more: true });
+    expect(await s.events.purgeDeletedSubscription(5 * DAY + 1, 2)).toEqual({ markers: 0, erased: 0, more: false });
     // Its delivered event stays in the event log, whole; the other subscription's marker still counts.
     expect(await keysOf(sub.id)).toEqual([`DELIVERED:${delivered.dedupeKey}`]);
     expect((await s.events.get(sub.projectId, delivered.id))?.payload).toEqual({ key: delivered.dedupeKey });
@@ -226,8 +226,8 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     let clock = 2 * DAY;
     await s.subscriptions.delete(sub.id, clock);
     await s.subscriptions.delete(other.id, clock + 1);
-    const cleanup = new DeletedMarkersCleanup({ storage: s, logger: silent, now: () => clock, batch: 2 });
-    clock += DELETED_MARKERS_GRACE_MS;
+    const cleanup = new DeletedSubscriptionsCleanup({ storage: s, logger: silent, now: () => clock, batch: 2 });
+    clock += DELETED_SUBSCRIPTIONS_GRACE_MS;
     expect(await cleanup.runOnce()).toBe(0); // sub was deleted exactly the grace period ago: not yet
     clock += 1;
     expect(await cleanup.runOnce()).toBe(5);

@@ -420,6 +420,23 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     expect((await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/${encodeURIComponent(user)}`)).status).toBe(404);
   });
 
+  it('erases a user with their events, after a confirmation that says it cannot be undone', async () => {
+    const user = (await w.t.svc.storage.events.get(w.project.id, eventId))!.userId;
+    const before = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/events?userId=${encodeURIComponent(user)}`)).body.events.length;
+    expect(before).toBeGreaterThan(0);
+    await page.goto(`${base}/dashboard/projects/${w.project.id}/users/${encodeURIComponent(user)}`);
+    await page.getByRole('heading', { name: 'Connected accounts' }).waitFor();
+    const confirmed: string[] = [];
+    const onDialog = (d: { message(): string }) => void confirmed.push(d.message());
+    page.on('dialog', onDialog);
+    await page.getByRole('button', { name: `Erase user ${user} and their events` }).click();
+    await page.waitForURL(/\/users$/);
+    page.off('dialog', onDialog);
+    expect(confirmed[0]).toContain('is deleted for good. This cannot be undone.');
+    await toast(`User erased with ${before} event(s)`).waitFor();
+    expect((await w.t.admin.get(`/admin/v1/projects/${w.project.id}/events?userId=${encodeURIComponent(user)}`)).body.events).toEqual([]);
+  });
+
   it('signs out, and the old session no longer opens the admin API', async () => {
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'ot_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });

@@ -1,11 +1,11 @@
 // OPENTRIGGERS_EVENT_RETENTION_DAYS end to end: the setting, the worker role that sweeps, and what the admin
 // API shows afterwards (src/engine/retention.ts); and the worker role that deletes the dedupe markers of
-// deleted subscriptions (src/engine/deleted-markers.ts). Storage behaviour in test/contract/retention.test.ts.
+// deleted subscriptions (src/engine/deleted-subscriptions.ts). Storage behaviour in test/contract/retention.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { DELETED_MARKERS_GRACE_MS, DeletedMarkersCleanup } from '../../src/engine/deleted-markers.js';
+import { DELETED_SUBSCRIPTIONS_GRACE_MS, DeletedSubscriptionsCleanup } from '../../src/engine/deleted-subscriptions.js';
 import { EventRetention } from '../../src/engine/retention.js';
-import { deletedMarkersRole, retentionRole } from '../../src/roles.js';
+import { deletedSubscriptionsRole, retentionRole } from '../../src/roles.js';
 import { rawRows, testKeyring } from '../helpers/databases.js';
 import { startDeliveryWorld, type DeliveryWorld } from './delivery-helpers.js';
 
@@ -71,16 +71,16 @@ describe('event retention setting', () => {
 
     const del = await w.t.admin.delete(`/admin/v1/projects/${w.project.id}/users/user-1/trigger-subscriptions/${sub.id}`);
     expect(del.status).toBe(200);
-    const role = await deletedMarkersRole(w.t.svc, testKeyring());
-    expect(role).toBeInstanceOf(DeletedMarkersCleanup);
-    const cleanup = role as DeletedMarkersCleanup;
+    const role = await deletedSubscriptionsRole(w.t.svc, testKeyring());
+    expect(role).toBeInstanceOf(DeletedSubscriptionsCleanup);
+    const cleanup = role as DeletedSubscriptionsCleanup;
     expect(await cleanup.runOnce()).toBe(0); // just deleted: a poll still running could add markers
-    w.clock.advance(DELETED_MARKERS_GRACE_MS + 1);
+    w.clock.advance(DELETED_SUBSCRIPTIONS_GRACE_MS + 1);
     expect(await cleanup.runOnce()).toBe(3);
     await role.stop();
     expect(await seen()).toBe(0);
     expect((await w.eventLog(delivered.id)).payload).toEqual({ n: 'delivered' });
     const metrics = await fetch(`${w.t.url}/metrics`).then((r) => r.text());
-    expect(metrics).toMatch(/^opentriggers_dedupe_markers_deleted_total 3$/m);
+    expect(metrics).toMatch(/^opentriggers_events_purged_total\{reason="marker"\} 3$/m);
   });
 });

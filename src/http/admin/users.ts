@@ -74,12 +74,18 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.delete('/projects/:projectId/users/:userId', {
-    schema: { tags, summary: 'Delete a user, tearing down credentials and subscriptions', security: adminSecurity, params: userParams, response: { ...errorResponses } },
+    schema: {
+      tags, summary: 'Delete a user, tearing down credentials and subscriptions; with eraseEvents=true, their stored events too', security: adminSecurity, params: userParams,
+      // additionalProperties: an erasure asked with a mistyped parameter must fail, not delete the user and keep the events.
+      querystring: { type: 'object', additionalProperties: false, properties: { eraseEvents: { type: 'string', enum: ['true', 'false'] } } },
+      response: { ...errorResponses },
+    },
   }, async (req) => {
     const { projectId, userId } = req.params as { projectId: string; userId: string };
+    const { eraseEvents } = req.query as { eraseEvents?: 'true' | 'false' };
     if (!(await ctx.storage.users.get(projectId, userId))) throw notFound('user');
-    const warnings = await ctx.credentials.deleteUser(projectId, userId);
-    return { success: true, ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}) };
+    const { warnings, erasedEvents } = await ctx.credentials.deleteUser(projectId, userId, { eraseEvents: eraseEvents === 'true' });
+    return { success: true, ...(erasedEvents !== null ? { erasedEvents } : {}), ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}) };
   });
 
   app.post('/projects/:projectId/users/:userId/credentials', {

@@ -226,21 +226,25 @@ ALTER TABLE events DROP COLUMN payload;
   },
   {
     version: 5,
-    name: 'deleted subscriptions, until their dedupe markers are deleted',
+    name: 'deleted subscriptions, until their dedupe markers (or, erased, all their events) are deleted',
     // A SEEN event only stops its subscription from recording the same item twice; once the subscription
     // is deleted (ids are never reused) it stops nothing and is only space. A deleted subscription is
-    // kept here until the worker has deleted its markers, in batches (src/engine/deleted-markers.ts, ADR
-    // 0016). Subscriptions deleted before this version are found once, here, with their deletion time
-    // unknown (0: their markers go on the first pass).
+    // kept here until the worker has deleted its markers — every event of it when its user's events are
+    // erased — in batches (src/engine/deleted-subscriptions.ts, ADR 0016, ADR 0024). Subscriptions
+    // deleted before this version are found once, here, with their deletion time unknown (0: their
+    // markers go on the first pass).
     sql: `
 CREATE TABLE deleted_subscriptions (
   id TEXT PRIMARY KEY,
   project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-  deleted_at BIGINT NOT NULL
+  user_id TEXT NOT NULL,
+  deleted_at BIGINT NOT NULL,
+  erase_events INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX deleted_subscriptions_deleted_at ON deleted_subscriptions(deleted_at);
-INSERT INTO deleted_subscriptions (id, project_id, deleted_at)
-  SELECT DISTINCT e.subscription_id, e.project_id, 0 FROM events e
+CREATE INDEX deleted_subscriptions_user ON deleted_subscriptions(project_id, user_id);
+INSERT INTO deleted_subscriptions (id, project_id, user_id, deleted_at)
+  SELECT DISTINCT e.subscription_id, e.project_id, e.user_id, 0 FROM events e
   WHERE e.status = 'SEEN'
     AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = e.subscription_id)
     AND EXISTS (SELECT 1 FROM projects p WHERE p.id = e.project_id);

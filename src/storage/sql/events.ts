@@ -3,6 +3,7 @@ import type { ClaimedDelivery, Delivery, EventStatus, LocalDeliveryWorker, NewEv
 import type { Database, DeliveriesTable, EventsTable } from '../schema.js';
 import { executeCompiledOnce, rowParameters } from './compiled-once.js';
 import { atomically, chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
+import { eraseUserEvents, purgeDeletedSubscription } from './purge.js';
 
 /** Events joined with their payloads, every events column plus `payload`; name `events.seq` (both tables have a seq). */
 export function selectEventsWithPayload(db: Kysely<Database>) {
@@ -141,22 +142,12 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       });
     },
 
-    async deleteOrphanMarkers(deletedBefore, limit) {
-      return atomically(db, async (trx) => {
-        let oldest = trx.selectFrom('deleted_subscriptions').select('id').where('deleted_at', '<', deletedBefore).orderBy('deleted_at').limit(1);
-        // PostgreSQL: workers of several processes each take a different deleted subscription.
-        if (ctx.dialect === 'postgres') oldest = oldest.forUpdate().skipLocked();
-        const sub = await oldest.executeTakeFirst();
-        if (!sub) return { deleted: 0, more: false };
-        const markers = (await trx.selectFrom('events').select('seq').where('subscription_id', '=', sub.id).where('status', '=', 'SEEN')
-          .orderBy('seq').limit(limit).execute()).map((r) => r.seq);
-        if (markers.length > 0) {
-          await trx.deleteFrom('event_payloads').where('seq', 'in', markers).execute();
-          await trx.deleteFrom('events').where('seq', 'in', markers).execute();
-        }
-        if (markers.length < limit) await trx.deleteFrom('deleted_subscriptions').where('id', '=', sub.id).execute();
-        return { deleted: markers.length, more: true };
-      });
+    async purgeDeletedSubscription(deletedBefore, limit) {
+      return atomically(db, (trx) => purgeDeletedSubscription(trx, ctx.dialect, deletedBefore, limit));
+    },
+
+    async eraseUser(projectId, userId, afterSeq, limit, now) {
+      return atomically(db, (trx) => eraseUserEvents(trx, projectId, userId, afterSeq, limit, now));
     },
   };
 }

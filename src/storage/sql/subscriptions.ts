@@ -158,9 +158,9 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
     },
     async delete(id, now) {
       return atomically(db, async (trx) => {
-        const gone = await trx.deleteFrom('subscriptions').where('id', '=', id).returning('project_id').executeTakeFirst();
+        const gone = await trx.deleteFrom('subscriptions').where('id', '=', id).returning(['project_id', 'user_id']).executeTakeFirst();
         if (!gone) return false;
-        await trx.insertInto('deleted_subscriptions').values({ id, project_id: gone.project_id, deleted_at: now }).execute();
+        await trx.insertInto('deleted_subscriptions').values({ id, project_id: gone.project_id, user_id: gone.user_id, deleted_at: now }).execute();
         return true;
       });
     },

@@ -47,12 +47,18 @@ export function UserPage(props: PageProps & { userId: string }) {
   const cat = catalog.data;
   const ctx: Ctx = { projectId: props.projectId, userId: u.id, publicUrl: props.session.publicUrl ?? location.origin, operators: cat.conditionOperators, reload: user.reload, base };
 
-  const deleteUser = async () => {
+  /** Delete the user; `erase` deletes their stored events too (ADR 0024), otherwise they stay in the logs. */
+  const deleteUser = async (erase: boolean) => {
     const n = u.subscriptions.length;
-    if (!confirm(`Delete the user “${u.id}”? Their ${u.credentials.length} connected account(s) and ${n} subscription${n === 1 ? '' : 's'} are removed (provider webhooks too). Their stored events stay in the logs.`)) return;
+    const removed = `Their ${u.credentials.length} connected account(s) and ${n} subscription${n === 1 ? '' : 's'} are removed (provider webhooks too).`;
+    const question = erase
+      ? `Erase the user “${u.id}”? ${removed} Every event stored for them — payloads, deliveries, attempts — is deleted for good. This cannot be undone.`
+      : `Delete the user “${u.id}”? ${removed} Their stored events stay in the logs.`;
+    if (!confirm(question)) return;
     try {
-      const r = await api<{ warning?: string }>('DELETE', base);
-      toast(r.warning ? `User deleted, with a warning: ${r.warning}` : 'User deleted', r.warning ? 'info' : 'ok');
+      const r = await api<{ warning?: string; erasedEvents?: number }>('DELETE', erase ? `${base}?eraseEvents=true` : base);
+      const done = erase ? `User erased with ${r.erasedEvents ?? 0} event(s)` : 'User deleted';
+      toast(r.warning ? `${done}, with a warning: ${r.warning}` : done, r.warning ? 'info' : 'ok');
       navigate(projectPath(props.projectId, 'users'));
     } catch (err) {
       toast(errorMessage(err), 'error');
@@ -64,7 +70,9 @@ export function UserPage(props: PageProps & { userId: string }) {
     h('div', { class: 'page-head' },
       h('h1', null, 'User ', h('span', { class: 'mono' }, u.id)),
       h('span', { class: 'muted small' }, 'first seen ', h(Time, { iso: u.createdAt }), ' · ', h(Link, { href: `${projectPath(props.projectId, 'logs')}?userId=${encodeURIComponent(u.id)}` }, 'View their events')),
-      h(Button, { small: true, kind: 'danger', label: `Delete user ${u.id}`, onClick: deleteUser }, 'Delete user')),
+      h('span', { class: 'actions' },
+        h(Button, { small: true, kind: 'danger', label: `Delete user ${u.id}`, onClick: () => deleteUser(false) }, 'Delete user'),
+        h(Button, { small: true, kind: 'danger', label: `Erase user ${u.id} and their events`, onClick: () => deleteUser(true) }, 'Erase user and events'))),
     h(Credentials, { ctx, credentials: u.credentials, subscriptions: u.subscriptions, catalog: cat }),
     h(Triggers, { ctx, user: u, catalog: cat }));
 }
