@@ -1,6 +1,6 @@
 // A background pass run at start and then `intervalMs` after each one ends: never two at once, the timer
-// never keeps the process alive, and stop() waits for the pass in flight. Renewals and event retention
-// run on it.
+// never keeps the process alive, and stop() waits for the pass in flight. Renewals and the housekeeping
+// passes (housekeeping-pass.ts) run on it.
 export class PeriodicPass<T> {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<T> | null = null;

@@ -5,57 +5,30 @@
 // them. The sweep walks events by sequence number from a cursor kept in `meta`, so each pass starts where
 // the last one stopped instead of walking past every marker left behind; it runs in batches, each its own
 // short transaction, until it reaches events that are not old enough yet.
-import type { Logger } from 'pino';
-import type { Metrics } from '../observability/metrics.js';
-import type { Storage } from '../storage/port.js';
-import { PeriodicPass } from './periodic-pass.js';
+import { HousekeepingPass, type HousekeepingOptions } from './housekeeping-pass.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 const CURSOR_KEY = 'events.retention.cursor';
 
-export interface RetentionOptions {
-  storage: Storage;
-  logger: Logger;
-  metrics?: Metrics;
-  now?: () => number;
+export interface RetentionOptions extends HousekeepingOptions {
   retentionDays: number;
-  /** Pause between sweeps (default 60 s). */
-  intervalMs?: number;
-  /** Events examined per transaction (default 500). */
-  batch?: number;
 }
 
-export class EventRetention {
-  private readonly periodic: PeriodicPass<number>;
-  private readonly now: () => number;
-  private readonly batch: number;
+export class EventRetention extends HousekeepingPass {
+  private readonly retentionDays: number;
 
-  constructor(private readonly opts: RetentionOptions) {
-    this.now = opts.now ?? Date.now;
-    this.batch = opts.batch ?? 500;
-    this.periodic = new PeriodicPass(() => this.sweep(), opts.intervalMs ?? 60_000, (err) =>
-      this.opts.logger.error({ err }, 'event retention sweep failed; the next one continues'));
+  constructor(opts: RetentionOptions) {
+    super(opts, 'event retention sweep failed');
+    this.retentionDays = opts.retentionDays;
   }
 
-  start(): void {
-    this.periodic.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.periodic.stop();
-  }
-
-  /** One sweep, up to the first event not old enough; returns how many events expired. Concurrent calls share it. */
-  runOnce(): Promise<number> {
-    return this.periodic.runOnce();
-  }
-
-  private async sweep(): Promise<number> {
+  /** One sweep, up to the first event not old enough; returns how many events expired. */
+  protected async pass(): Promise<number> {
     const { storage } = this.opts;
-    const before = this.now() - this.opts.retentionDays * DAY_MS;
+    const before = this.now() - this.retentionDays * DAY_MS;
     let cursor = Number((await storage.meta.get(CURSOR_KEY)) ?? '0');
     let total = 0;
-    for (;;) {
+    await this.inBatches(async () => {
       const r = await storage.events.expire(before, cursor, this.batch);
       total += r.expired;
       this.opts.metrics?.eventsExpired.inc(r.expired);
@@ -65,11 +38,9 @@ export class EventRetention {
         // Two processes sweeping at once only repeat each other's work; expiring is idempotent.
         await storage.meta.set(CURSOR_KEY, String(cursor));
       }
-      if (!r.more || this.periodic.stopped) break;
-      // Let the event loop serve requests between batches.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (total > 0) this.opts.logger.info({ expired: total, retentionDays: this.opts.retentionDays }, 'expired events past the retention period');
+      return r.more;
+    });
+    if (total > 0) this.opts.logger.info({ expired: total, retentionDays: this.retentionDays }, 'expired events past the retention period');
     return total;
   }
 }
