@@ -6,7 +6,7 @@ import type { Catalog } from './engine/catalog.js';
 import { Poller } from './engine/poller.js';
 import { Renewals, scheduleRegistrationChecks } from './engine/renewals.js';
 import { DeletedSubscriptionsCleanup } from './engine/deleted-subscriptions.js';
-import { EventRetention } from './engine/retention.js';
+import { EventRetention, forgettableTriggerTypes } from './engine/retention.js';
 import type { AppPlugin } from './http/app.js';
 import { connectPlugin } from './http/routes/connect.js';
 import { customTriggersPlugin } from './http/admin/custom-triggers.js';
@@ -43,10 +43,12 @@ export const renewalsRole: RoleStarter = (svc) =>
   startScheduled(svc, 'registration checks', (c) => scheduleRegistrationChecks(svc.deps, c), new Renewals(svc.deps, { catalog: (p) => svc.subscriptions.catalogFor(p), metrics: svc.metrics }));
 
 /** Event retention, when OPENTRIGGERS_EVENT_RETENTION_DAYS is set (src/engine/retention.ts). */
-export const retentionRole: RoleStarter = (svc) => {
+export const retentionRole: RoleStarter = async (svc) => {
   const days = svc.config.eventRetentionDays;
   if (days === null) return { stop: async () => {} };
-  const retention = new EventRetention({ storage: svc.storage, logger: svc.logger, metrics: svc.metrics, now: svc.deps.now, retentionDays: days });
+  // Built-in triggers only: a project's custom triggers declare no redeliveryDays and keep their markers.
+  const forget = forgettableTriggerTypes(await svc.subscriptions.catalogs.builtin(), days);
+  const retention = new EventRetention({ storage: svc.storage, logger: svc.logger, metrics: svc.metrics, now: svc.deps.now, retentionDays: days, forget });
   retention.start();
   return retention;
 };

@@ -5,6 +5,7 @@
 // them. The sweep walks events by sequence number from a cursor kept in `meta`, so each pass starts where
 // the last one stopped instead of walking past every marker left behind; it runs in batches, each its own
 // short transaction, until it reaches events that are not old enough yet.
+import type { Catalog } from './catalog.js';
 import { HousekeepingPass, type HousekeepingOptions } from './housekeeping-pass.js';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -12,14 +13,30 @@ const CURSOR_KEY = 'events.retention.cursor';
 
 export interface RetentionOptions extends HousekeepingOptions {
   retentionDays: number;
+  /** Trigger types whose expired events go altogether, leaving no marker (forgettableTriggerTypes). */
+  forget?: ReadonlySet<string>;
+}
+
+/**
+ * The triggers whose provider sends no repeat of an event older than the retention period: their source
+ * declares redeliveryDays, at most retentionDays. A marker of such an event would never stop anything.
+ */
+export function forgettableTriggerTypes(catalog: Catalog, retentionDays: number): Set<string> {
+  const out = new Set<string>();
+  for (const t of catalog.triggers()) {
+    if (t.source.kind !== 'poll' && t.source.redeliveryDays !== undefined && t.source.redeliveryDays <= retentionDays) out.add(t.type);
+  }
+  return out;
 }
 
 export class EventRetention extends HousekeepingPass {
   private readonly retentionDays: number;
+  private readonly forget: ReadonlySet<string>;
 
   constructor(opts: RetentionOptions) {
     super(opts, 'event retention sweep failed');
     this.retentionDays = opts.retentionDays;
+    this.forget = opts.forget ?? new Set();
   }
 
   /** One sweep, up to the first event not old enough; returns how many events expired. */
@@ -29,7 +46,7 @@ export class EventRetention extends HousekeepingPass {
     let cursor = Number((await storage.meta.get(CURSOR_KEY)) ?? '0');
     let total = 0;
     await this.inBatches(async () => {
-      const r = await storage.events.expire(before, cursor, this.batch);
+      const r = await storage.events.expire(before, cursor, this.batch, this.forget);
       total += r.expired;
       this.opts.metrics?.eventsExpired.inc(r.expired);
       if (r.cursor !== cursor) {

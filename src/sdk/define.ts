@@ -22,5 +22,11 @@ export function defineTrigger<P = Record<string, unknown>>(def: TriggerDefinitio
     ids.add(p.id);
     if (p.type === 'ENUM' && (!p.options || p.options.length === 0)) throw new Error(`${def.type}: ENUM parameter ${p.id} needs options`);
   }
+  const s = def.source;
+  if (s.kind !== 'poll' && s.redeliveryDays !== undefined) {
+    if (!Number.isInteger(s.redeliveryDays) || s.redeliveryDays < 1) throw new Error(`${def.type}: redeliveryDays must be a positive integer`);
+    // A catch-up lists changes again: its items can come back whatever the provider's retries.
+    if (s.kind === 'webhook' && s.catchUp) throw new Error(`${def.type}: a source with catchUp cannot declare redeliveryDays`);
+  }
   return def;
 }

@@ -205,6 +205,14 @@ export interface WebhookSource<P = Record<string, unknown>> {
    * notifications).
    */
   catchUp?(ctx: WebhookContext<P>): Promise<{ items: Item[]; state: Record<string, unknown> }>;
+  /**
+   * Optional: after how many days the provider no longer sends an event again — automatic retries and any
+   * manual resend included. Declare it only when items come from the pushed request alone (nothing fetched
+   * that a later read could list again, no catchUp). Event retention (OPENTRIGGERS_EVENT_RETENTION_DAYS at
+   * least this) then deletes this trigger's old events altogether instead of keeping a dedupe marker of
+   * each forever: no repeat of them can arrive any more (ADR 0016).
+   */
+  redeliveryDays?: number;
 }
 
 // ── app-level webhook ────────────────────────────────────────────────────────────────────────────────
@@ -234,6 +242,14 @@ export interface AppWebhookSource<P = Record<string, unknown>> {
   kind: 'appWebhook';
   /** Items for one subscription from one app event; return [] when it does not match. */
   match(event: AppEvent, params: P): Item[];
+  /**
+   * Optional: after how many days the provider no longer sends an event again — automatic retries and any
+   * manual resend included. Declare it only when items come from the pushed request alone (nothing fetched
+   * that a later read could list again, no catchUp). Event retention (OPENTRIGGERS_EVENT_RETENTION_DAYS at
+   * least this) then deletes this trigger's old events altogether instead of keeping a dedupe marker of
+   * each forever: no repeat of them can arrive any more (ADR 0016).
+   */
+  redeliveryDays?: number;
 }
 
 export type Source<P = Record<string, unknown>> = PollSource<P> | WebhookSource<P> | AppWebhookSource<P>;

@@ -402,10 +402,11 @@ export interface Storage {
      * Retention: walk up to `limit` events after sequence number `afterSeq`, oldest first, stopping at the
      * first one received at or after `before`. Of those, finished events (DELIVERED, FAILED, no delivery
      * still to run) lose their payload, deliveries and attempts and stay only as SEEN markers, so their
-     * dedupe key still stops a repeat — or, when their subscription was deleted, go altogether. Events not finished yet are kept whole. Returns how many expired, the
+     * dedupe key still stops a repeat — or go altogether when their subscription was deleted or their
+     * trigger type is in `forget` (no repeat of them can arrive any more: redeliveryDays). Events not finished yet are kept whole. Returns how many expired, the
      * sequence number to continue after, and whether events after it may be old enough too.
      */
-    expire(before: number, afterSeq: number, limit: number): Promise<{ expired: number; cursor: number; more: boolean }>;
+    expire(before: number, afterSeq: number, limit: number, forget?: ReadonlySet<string>): Promise<{ expired: number; cursor: number; more: boolean }>;
     /**
      * Of the longest-deleted subscription among those deleted before `deletedBefore`, delete up to
      * `limit` SEEN markers — or, when its user's events are being erased, events of any status with

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/engine/catalog.js';
+import { forgettableTriggerTypes } from '../../src/engine/retention.js';
 import { validateParameters } from '../../src/engine/parameters.js';
 import { integrations } from '../../src/integrations/index.js';
 import { schemeProblems, signRequest, verifyRequest, type VerificationScheme } from '../../src/sdk/index.js';
@@ -25,6 +26,16 @@ const roundTrip = (scheme: VerificationScheme) => {
 describe('catalog contract', () => {
   it('builds without duplicate integrations or trigger types', () => {
     expect(() => new Catalog(integrations)).not.toThrow();
+  });
+
+  it('lets retention forget markers only of triggers whose provider sends no repeat after the period', () => {
+    const catalog = new Catalog(integrations);
+    const forgettable = (days: number) => [...forgettableTriggerTypes(catalog, days)].map((t) => catalog.trigger(t)!.integration.key);
+    // Slack, Linear, Calendly: a week; Stripe: 30 days (a CLI resend). Nothing that polls, catches up or
+    // keys items by object (Asana) is in.
+    expect(new Set(forgettable(7))).toEqual(new Set(['slack', 'linear', 'calendly']));
+    expect(new Set(forgettable(30))).toEqual(new Set(['slack', 'linear', 'calendly', 'stripe']));
+    expect(forgettable(6)).toEqual([]);
   });
 
   for (const integration of integrations) {

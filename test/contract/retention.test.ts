@@ -88,6 +88,18 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     expect((await s.events.get(sub.projectId, pending.id))?.payload).toEqual({ key: pending.dedupeKey });
   });
 
+  it('leaves no marker of an event whose trigger type the provider no longer repeats (redeliveryDays)', async () => {
+    const other = await s.subscriptions.create({ ...sub, triggerType: 'SLACK_TRIGGER_CHANNEL_CREATED', integration: 'slack', id: undefined });
+    const forgotten = await record(1 * DAY, 'forgotten', other);
+    const kept = await record(1 * DAY);
+    await finishAll(1 * DAY, { kind: 'succeeded' });
+    expect((await s.events.expire(10 * DAY, 0, 100, new Set(['SLACK_TRIGGER_CHANNEL_CREATED']))).expired).toBe(2);
+    expect(await keysOf(other.id)).toEqual([]);
+    expect(await keysOf(sub.id)).toEqual([`SEEN:${kept.dedupeKey}`]);
+    expect(await s.events.get(sub.projectId, forgotten.id)).toBeNull();
+    expect(await rawRows(t.db.url, 'deliveries')).toEqual([]);
+  });
+
   it('keeps a finished event whose redelivery is still to run', async () => {
     const e = await record(1 * DAY);
     await finishAll(1 * DAY, { kind: 'failed', reason: 'gone' });

@@ -7,7 +7,10 @@ import { DELETED_SUBSCRIPTIONS_GRACE_MS, DeletedSubscriptionsCleanup } from '../
 import { EventRetention } from '../../src/engine/retention.js';
 import { deletedSubscriptionsRole, retentionRole } from '../../src/roles.js';
 import { rawRows, testKeyring } from '../helpers/databases.js';
-import { startDeliveryWorld, type DeliveryWorld } from './delivery-helpers.js';
+import { slackIntegration } from '../../src/integrations/slack/integration.js';
+import { TestClock } from '../helpers/clock.js';
+import { startTestService } from '../helpers/service.js';
+import { deliveryTestIntegration, startDeliveryWorld, TEST_TRIGGER, type DeliveryWorld } from './delivery-helpers.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -57,6 +60,32 @@ describe('event retention setting', () => {
     expect((await w.eventLog(recent.id)).payload).toEqual({ n: 'recent' });
     const metrics = await fetch(`${w.t.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^opentriggers_events_expired_total 1$/m);
+  });
+
+  it('leaves no marker of a Slack event past the period, and keeps one for a trigger that declares no redeliveryDays', async () => {
+    const clock = new TestClock(Date.now());
+    const t = await startTestService({ dialect: 'sqlite', now: clock.now, integrations: [slackIntegration, deliveryTestIntegration], env: { OPENTRIGGERS_EVENT_RETENTION_DAYS: '7' } });
+    try {
+      const storage = t.svc.storage;
+      const project = await storage.projects.create({ name: 'p', webhookUrl: null, signingSecret: 'whsec_x' });
+      const subscribe = (integration: string, triggerType: string) => storage.subscriptions.create({
+        projectId: project.id, userId: 'user-1', credentialId: null, integration, triggerType, parameters: {}, webhookOverride: null,
+        status: 'ACTIVE', error: null, state: {}, secret: null, nextPollAt: null, renewAt: null,
+      });
+      const slack = await subscribe('slack', 'SLACK_TRIGGER_CHANNEL_CREATED');
+      const polled = await subscribe('deliverytest', TEST_TRIGGER);
+      await storage.events.record([{ subscription: slack, dedupeKey: 'Ev1', payload: {} }, { subscription: polled, dedupeKey: 'item-1', payload: {} }], clock.now());
+      const claimed = await storage.deliveries.claimDue(clock.now(), clock.now() + 60_000, 'w', 10);
+      await storage.deliveries.complete(claimed.map((c) => ({ claimed: c.delivery, next: { kind: 'succeeded' as const } })), clock.now());
+      clock.advance(8 * DAY);
+
+      const role = await retentionRole(t.svc, testKeyring());
+      expect(await (role as EventRetention).runOnce()).toBe(2);
+      await role.stop();
+      expect((await rawRows(t.db.url, 'events')).map((e: any) => `${e.status}:${e.dedupe_key}`)).toEqual(['SEEN:item-1']);
+    } finally {
+      await t.stop();
+    }
   });
 
   it.each(['sqlite', 'postgres'] as const)('a subscription deleted through the API loses its markers, not its event log (%s)', async (dialect) => {

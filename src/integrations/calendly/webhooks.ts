@@ -34,10 +34,18 @@ interface WebhookBody {
   payload?: { uri?: string; [k: string]: unknown };
 }
 
+/**
+ * Calendly retries a failed delivery for 24 hours at most, then disables the subscription
+ * (https://developer.calendly.com/api-docs/overview/webhooks/webhook-errors); no manual resend is
+ * documented. A week leaves room to spare: older events need no dedupe marker (redeliveryDays).
+ */
+const CALENDLY_REDELIVERY_DAYS = 7;
+
 export function calendlyWebhook(event: CalendlyEvent): WebhookSource<CalendlyParams> {
   return {
     kind: 'webhook',
     verification: CALENDLY_SIGNATURE,
+    redeliveryDays: CALENDLY_REDELIVERY_DAYS,
     async register(ctx) {
       const scope = ctx.params.scope ?? 'user';
       let organization = ctx.credential.extra.organizationUri;

@@ -8,6 +8,13 @@
 import { createHash } from 'node:crypto';
 import type { AppEvent, ChallengeEchoHandshake, HmacScheme, InboundRequest } from '../../sdk/index.js';
 
+/**
+ * Slack sends an event again only as its retries: three within about 5 minutes, or, with Delayed Events
+ * on, hourly for 24 hours; there is no manual resend (https://docs.slack.dev/apis/events-api). A week
+ * leaves room for a slow incident: older events need no dedupe marker (redeliveryDays).
+ */
+export const SLACK_REDELIVERY_DAYS = 7;
+
 /** `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret, "v0:{timestamp}:{body}")>`, ±300 s. */
 export const slackSigningScheme: HmacScheme = {
   kind: 'hmac',

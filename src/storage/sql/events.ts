@@ -109,7 +109,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
         .execute();
       return rows.map((r) => ({ userId: r.user_id, lastReceived: Number(r.last) }));
     },
-    async expire(before, afterSeq, limit) {
+    async expire(before, afterSeq, limit, forget = new Set()) {
       return atomically(db, async (trx) => {
         // By sequence number from a cursor, never by age across the whole table: expired events stay behind
         // as markers, and a scan by age would walk past all of them on every pass.
@@ -127,17 +127,18 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
           .where('id', 'in', finished).where(sql<boolean>`status IN ('DELIVERED', 'FAILED')`)
           .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id')
             .whereRef('deliveries.event_id', '=', 'events.id').where(sql<boolean>`deliveries.status IN ('PENDING', 'SENDING', 'HELD')`))))
-          .returning(['seq', 'id', 'subscription_id']).execute();
+          .returning(['seq', 'id', 'subscription_id', 'trigger_type']).execute();
         if (expired.length === 0) return { expired: 0, cursor, more };
         const expiredIds = expired.map((e) => e.id);
         await trx.deleteFrom('attempts').where('event_id', 'in', expiredIds).execute();
         await trx.deleteFrom('deliveries').where('event_id', 'in', expiredIds).execute();
         await trx.deleteFrom('event_payloads').where('seq', 'in', expired.map((e) => e.seq)).execute();
-        // A marker of a deleted subscription would stop nothing: those events go altogether.
+        // A marker would stop nothing when the subscription was deleted, or when the provider sends no
+        // repeat of such an old event any more: those events go altogether.
         const subscriptionIds = [...new Set(expired.map((e) => e.subscription_id))];
         const live = new Set((await trx.selectFrom('subscriptions').select('id').where('id', 'in', subscriptionIds).execute()).map((r) => r.id));
-        const orphans = expired.filter((e) => !live.has(e.subscription_id)).map((e) => e.id);
-        if (orphans.length > 0) await trx.deleteFrom('events').where('id', 'in', orphans).execute();
+        const unneeded = expired.filter((e) => !live.has(e.subscription_id) || forget.has(e.trigger_type)).map((e) => e.id);
+        if (unneeded.length > 0) await trx.deleteFrom('events').where('id', 'in', unneeded).execute();
         return { expired: expired.length, cursor, more };
       });
     },

@@ -64,6 +64,13 @@ const GET_WEBHOOK = `query OpenTriggersWebhook($id: String!) {
   webhook(id: $id) { id enabled }
 }`;
 
+/**
+ * Linear retries a push at most 3 times, after 1 minute, 1 hour and 6 hours
+ * (https://linear.app/developers/webhooks); no manual redelivery is documented. A week leaves room to
+ * spare: older events need no dedupe marker (redeliveryDays).
+ */
+const LINEAR_REDELIVERY_DAYS = 7;
+
 /** Linear's delivery id header: the same for Linear's retries of one delivery. */
 export function linearDeliveryId(req: InboundRequest): string | undefined {
   const value = req.headers['linear-delivery'];
@@ -89,6 +96,7 @@ export function linearEntityTrigger(spec: LinearEntityTriggerSpec): TriggerDefin
     source: {
       kind: 'webhook',
       verification: linearSignatureScheme,
+      redeliveryDays: LINEAR_REDELIVERY_DAYS,
       async register(ctx) {
         const teamId = ctx.params.teamId;
         const input: Record<string, unknown> = {

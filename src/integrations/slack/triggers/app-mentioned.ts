@@ -1,7 +1,7 @@
 // The app's bot user was @-mentioned in a channel (app_mention). Mentions in DMs are not sent as
 // app_mention by Slack; use SLACK_TRIGGER_DIRECT_MESSAGE_POSTED for those.
 import { defineTrigger } from '../../../sdk/index.js';
-import { slackTsToMs } from '../events.js';
+import { SLACK_REDELIVERY_DAYS, slackTsToMs } from '../events.js';
 import event from '../fixtures/event-app-mention.json' with { type: 'json' };
 
 export const appMentioned = defineTrigger({
@@ -21,6 +21,7 @@ export const appMentioned = defineTrigger({
   docsUrl: 'https://docs.slack.dev/reference/events/app_mention',
   source: {
     kind: 'appWebhook',
+    redeliveryDays: SLACK_REDELIVERY_DAYS,
     match(event) {
       if (event.eventType !== 'app_mention') return [];
       const occurredAt = slackTsToMs((event.event as { ts?: unknown }).ts);

@@ -1,5 +1,6 @@
 // A channel was created in the workspace (channel_created).
 import { defineTrigger } from '../../../sdk/index.js';
+import { SLACK_REDELIVERY_DAYS } from '../events.js';
 import event from '../fixtures/event-channel-created.json' with { type: 'json' };
 
 export const channelCreated = defineTrigger({
@@ -11,6 +12,7 @@ export const channelCreated = defineTrigger({
   docsUrl: 'https://docs.slack.dev/reference/events/channel_created',
   source: {
     kind: 'appWebhook',
+    redeliveryDays: SLACK_REDELIVERY_DAYS,
     match(event) {
       if (event.eventType !== 'channel_created') return [];
       return [{ key: event.deliveryId, payload: event.event }];

@@ -1,7 +1,7 @@
 // A user interacted with the app: a button or menu in a message (block_actions), a global or message
 // shortcut, a modal submission. The payload is Slack's parsed interaction `payload`, `type` says which.
 import { defineTrigger } from '../../../sdk/index.js';
-import { INTERACTION_PREFIX } from '../events.js';
+import { INTERACTION_PREFIX, SLACK_REDELIVERY_DAYS } from '../events.js';
 import payload from '../fixtures/interaction-block-actions.json' with { type: 'json' };
 
 export const messageInteraction = defineTrigger({
@@ -15,6 +15,7 @@ export const messageInteraction = defineTrigger({
   docsUrl: 'https://docs.slack.dev/interactivity/handling-user-interaction',
   source: {
     kind: 'appWebhook',
+    redeliveryDays: SLACK_REDELIVERY_DAYS,
     match(event) {
       if (!event.eventType.startsWith(INTERACTION_PREFIX)) return [];
       return [{ key: event.deliveryId, payload: event.event }];

@@ -1,7 +1,7 @@
 // The message triggers (channel, direct, group) are one factory: Slack sends every new message as a
 // `message` event whose `channel_type` says where it was posted (https://docs.slack.dev/reference/events/message).
 import { defineTrigger, type AppEvent, type Item, type ParameterDefinition, type TriggerDefinition } from '../../../sdk/index.js';
-import { slackTsToMs } from '../events.js';
+import { SLACK_REDELIVERY_DAYS, slackTsToMs } from '../events.js';
 
 export interface MessageParams {
   channel?: string;
@@ -104,6 +104,7 @@ export function messageTrigger(spec: MessageTriggerSpec): TriggerDefinition<Mess
     docsUrl: spec.docsUrl,
     source: {
       kind: 'appWebhook',
+      redeliveryDays: SLACK_REDELIVERY_DAYS,
       match(event: AppEvent, params: MessageParams): Item[] {
         if (event.eventType !== 'message') return [];
         const msg = event.event as SlackMessage;

@@ -2,7 +2,7 @@
 // issue's name SLACK_TRIGGER_REACTION_ADDED and under Paragon's SLACK_TRIGGER_NEW_REACTION, both with
 // Paragon's `reactionFilter` parameter.
 import { defineTrigger, type AnyTriggerDefinition, type Item } from '../../../sdk/index.js';
-import { slackTsToMs } from '../events.js';
+import { SLACK_REDELIVERY_DAYS, slackTsToMs } from '../events.js';
 import event from '../fixtures/event-reaction-added.json' with { type: 'json' };
 
 /**
@@ -43,6 +43,7 @@ function reactionTrigger(type: string, title: string): AnyTriggerDefinition {
     docsUrl: 'https://docs.slack.dev/reference/events/reaction_added',
     source: {
       kind: 'appWebhook',
+      redeliveryDays: SLACK_REDELIVERY_DAYS,
       match(appEvent): Item[] {
         if (appEvent.eventType !== 'reaction_added') return [];
         const occurredAt = slackTsToMs((appEvent.event as { event_ts?: unknown }).event_ts);

@@ -45,6 +45,14 @@ function asEvent(body: unknown): StripeEvent | null {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? body : null;
 }
 
+/**
+ * The longest Stripe sends one event again: automatic retries for up to 3 days in live mode, a Dashboard
+ * resend up to 15 days after the event, `stripe events resend` up to 30 days
+ * (https://docs.stripe.com/webhooks, https://docs.stripe.com/cli/events/resend). Older events need no
+ * dedupe marker (redeliveryDays).
+ */
+const STRIPE_REDELIVERY_DAYS = 30;
+
 /** The Stripe Event id of a verified delivery: the dedupe key across Stripe's retries. */
 export function stripeEventId(req: InboundRequest): string | undefined {
   const id = asEvent(req.body)?.id;
@@ -73,6 +81,7 @@ export function stripeEventTrigger(spec: StripeEventTriggerSpec): TriggerDefinit
     source: {
       kind: 'webhook',
       verification: stripeSignatureScheme,
+      redeliveryDays: STRIPE_REDELIVERY_DAYS,
       async register(ctx) {
         // Form-encoded, as every Stripe write (https://docs.stripe.com/api/webhook_endpoints/create).
         // `api_version` is left unset: events render with the account's default version, the shape the
