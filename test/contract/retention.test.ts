@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DELETED_SUBSCRIPTIONS_GRACE_MS, DeletedSubscriptionsCleanup } from '../../src/engine/deleted-subscriptions.js';
 import { EventRetention } from '../../src/engine/retention.js';
 import type { DeliveryOutcome, Storage, StoredEvent, Subscription } from '../../src/storage/port.js';
+import { openStorage } from '../../src/storage/open.js';
 import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -248,5 +249,37 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     expect(await rawRows(t.db.url, 'events')).toEqual([]);
     expect(await rawRows(t.db.url, 'deleted_subscriptions')).toEqual([]);
     await cleanup.stop();
+  });
+
+  it.runIf(dialect === 'postgres')('workers of two processes clean up different deleted subscriptions at once (PostgreSQL)', async () => {
+    const other = await subscribe(sub.projectId);
+    await markers(sub, 2, 1 * DAY);
+    await markers(other, 2, 1 * DAY);
+    await s.subscriptions.delete(sub.id, 2 * DAY);
+    await s.subscriptions.delete(other.id, 2 * DAY + 1);
+    const second = await openStorage(t.db.url, t.keyring);
+    try {
+      // The first process holds the longest-deleted subscription in an open transaction…
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let took!: () => void;
+      const taken = new Promise<void>((resolve) => (took = resolve));
+      const first = s.transaction(async (tx) => {
+        const r = await tx.events.purgeDeletedSubscription(3 * DAY, 10);
+        took();
+        await gate;
+        return r;
+      });
+      await taken;
+      // …so the second takes the other one instead of waiting for it.
+      expect(await second.events.purgeDeletedSubscription(3 * DAY, 10)).toEqual({ markers: 2, erased: 0, more: true });
+      expect(await keysOf(other.id)).toEqual([]);
+      expect(await keysOf(sub.id)).toHaveLength(2); // not committed yet
+      release();
+      expect(await first).toEqual({ markers: 2, erased: 0, more: true });
+      expect(await rawRows(t.db.url, 'deleted_subscriptions')).toEqual([]);
+    } finally {
+      await second.close();
+    }
   });
 });
