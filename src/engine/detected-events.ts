@@ -26,10 +26,22 @@ export function countDetected(metrics: Metrics | undefined, integration: string,
 }
 
 /**
+ * Thrown inside a recording transaction to roll it back: the subscription was deleted while its changes
+ * were being read (a poll or sync already running when the user deleted it). Its events must not be
+ * delivered after the deletion.
+ */
+export class SubscriptionDeleted extends Error {
+  constructor(id: string) {
+    super(`subscription ${id} was deleted meanwhile; nothing recorded`);
+  }
+}
+
+/**
  * Store events and move the subscription's source state (its sync position) from what was read to `next`,
  * in one transaction. The state moves only if nobody changed it meanwhile: a renewal may have replaced the
  * provider registration it also holds, and writing the old one back would break the subscription, whereas
- * a sync position left behind only makes the next sync re-read changes, which the dedupe keys drop.
+ * a sync position left behind only makes the next sync re-read changes, which the dedupe keys drop. If the
+ * subscription was deleted meanwhile, nothing is stored.
  */
 export async function recordAndAdvance(
   storage: Storage,
@@ -38,9 +50,16 @@ export async function recordAndAdvance(
   next: Record<string, unknown>,
   now: number,
 ): Promise<{ stored: number; advanced: boolean }> {
-  return storage.transaction(async (tx) => {
-    const stored = (await tx.events.record(events, now)).length;
-    const advanced = await tx.subscriptions.replaceState(sub.id, sub.state, next);
-    return { stored, advanced };
-  });
+  try {
+    return await storage.transaction(async (tx) => {
+      // Events first: on PostgreSQL the insert must be the transaction's first write (ADR 0015).
+      const stored = (await tx.events.record(events, now)).length;
+      const advanced = await tx.subscriptions.replaceState(sub.id, sub.state, next);
+      if (!advanced && !(await tx.subscriptions.get(sub.id))) throw new SubscriptionDeleted(sub.id);
+      return { stored, advanced };
+    });
+  } catch (err) {
+    if (err instanceof SubscriptionDeleted) return { stored: 0, advanced: false };
+    throw err;
+  }
 }

@@ -5,11 +5,11 @@
 // Webhook subscriptions whose source can catch up are also scheduled here, for backstop syncs (backstop.ts).
 import { ProviderError, type AnyTriggerDefinition, type PollSource, type SourceContext } from '../sdk/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Subscription } from '../storage/port.js';
+import type { NewEvent, Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { jitteredInterval, sourceContext, type EngineDeps } from './context.js';
 import { backstopSync, canCatchUp } from './backstop.js';
-import { countDetected, newEvents } from './detected-events.js';
+import { countDetected, newEvents, SubscriptionDeleted } from './detected-events.js';
 import { TokenManager } from './tokens.js';
 
 /** A poll taking longer than this is aborted, so its lease never expires under a running poll. */
@@ -172,20 +172,33 @@ export class Poller {
 
   /** One poll from the stored cursor: new items and the new cursor in one transaction; returns events stored. */
   private async pollOnce(sub: Subscription, trigger: AnyTriggerDefinition, source: PollSource<Record<string, unknown>>, ctx: SourceContext<Record<string, unknown>>): Promise<number> {
-    const { storage, now } = this.deps;
     const result = await source.poll({ ...ctx, cursor: sub.state.cursor ?? null });
     const recoveredFromPollErrors = sub.status === 'ERRORED' && sub.state.erroredByPoller === true;
     const status = recoveredFromPollErrors ? 'ACTIVE' : sub.status;
     const events = newEvents(trigger, [{ ...sub, status }], () => result.items);
+    try {
+      return await this.recordPoll(sub, events, result.cursor, recoveredFromPollErrors);
+    } catch (err) {
+      if (!(err instanceof SubscriptionDeleted)) throw err;
+      this.deps.logger.debug({ subscriptionId: sub.id }, err.message);
+      return 0;
+    }
+  }
+
+  /** The poll's events and new cursor in one transaction, rolled back if the subscription was deleted meanwhile. */
+  private recordPoll(sub: Subscription, events: NewEvent[], cursor: unknown, recoveredFromPollErrors: boolean): Promise<number> {
+    const { storage, now } = this.deps;
     return storage.transaction(async (tx) => {
+      // Events first: on PostgreSQL the insert must be the transaction's first write (ADR 0015).
       const stored = await tx.events.record(events, now());
-      const state: Record<string, unknown> = { ...sub.state, cursor: result.cursor };
+      const state: Record<string, unknown> = { ...sub.state, cursor };
       delete state.erroredByPoller;
-      await tx.subscriptions.update(sub.id, {
+      const updated = await tx.subscriptions.update(sub.id, {
         state,
         consecutiveFailures: 0,
         ...(recoveredFromPollErrors ? { status: 'ACTIVE' as const, error: null } : {}),
       });
+      if (!updated) throw new SubscriptionDeleted(sub.id);
       if (recoveredFromPollErrors) {
         await tx.deliveries.releaseHeld(sub.id, now());
         await tx.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at: now(), level: 'info', message: 'polling recovered; subscription active again' });

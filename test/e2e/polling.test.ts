@@ -1,9 +1,10 @@
 // The polling engine against a fake provider over real HTTP, on SQLite and PostgreSQL.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordAndAdvance } from '../../src/engine/detected-events.js';
 import { Poller, MAX_CONSECUTIVE_POLL_FAILURES, POLL_LEASE_MS } from '../../src/engine/poller.js';
 import type { Storage } from '../../src/storage/port.js';
 import { TestClock } from '../helpers/clock.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { DIALECTS, rawRows } from '../helpers/databases.js';
 import { startTestkitWorld, type TestkitWorld } from '../helpers/testkit-setup.js';
 
 const INTERVAL_MS = 60_000;
@@ -108,6 +109,33 @@ describe.each(DIALECTS)('polling engine on %s', (dialect) => {
     await nextPoll();
     await nextPoll();
     expect(await eventKeys(id)).toEqual(['a', 'b', 'c', 'late']);
+  });
+
+  it('records nothing from a poll that was in flight when its subscription was deleted', async () => {
+    const id = await subscribe();
+    add('new-1', 5000);
+    w.provider.beforeItemsPage = async () => {
+      w.provider.beforeItemsPage = undefined;
+      expect((await w.user.delete(`${base}/trigger-subscriptions/${id}`)).status).toBe(200);
+    };
+    await nextPoll();
+    const rows = await rawRows(w.t.db.url, 'events');
+    expect(rows.filter((e: any) => e.subscription_id === id).map((e: any) => e.status)).toEqual(['SEEN', 'SEEN', 'SEEN']); // the baseline only
+    expect(await rawRows(w.t.db.url, 'deliveries')).toEqual([]);
+  });
+
+  it('a sync that advances source state stores nothing for a subscription deleted meanwhile', async () => {
+    const id = await subscribe();
+    const storage = w.t.svc.storage;
+    const sub = (await storage.subscriptions.get(id))!;
+    await storage.subscriptions.delete(id, clock.now());
+    const events = [{ subscription: sub, dedupeKey: 'late', payload: { id: 'late' } }];
+    expect(await recordAndAdvance(storage, sub, events, { cursor: 'next' }, clock.now())).toEqual({ stored: 0, advanced: false });
+    expect((await rawRows(w.t.db.url, 'events')).filter((e: any) => e.dedupe_key === 'late')).toEqual([]);
+    // A live one whose state moved meanwhile keeps its events; only the position is not saved.
+    const live = (await storage.subscriptions.get(await subscribe()))!;
+    await storage.subscriptions.update(live.id, { state: { cursor: 'moved' } });
+    expect(await recordAndAdvance(storage, live, [{ subscription: live, dedupeKey: 'kept', payload: { id: 'kept' } }], { cursor: 'next' }, clock.now())).toEqual({ stored: 1, advanced: false });
   });
 
   it('commits nothing when it crashes between fetch and commit, and emits everything once afterwards', async () => {

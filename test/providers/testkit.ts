@@ -30,8 +30,11 @@ export interface FakeTestkit {
   /** Answer the next N requests with this status (e.g. 429 with Retry-After, 500). */
   failNext(count: number, status: number, headers?: Record<string, string>): void;
   pageSize: number;
-  /** Called before each page of /items is computed: lets a test add items between page requests. */
-  beforeItemsPage?: (page: number) => void;
+  /**
+   * Called (and awaited) before each page of /items is computed: lets a test add items between page
+   * requests, or act while a poll is in flight.
+   */
+  beforeItemsPage?: (page: number) => void | Promise<void>;
   /** Return each page's items newest first (a provider that does not sort). */
   unsorted: boolean;
   close(): Promise<void>;
@@ -78,7 +81,7 @@ export async function startFakeTestkit(): Promise<FakeTestkit> {
         const folder = url.searchParams.get('folder');
         const since = Number(url.searchParams.get('since') ?? '0');
         const page = Number(url.searchParams.get('page') ?? '0');
-        (state as FakeTestkit).beforeItemsPage?.(page);
+        await (state as FakeTestkit).beforeItemsPage?.(page);
         const matching = state.items
           .filter((i) => i.folder === folder && i.createdAt >= since)
           .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
