@@ -1,6 +1,7 @@
 // What a process runs besides the core API, by role. Each background part and route group registers here,
 // so main.ts stays a composition root and tests can start a service with exactly what they need.
 import { deliveryWorkerRole } from './delivery/role.js';
+import { deliveryLeaseMs } from './delivery/worker.js';
 import { scheduleBackstops } from './engine/backstop.js';
 import type { Catalog } from './engine/catalog.js';
 import { Poller } from './engine/poller.js';
@@ -55,7 +56,9 @@ export const retentionRole: RoleStarter = async (svc) => {
 
 /** Deleting what deleted subscriptions leave behind, always on (src/engine/deleted-subscriptions.ts). */
 export const deletedSubscriptionsRole: RoleStarter = (svc) => {
-  const cleanup = new DeletedSubscriptionsCleanup({ storage: svc.storage, logger: svc.logger, metrics: svc.metrics, now: svc.deps.now });
+  const cleanup = new DeletedSubscriptionsCleanup({
+    storage: svc.storage, logger: svc.logger, metrics: svc.metrics, now: svc.deps.now, deliveryLeaseMs: deliveryLeaseMs(svc.config.deliveryTimeoutMs),
+  });
   cleanup.start();
   return cleanup;
 };

@@ -86,6 +86,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const NO_WEBHOOK_URL = 'project has no webhook URL (set one on the project, or a webhookOverride.url on the subscription)';
 
+/** How long a claimed delivery is leased: it may wait for one round of sends before its own — two attempts, plus time to record. */
+export function deliveryLeaseMs(timeoutMs: number): number {
+  return 2 * timeoutMs + 5_000;
+}
+
 export class DeliveryWorker implements LocalDeliveryWorker {
   readonly owner: string;
   private readonly storage: Storage;
@@ -144,8 +149,7 @@ export class DeliveryWorker implements LocalDeliveryWorker {
     this.awaitingRecordLimit = Math.max(1, opts.awaitingRecordLimit ?? DEFAULT_AWAITING_RECORD_LIMIT);
     this.batchSize = opts.batchSize ?? DEFAULT_BATCH;
     this.minClaim = Math.max(1, Math.min(this.batchSize, Math.floor(this.maxUnsent / 4)));
-    // A claimed delivery may wait for one round of sends before its own: two attempts, plus time to record.
-    this.leaseMs = opts.leaseMs ?? 2 * opts.timeoutMs + 5_000;
+    this.leaseMs = opts.leaseMs ?? deliveryLeaseMs(opts.timeoutMs);
     this.idlePollMs = opts.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
     const senderOptions = { timeoutMs: opts.timeoutMs, allowPrivate: opts.allowPrivate, connectionsPerOrigin: this.perOrigin };

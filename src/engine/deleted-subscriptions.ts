@@ -6,23 +6,32 @@
 // deletes what should go, in batches, each its own short transaction, in the worker role whether or not
 // retention is on.
 import { HousekeepingPass, type HousekeepingOptions } from './housekeeping-pass.js';
-import { POLL_LEASE_MS } from './poller.js';
 
 /**
- * How long after its deletion a subscription is left alone. A poll that read the subscription just before
- * it was deleted can still record (its lease bounds it), and an attempt in flight still records itself;
- * what they add after the pass would stay forever.
+ * How long after its deletion a subscription is left alone, at least. What was already under way when it
+ * was deleted can still write: an inbound provider webhook that had read the subscription (its events
+ * commit within milliseconds), a delivery attempt in flight (it records itself when it ends, within its
+ * lease). What they add after the pass would stay forever. (Polls and syncs roll back instead:
+ * SubscriptionDeleted.)
  */
-export const DELETED_SUBSCRIPTIONS_GRACE_MS = 5 * POLL_LEASE_MS;
+export const DELETED_SUBSCRIPTIONS_GRACE_MS = 10 * 60_000;
+
+export interface DeletedSubscriptionsOptions extends HousekeepingOptions {
+  /** A delivery attempt's lease (deliveryLeaseMs): the grace period is at least twice that. */
+  deliveryLeaseMs?: number;
+}
 
 export class DeletedSubscriptionsCleanup extends HousekeepingPass {
-  constructor(opts: HousekeepingOptions) {
+  private readonly graceMs: number;
+
+  constructor(opts: DeletedSubscriptionsOptions) {
     super(opts, 'cleaning up after deleted subscriptions failed');
+    this.graceMs = Math.max(DELETED_SUBSCRIPTIONS_GRACE_MS, 2 * (opts.deliveryLeaseMs ?? 0));
   }
 
   /** One pass, until no deleted subscription past the grace period is left; returns how many events went. */
   protected async pass(): Promise<number> {
-    const deletedBefore = this.now() - DELETED_SUBSCRIPTIONS_GRACE_MS;
+    const deletedBefore = this.now() - this.graceMs;
     let markers = 0;
     let erased = 0;
     await this.inBatches(async () => {

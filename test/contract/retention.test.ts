@@ -251,6 +251,19 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     await cleanup.stop();
   });
 
+  it('waits twice a delivery attempt\'s lease when that is longer than the grace period', async () => {
+    await markers(sub, 1, 1 * DAY);
+    let clock = 2 * DAY;
+    await s.subscriptions.delete(sub.id, clock);
+    const lease = 20 * 60_000; // a 10-minute delivery timeout
+    const cleanup = new DeletedSubscriptionsCleanup({ storage: s, logger: silent, now: () => clock, deliveryLeaseMs: lease });
+    clock += DELETED_SUBSCRIPTIONS_GRACE_MS + 1;
+    expect(await cleanup.runOnce()).toBe(0);
+    clock = 2 * DAY + 2 * lease + 1;
+    expect(await cleanup.runOnce()).toBe(1);
+    await cleanup.stop();
+  });
+
   it.runIf(dialect === 'postgres')('workers of two processes clean up different deleted subscriptions at once (PostgreSQL)', async () => {
     const other = await subscribe(sub.projectId);
     await markers(sub, 2, 1 * DAY);

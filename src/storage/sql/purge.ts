@@ -44,7 +44,7 @@ export async function purgeDeletedSubscription(
  * An event with an attempt in flight is left to the attempt, which records itself when it ends. Every
  * deleted subscription of the user, and every subscription these events belong to, is marked for
  * erasure: once the grace period has passed the worker deletes whatever is left of it — such an event,
- * anything a poll already running still records — and its log.
+ * anything an inbound webhook already under way still records — and its log.
  */
 export async function eraseUserEvents(
   trx: Kysely<Database>, projectId: string, userId: string, afterSeq: number, limit: number, now: number,
