@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { DELETED_SUBSCRIPTIONS_GRACE_MS, DeletedSubscriptionsCleanup } from '../../src/engine/deleted-subscriptions.js';
 import { EventRetention } from '../../src/engine/retention.js';
 import { deletedSubscriptionsRole, retentionRole } from '../../src/roles.js';
-import { rawRows, testKeyring } from '../helpers/databases.js';
+import { DIALECTS, rawRows, testKeyring } from '../helpers/databases.js';
 import { slackIntegration } from '../../src/integrations/slack/integration.js';
 import { TestClock } from '../helpers/clock.js';
 import { startTestService } from '../helpers/service.js';
@@ -37,7 +37,7 @@ describe('event retention setting', () => {
     await role.stop();
   });
 
-  it.each(['sqlite', 'postgres'] as const)('with it, a delivered event past the period leaves the event log (%s)', async (dialect) => {
+  it.each(DIALECTS)('with it, a delivered event past the period leaves the event log (%s)', async (dialect) => {
     w = await startDeliveryWorld(dialect, { env: { OPENTRIGGERS_EVENT_RETENTION_DAYS: '7' } });
     const sub = await w.subscribe();
     const old = await w.emit(sub, { n: 'old' });
@@ -88,7 +88,7 @@ describe('event retention setting', () => {
     }
   });
 
-  it.each(['sqlite', 'postgres'] as const)('a subscription deleted through the API loses its markers, not its event log (%s)', async (dialect) => {
+  it.each(DIALECTS)('a subscription deleted through the API loses its markers, not its event log (%s)', async (dialect) => {
     w = await startDeliveryWorld(dialect);
     const sub = await w.subscribe();
     const delivered = await w.emit(sub, { n: 'delivered' });
