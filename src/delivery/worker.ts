@@ -17,7 +17,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
-import type { ClaimedDelivery, DeliveryOutcome, LocalDeliveryWorker, Storage } from '../storage/port.js';
+import { SUBSCRIPTION_DELETED, type ClaimedDelivery, type DeliveryOutcome, type LocalDeliveryWorker, type Storage } from '../storage/port.js';
 import { deliveryHeaders, serializeEnvelope, serializeStoredEnvelope, toEnvelope } from './envelope.js';
 import { outcomeOfAttempt, outcomeWithoutRequest, type OutcomeContext } from './outcome.js';
 import { ProjectTargets } from './project-targets.js';
@@ -335,9 +335,15 @@ export class DeliveryWorker implements LocalDeliveryWorker {
     const startedAt = this.now();
     for (const c of claimed) {
       const sub = c.subscription;
+      // Deleted since (storage failed its other deliveries then; this one was in flight, or raced the
+      // deletion): nothing more is sent for it — its webhookOverride went with it.
+      if (!sub) {
+        this.finish({ claimed: c.delivery, next: { kind: 'failed', reason: SUBSCRIPTION_DELETED } });
+        continue;
+      }
       // ERRORED: park it; re-activation releases it (SPEC §4). Events detected while ERRORED are stored
       // HELD directly; this catches the ones already queued when the subscription failed.
-      if (sub?.status === 'ERRORED') {
+      if (sub.status === 'ERRORED') {
         this.finish({ claimed: c.delivery, next: { kind: 'held' } });
         continue;
       }
@@ -350,7 +356,7 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         this.recordWithoutRequest(c, startedAt, target.problem);
         continue;
       }
-      const url = sub?.webhookOverride?.url ?? target.webhookUrl;
+      const url = sub.webhookOverride?.url ?? target.webhookUrl;
       if (!url) {
         this.recordWithoutRequest(c, startedAt, NO_WEBHOOK_URL);
         continue;
@@ -361,10 +367,10 @@ export class DeliveryWorker implements LocalDeliveryWorker {
         origin: originOf(url),
         body:
           c.payloadJson === undefined
-            ? serializeEnvelope(toEnvelope(c.event, sub?.webhookOverride))
-            : serializeStoredEnvelope(c.event, sub?.webhookOverride, c.payloadJson),
+            ? serializeEnvelope(toEnvelope(c.event, sub.webhookOverride))
+            : serializeStoredEnvelope(c.event, sub.webhookOverride, c.payloadJson),
         secrets: target.secrets,
-        overrideHeaders: sub?.webhookOverride?.headers,
+        overrideHeaders: sub.webhookOverride?.headers,
       });
     }
     this.pump();

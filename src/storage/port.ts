@@ -1,13 +1,19 @@
 // The storage port: the only storage surface the engine, delivery and HTTP layers see. One implementation
-// (storage/sql) serves both dialects through Kysely; dialect differences (row locking, wake-ups) are
-// behind `Dialect` in storage/sql/dialect-hooks.ts. Secrets are sealed/opened here, so callers only ever
-// handle plaintext in memory and ciphertext never leaves the store.
+// (storage/sql) serves both dialects through Kysely; dialect differences (row locking, wake-ups) stay
+// inside it (RepoContext.dialect, storage/sqlite, storage/postgres). Secrets are sealed and opened there,
+// so callers only ever handle plaintext in memory and ciphertext never leaves the store.
 
 export type SubscriptionStatus = 'ACTIVE' | 'ERRORED';
 export type CredentialStatus = 'VALID' | 'INVALID';
 /** SEEN: an item found by a baseline poll; stored only so it is never emitted, never delivered or listed. */
 export type EventStatus = 'PENDING' | 'HELD' | 'DELIVERED' | 'FAILED' | 'SEEN';
 export type DeliveryStatus = 'PENDING' | 'SENDING' | 'HELD' | 'SUCCEEDED' | 'FAILED';
+
+/**
+ * Why a deleted subscription's undelivered events end FAILED — written by storage when it is deleted, and
+ * by the delivery worker for an attempt that was in flight then.
+ */
+export const SUBSCRIPTION_DELETED = 'the subscription was deleted before this event was delivered';
 
 export interface Project {
   id: string;
@@ -340,8 +346,9 @@ export interface Storage {
     list(f: SubscriptionFilter): Promise<Subscription[]>;
     update(id: string, patch: Partial<Omit<Subscription, 'id' | 'projectId' | 'userId' | 'dateCreated'>>): Promise<Subscription | null>;
     /**
-     * Delete a subscription; its events stay in the event log. Its dedupe markers (SEEN events) now stop
-     * nothing — subscription ids are never reused — so it is remembered as deleted at `now` until
+     * Delete a subscription; its events stay in the event log. Deliveries still to run (PENDING, HELD) end
+     * FAILED with SUBSCRIPTION_DELETED: nothing more is sent for it. Its dedupe markers (SEEN events) now
+     * stop nothing — subscription ids are never reused — so it is remembered as deleted at `now` until
      * `events.purgeDeletedSubscription` has deleted them (ADR 0016).
      */
     delete(id: string, now: number): Promise<boolean>;

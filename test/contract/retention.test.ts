@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DELETED_SUBSCRIPTIONS_GRACE_MS, DeletedSubscriptionsCleanup } from '../../src/engine/deleted-subscriptions.js';
 import { EventRetention } from '../../src/engine/retention.js';
-import type { DeliveryOutcome, Storage, StoredEvent, Subscription } from '../../src/storage/port.js';
+import { SUBSCRIPTION_DELETED, type DeliveryOutcome, type Storage, type StoredEvent, type Subscription } from '../../src/storage/port.js';
 import { openStorage } from '../../src/storage/open.js';
 import { DIALECTS, openTestStorage, rawRows } from '../helpers/databases.js';
 
@@ -208,6 +208,22 @@ describe.each(DIALECTS)('event retention on %s', (dialect) => {
     expect(await s.events.record([{ subscription: other, dedupeKey: otherKeys[0]!.slice('SEEN:'.length), payload: {} }], 6 * DAY)).toEqual([]);
     expect((await rawRows(t.db.url, 'event_payloads')).length).toBe(2);
     expect(await rawRows(t.db.url, 'deleted_subscriptions')).toEqual([]);
+  });
+
+  it('deleting a subscription fails its deliveries still to run, and leaves one in flight and other subscriptions alone', async () => {
+    const inFlight = await record(1 * DAY);
+    await s.deliveries.claimDue(1 * DAY, 1 * DAY + 60_000, 'w', 10);
+    const pending = await record(1 * DAY);
+    const other = await subscribe(sub.projectId);
+    const theirs = await record(1 * DAY, 'theirs', other);
+    await s.subscriptions.delete(sub.id, 2 * DAY);
+    const deliveryOf = async (eventId: string) => (await s.deliveries.listForEvent(eventId))[0];
+    expect((await s.events.get(sub.projectId, pending.id))?.status).toBe('FAILED');
+    expect(await deliveryOf(pending.id)).toMatchObject({ status: 'FAILED', lastError: SUBSCRIPTION_DELETED, updatedAt: 2 * DAY });
+    expect((await s.events.get(sub.projectId, inFlight.id))?.status).toBe('PENDING');
+    expect((await deliveryOf(inFlight.id))?.status).toBe('SENDING');
+    expect((await s.events.get(sub.projectId, theirs.id))?.status).toBe('PENDING');
+    expect((await deliveryOf(theirs.id))?.status).toBe('PENDING');
   });
 
   it('retention deletes the finished events of a deleted subscription altogether, and markers stay for the others', async () => {

@@ -100,6 +100,12 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   }, async (req, reply) => {
     const { projectId, eventId } = req.params as { projectId: string; eventId: string };
+    const event = await ctx.storage.events.get(projectId, eventId);
+    if (!event) throw notFound('event');
+    // Its webhookOverride went with it, and its user asked for nothing more: the worker would fail it anyway.
+    if (!(await ctx.storage.subscriptions.get(event.subscriptionId))) {
+      throw new AppError('CONFLICT', 'eventId: its subscription was deleted; events of a deleted subscription are not delivered any more', { parameter: 'eventId' });
+    }
     const d = await ctx.storage.deliveries.redeliver(projectId, eventId, ctx.now());
     if (!d) throw notFound('event');
     return reply.status(202).send({ deliveryId: d.id, eventId });

@@ -205,7 +205,9 @@ const STATUS_BY_KIND: Record<DeliveryOutcome['next']['kind'], DeliveryStatus> = 
 };
 
 function lastErrorOf(o: DeliveryOutcome): string | null {
-  if (!o.attempt || o.next.kind === 'succeeded') return null;
+  if (o.next.kind === 'succeeded') return null;
+  // Failed without a request (the project or the subscription is gone): the reason is the only error.
+  if (!o.attempt) return o.next.kind === 'failed' ? o.next.reason : null;
   return o.attempt.error ?? (o.attempt.statusCode !== null ? `HTTP ${o.attempt.statusCode}` : null);
 }
 

@@ -1,6 +1,6 @@
-import { sql, type Selectable } from 'kysely';
-import type { Storage, Subscription, SubscriptionStatus, WebhookOverride } from '../port.js';
-import type { CredentialsTable, SubscriptionsTable } from '../schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { SUBSCRIPTION_DELETED, type Storage, type Subscription, type SubscriptionStatus, type WebhookOverride } from '../port.js';
+import type { CredentialsTable, Database, SubscriptionsTable } from '../schema.js';
 import { executeCompiledOnce } from './compiled-once.js';
 import { atomically, chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
 import { credentialFromRow } from './credentials.js';
@@ -46,6 +46,25 @@ const joinedCredential = (r: Joined): Selectable<CredentialsTable> => ({
   created_at: r.c__created_at!,
   updated_at: r.c__updated_at!,
 });
+
+/**
+ * A deleted subscription's deliveries still to run (PENDING: waiting for a retry or a redelivery; HELD:
+ * waiting for a re-activation that can no longer come) end FAILED: nothing more is sent for it — not to
+ * its webhookOverride, which is gone with it, nor to the project's URL. Found through the subscription's
+ * events, which are indexed by subscription, rather than the deliveries, which are not. An attempt in
+ * flight finishes; if it asks for a retry, the worker fails it then (no subscription).
+ */
+async function failOpenDeliveries(trx: Kysely<Database>, subscriptionId: string, now: number): Promise<void> {
+  const open = await trx.selectFrom('events').select('id').where('subscription_id', '=', subscriptionId).where(sql<boolean>`status IN ('PENDING', 'HELD')`).execute();
+  for (const part of chunks(open.map((e) => e.id), 500)) {
+    await trx.updateTable('deliveries').set({ status: 'FAILED', last_error: SUBSCRIPTION_DELETED, updated_at: now })
+      .where('event_id', 'in', part).where(sql<boolean>`status IN ('PENDING', 'HELD')`).execute();
+    await trx.updateTable('events').set({ status: 'FAILED' }).where('id', 'in', part)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id')
+        .whereRef('deliveries.event_id', '=', 'events.id').where('deliveries.status', '=', 'SENDING'))))
+      .execute();
+  }
+}
 
 export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storage['subscriptions'] {
   const withCredential = () =>
@@ -161,6 +180,7 @@ export function subscriptionsRepo({ db, keyring, dialect }: RepoContext): Storag
         const gone = await trx.deleteFrom('subscriptions').where('id', '=', id).returning(['project_id', 'user_id']).executeTakeFirst();
         if (!gone) return false;
         await trx.insertInto('deleted_subscriptions').values({ id, project_id: gone.project_id, user_id: gone.user_id, deleted_at: now }).execute();
+        await failOpenDeliveries(trx, id, now);
         return true;
       });
     },
