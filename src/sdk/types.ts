@@ -128,6 +128,19 @@ export interface PollSource<P = Record<string, unknown>> {
   pollOnAppEvent?(event: AppEvent, params: P): boolean;
 }
 
+// ── what push sources may declare ────────────────────────────────────────────────────────────────────
+/** How long the provider of a webhook or app-webhook source may send the same event again. */
+export interface ProviderRepeats {
+  /**
+   * Optional: after how many days the provider no longer sends an event again — automatic retries and any
+   * manual resend included. Declare it only when items come from the pushed request alone (nothing fetched
+   * that a later read could list again, no catchUp). Event retention (OPENTRIGGERS_EVENT_RETENTION_DAYS at
+   * least this) then deletes this trigger's old events altogether instead of keeping a dedupe marker of
+   * each forever: no repeat of them can arrive any more (ADR 0016).
+   */
+  redeliveryDays?: number;
+}
+
 // ── per-subscription webhook ─────────────────────────────────────────────────────────────────────────
 export interface RegisterContext<P = Record<string, unknown>> extends SourceContext<P> {
   /** Where the provider must send events for this subscription. */
@@ -169,7 +182,7 @@ export interface WebhookContext<P = Record<string, unknown>> extends SourceConte
   state: Record<string, unknown>;
 }
 
-export interface WebhookSource<P = Record<string, unknown>> {
+export interface WebhookSource<P = Record<string, unknown>> extends ProviderRepeats {
   kind: 'webhook';
   /** How inbound requests for this subscription are verified; the secret is the subscription's. */
   verification: VerificationScheme;
@@ -204,16 +217,7 @@ export interface WebhookSource<P = Record<string, unknown>> {
    * delivered again. Sources may also use it themselves (e.g. when the provider reports missed
    * notifications).
    */
-  catchUp?(ctx: WebhookContext<P>): Promise<{ items: Item[]; state: Record<string, unknown> }>;
-  /**
-   * Optional: after how many days the provider no longer sends an event again — automatic retries and any
-   * manual resend included. Declare it only when items come from the pushed request alone (nothing fetched
-   * that a later read could list again, no catchUp). Event retention (OPENTRIGGERS_EVENT_RETENTION_DAYS at
-   * least this) then deletes this trigger's old events altogether instead of keeping a dedupe marker of
-   * each forever: no repeat of them can arrive any more (ADR 0016).
-   */
-  redeliveryDays?: number;
-}
+  catchUp?(ctx: WebhookContext<P>): Promise<{ items: Item[]; state: Record<string, unknown> }>;}
 
 // ── app-level webhook ────────────────────────────────────────────────────────────────────────────────
 /** One event received on an integration's app-level URL, addressed to one provider account. */
@@ -238,19 +242,10 @@ export interface AppWebhookConfig {
   emptyAcknowledgement?: boolean;
 }
 
-export interface AppWebhookSource<P = Record<string, unknown>> {
+export interface AppWebhookSource<P = Record<string, unknown>> extends ProviderRepeats {
   kind: 'appWebhook';
   /** Items for one subscription from one app event; return [] when it does not match. */
-  match(event: AppEvent, params: P): Item[];
-  /**
-   * Optional: after how many days the provider no longer sends an event again — automatic retries and any
-   * manual resend included. Declare it only when items come from the pushed request alone (nothing fetched
-   * that a later read could list again, no catchUp). Event retention (OPENTRIGGERS_EVENT_RETENTION_DAYS at
-   * least this) then deletes this trigger's old events altogether instead of keeping a dedupe marker of
-   * each forever: no repeat of them can arrive any more (ADR 0016).
-   */
-  redeliveryDays?: number;
-}
+  match(event: AppEvent, params: P): Item[];}
 
 export type Source<P = Record<string, unknown>> = PollSource<P> | WebhookSource<P> | AppWebhookSource<P>;
 

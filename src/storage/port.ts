@@ -410,8 +410,9 @@ export interface Storage {
      * first one received at or after `before`. Of those, finished events (DELIVERED, FAILED, no delivery
      * still to run) lose their payload, deliveries and attempts and stay only as SEEN markers, so their
      * dedupe key still stops a repeat — or go altogether when their subscription was deleted or their
-     * trigger type is in `forget` (no repeat of them can arrive any more: redeliveryDays). Events not finished yet are kept whole. Returns how many expired, the
-     * sequence number to continue after, and whether events after it may be old enough too.
+     * trigger type is in `forget` (no repeat of them can arrive any more: redeliveryDays). Events not
+     * finished yet are kept whole. Returns how many expired, the sequence number to continue after, and
+     * whether events after it may be old enough too.
      */
     expire(before: number, afterSeq: number, limit: number, forget?: ReadonlySet<string>): Promise<{ expired: number; cursor: number; more: boolean }>;
     /**

@@ -113,7 +113,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
       return atomically(db, async (trx) => {
         // By sequence number from a cursor, never by age across the whole table: expired events stay behind
         // as markers, and a scan by age would walk past all of them on every pass.
-        const rows = await trx.selectFrom('events').select(['seq', 'id', 'status', 'date_received', 'subscription_id']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+        const rows = await trx.selectFrom('events').select(['seq', 'id', 'status', 'date_received']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
         // Sequence order is reception order give or take a group commit; stop at the first young event so
         // the cursor never passes one that is not old yet.
         const young = rows.findIndex((r) => r.date_received >= before);
