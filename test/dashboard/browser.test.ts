@@ -420,6 +420,19 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     expect((await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/${encodeURIComponent(user)}`)).status).toBe(404);
   });
 
+  it("says so on an event whose subscription was deleted, and offers no redelivery", async () => {
+    const created = await w.t.admin.post(`/admin/v1/projects/${w.project.id}/users/bob%40acme.example/trigger-subscriptions`, { type: 'TESTKIT_TRIGGER_APP_EVENT', parameters: {} });
+    expect(created.status).toBe(200);
+    const sub = await w.t.svc.storage.subscriptions.get(created.body.id);
+    const [event] = await w.t.svc.storage.events.record([{ subscription: sub!, dedupeKey: 'gone_1', payload: { id: 'gone_1' } }], Date.now());
+    expect((await w.t.admin.delete(`/admin/v1/projects/${w.project.id}/users/bob%40acme.example/trigger-subscriptions/${sub!.id}`)).status).toBe(200);
+    await page.goto(`${base}/dashboard/projects/${w.project.id}/logs?eventId=${event!.id}`);
+    await page.locator(`[data-event-id="${event!.id}"]`).click();
+    const panel = page.locator('#event-panel');
+    await panel.locator('#subscription-deleted').waitFor();
+    expect(await panel.getByRole('button', { name: 'Redeliver', exact: true }).count()).toBe(0);
+  });
+
   it('erases a user with their events, after a confirmation that says it cannot be undone', async () => {
     const user = (await w.t.svc.storage.events.get(w.project.id, eventId))!.userId;
     const before = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/events?userId=${encodeURIComponent(user)}`)).body.events.length;

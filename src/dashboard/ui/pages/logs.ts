@@ -260,9 +260,12 @@ function EventPanel(props: { projectId: string; eventId: string; live: boolean; 
       : !e || !envelope ? h(Loading, { what: 'the event' })
         : h('div', { class: 'panel-body' },
           h('div', { class: 'panel-status' }, h(StatusBadge, { status: e.status }), h('span', { class: 'mono small' }, e.id), h(CopyButton, { text: e.id, label: 'Copy event id' })),
-          h('div', { class: 'actions' },
-            h(Button, { kind: 'primary', onClick: redeliver, id: 'redeliver' }, 'Redeliver'),
-            e.subscription ? h(Button, { onClick: redeliverFailed, title: 'Every FAILED event of this subscription' }, 'Redeliver failed events of this subscription') : null),
+          e.subscription
+            ? h('div', { class: 'actions' },
+              h(Button, { kind: 'primary', onClick: redeliver, id: 'redeliver' }, 'Redeliver'),
+              h(Button, { onClick: redeliverFailed, title: 'Every FAILED event of this subscription' }, 'Redeliver failed events of this subscription'))
+            // The API refuses it (409): the subscription's webhookOverride went with it.
+            : h('p', { class: 'muted small', id: 'subscription-deleted' }, 'Its subscription was deleted: its events are not delivered any more.'),
           errored
             ? h('div', { class: 'alert alert-warn' },
               h('span', null, 'The subscription is ERRORED: new and redelivered events are held until it is re-activated.'),
