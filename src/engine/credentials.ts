@@ -3,6 +3,7 @@
 import { AppError, notFound } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Credential, Storage } from '../storage/port.js';
+import { inBatches } from './housekeeping-pass.js';
 import type { SubscriptionService } from './subscriptions.js';
 
 /** Events erased per transaction: each batch is short, so deliveries and inbound webhooks go on meanwhile. */
@@ -96,13 +97,13 @@ export class CredentialService {
   private async eraseEvents(projectId: string, userId: string): Promise<number> {
     let cursor = 0;
     let erased = 0;
-    for (;;) {
+    await inBatches(async () => {
       const r = await this.storage.events.eraseUser(projectId, userId, cursor, ERASE_BATCH, this.opts.now());
       erased += r.erased;
       this.opts.metrics?.eventsPurged.inc({ reason: 'erasure' }, r.erased);
-      if (!r.more) return erased;
       cursor = r.cursor;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+      return r.more;
+    });
+    return erased;
   }
 }

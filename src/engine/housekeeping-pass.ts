@@ -6,6 +6,14 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Storage } from '../storage/port.js';
 import { PeriodicPass } from './periodic-pass.js';
 
+/**
+ * Run `batch` until it answers that there is no more (or `stopped` says so), letting the event loop serve
+ * requests between batches. Long deletions run this way: housekeeping passes, a user's erasure.
+ */
+export async function inBatches(batch: () => Promise<boolean>, stopped: () => boolean = () => false): Promise<void> {
+  while ((await batch()) && !stopped()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 export interface HousekeepingOptions {
   storage: Storage;
   logger: Logger;
@@ -45,7 +53,7 @@ export abstract class HousekeepingPass {
   protected abstract pass(): Promise<number>;
 
   /** Run `batch` until it answers that there is no more, or the pass is stopped. */
-  protected async inBatches(batch: () => Promise<boolean>): Promise<void> {
-    while ((await batch()) && !this.periodic.stopped) await new Promise((resolve) => setImmediate(resolve));
+  protected inBatches(batch: () => Promise<boolean>): Promise<void> {
+    return inBatches(batch, () => this.periodic.stopped);
   }
 }

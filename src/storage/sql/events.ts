@@ -3,7 +3,7 @@ import type { ClaimedDelivery, Delivery, EventStatus, LocalDeliveryWorker, NewEv
 import type { Database, DeliveriesTable, EventsTable } from '../schema.js';
 import { executeCompiledOnce, rowParameters } from './compiled-once.js';
 import { atomically, chunks, fromJson, newId, toJson, type RepoContext } from './context.js';
-import { eraseUserEvents, purgeDeletedSubscription } from './purge.js';
+import { deleteEventContents, eraseUserEvents, purgeDeletedSubscription } from './purge.js';
 
 /** Events joined with their payloads, every events column plus `payload`; name `events.seq` (both tables have a seq). */
 export function selectEventsWithPayload(db: Kysely<Database>) {
@@ -129,10 +129,7 @@ export function eventsRepo(ctx: RepoContext): Storage['events'] {
             .whereRef('deliveries.event_id', '=', 'events.id').where(sql<boolean>`deliveries.status IN ('PENDING', 'SENDING', 'HELD')`))))
           .returning(['seq', 'id', 'subscription_id', 'trigger_type']).execute();
         if (expired.length === 0) return { expired: 0, cursor, more };
-        const expiredIds = expired.map((e) => e.id);
-        await trx.deleteFrom('attempts').where('event_id', 'in', expiredIds).execute();
-        await trx.deleteFrom('deliveries').where('event_id', 'in', expiredIds).execute();
-        await trx.deleteFrom('event_payloads').where('seq', 'in', expired.map((e) => e.seq)).execute();
+        await deleteEventContents(trx, expired.map((e) => ({ id: e.id, seq: Number(e.seq) })));
         // A marker would stop nothing when the subscription was deleted, or when the provider sends no
         // repeat of such an old event any more: those events go altogether.
         const subscriptionIds = [...new Set(expired.map((e) => e.subscription_id))];

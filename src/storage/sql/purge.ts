@@ -3,14 +3,20 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
-/** Delete events with everything that hangs off them: attempts, deliveries, payloads. */
-async function deleteEvents(trx: Kysely<Database>, events: ReadonlyArray<{ id: string; seq: number }>): Promise<void> {
+/** Delete what hangs off events — attempts, deliveries, payloads — and leave the event rows (retention's markers). */
+export async function deleteEventContents(trx: Kysely<Database>, events: ReadonlyArray<{ id: string; seq: number }>): Promise<void> {
   if (events.length === 0) return;
   const ids = events.map((e) => e.id);
   await trx.deleteFrom('attempts').where('event_id', 'in', ids).execute();
   await trx.deleteFrom('deliveries').where('event_id', 'in', ids).execute();
   await trx.deleteFrom('event_payloads').where('seq', 'in', events.map((e) => e.seq)).execute();
-  await trx.deleteFrom('events').where('id', 'in', ids).execute();
+}
+
+/** Delete events with everything that hangs off them. */
+async function deleteEvents(trx: Kysely<Database>, events: ReadonlyArray<{ id: string; seq: number }>): Promise<void> {
+  if (events.length === 0) return;
+  await deleteEventContents(trx, events);
+  await trx.deleteFrom('events').where('id', 'in', events.map((e) => e.id)).execute();
 }
 
 /**
