@@ -15,6 +15,7 @@ import type { Keyring } from '../secrets/keyring.js';
 import type { Credential, OauthState, Storage } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { oauthRedirectUrl } from './context.js';
+import { readOrigins, writeOrigins } from './origins.js';
 import { createProviderHttp } from './provider-http.js';
 import { oauthClientFor, tokenRequest, tokenSetFrom } from './tokens.js';
 
@@ -49,38 +50,14 @@ export type CallbackResult =
   | { kind: 'refused'; error: AppError };
 
 // ── redirect URL policy ──────────────────────────────────────────────────────────────────────────────
-const allowListKey = (projectId: string) => `oauth_redirect_origins:${projectId}`;
-
 /** The project's allowed redirect origins; empty means any http(s) URL (see docs/connect.md). */
-export async function allowedRedirectOrigins(storage: Storage, projectId: string): Promise<string[]> {
-  const raw = await storage.meta.get(allowListKey(projectId));
-  if (raw === null) return [];
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? parsed.filter((o): o is string => typeof o === 'string') : [];
-  } catch {
-    return [];
-  }
+export function allowedRedirectOrigins(storage: Storage, projectId: string): Promise<string[]> {
+  return readOrigins(storage, 'oauth_redirect_origins', projectId);
 }
 
 /** Normalises and stores the allow-list; throws a 400 naming the bad entry. */
-export async function setAllowedRedirectOrigins(storage: Storage, projectId: string, origins: string[]): Promise<string[]> {
-  const normalised: string[] = [];
-  origins.forEach((o, i) => {
-    let u: URL;
-    try {
-      u = new URL(o);
-    } catch {
-      throw new AppError('VALIDATION_FAILED', `origins[${i}]: not a valid URL`, { parameter: `origins[${i}]` });
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AppError('VALIDATION_FAILED', `origins[${i}]: must be http(s)`, { parameter: `origins[${i}]` });
-    if (u.origin !== o.replace(/\/+$/, '')) {
-      throw new AppError('VALIDATION_FAILED', `origins[${i}]: must be an origin only (scheme, host and port, e.g. ${u.origin})`, { parameter: `origins[${i}]` });
-    }
-    if (!normalised.includes(u.origin)) normalised.push(u.origin);
-  });
-  await storage.meta.set(allowListKey(projectId), JSON.stringify(normalised));
-  return normalised;
+export function setAllowedRedirectOrigins(storage: Storage, projectId: string, origins: string[]): Promise<string[]> {
+  return writeOrigins(storage, 'oauth_redirect_origins', projectId, origins, { allowAny: false });
 }
 
 /** An http(s) URL without embedded credentials, and on the project's allow-list when it has one. */

@@ -12,6 +12,7 @@ import type { Storage } from '../storage/port.js';
 import type { Keyring } from '../secrets/keyring.js';
 import { AppError } from '../errors.js';
 import { AdminTokenVerifier, UserTokenVerifier, type UserPrincipal } from './auth.js';
+import { registerUserApiCors } from './cors.js';
 import { errorBody, sendError } from './errors.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerTriggerRoutes } from './routes/triggers.js';
@@ -136,6 +137,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerOpsRoutes(app, ctx);
   await app.register(async (scope) => {
+    // First: a browser's preflight carries no token, and an error must reach the page that asked.
+    registerUserApiCors(scope, ctx);
     // Everything under /projects/{projectId} except OAuth callbacks is authenticated with a user token.
     scope.addHook('onRequest', async (req: FastifyRequest) => {
       const projectId = (req.params as { projectId?: string }).projectId;

@@ -8,6 +8,7 @@ import { registerIntegrationRoutes } from './integrations.js';
 import { registerUserRoutes } from './users.js';
 import { registerEventRoutes } from './events.js';
 import { registerWebhookTestRoutes } from './webhook-test.js';
+import { registerCorsOriginRoutes } from './cors-origins.js';
 
 /**
  * Another way to authenticate admin requests (the dashboard's session cookie, src/dashboard): resolves
@@ -38,4 +39,5 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   registerUserRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerWebhookTestRoutes(app, ctx);
+  registerCorsOriginRoutes(app, ctx);
 }

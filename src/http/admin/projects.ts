@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { forgetOrigins } from '../../engine/origins.js';
 import { newSigningSecret } from '../../secrets/tokens.js';
 import type { AppContext } from '../app.js';
 import { projectJson } from '../present.js';
@@ -76,6 +77,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: AppContext) {
       if (r.warning) warnings.push(`${s.id}: ${r.warning}`);
     }
     await ctx.storage.projects.delete(projectId);
+    await forgetOrigins(ctx.storage, projectId);
     return { success: true, ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}) };
   });
 

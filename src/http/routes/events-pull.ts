@@ -109,9 +109,12 @@ function startStream(
   open: Set<ServerResponse>,
   s: { projectId: string; userId: string; cursor: number; requestId: string },
 ) {
+  // Headers set so far (CORS, src/http/cors.ts) go out with the stream's own: hijacking skips Fastify's send.
+  const set = Object.fromEntries(Object.entries(reply.getHeaders()).filter((e): e is [string, string | number | string[]] => e[1] !== undefined));
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
+    ...set,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
