@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
+import { connectPlugin } from '../../src/http/routes/connect.js';
 import { deliveryWorkerRole } from '../../src/delivery/role.js';
 import { behave, startFakeReceiver, type FakeReceiver } from '../helpers/fake-receiver.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/service.js';
@@ -53,7 +54,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     receiver = await startFakeReceiver();
     receiver.script((req) => (req.path.startsWith('/fail') ? behave.status(500, 'receiver exploded') : behave.ok({ received: true })));
     w = await startTestkitWorld('sqlite', {
-      plugins: [dashboardPlugin()],
+      plugins: [dashboardPlugin(), connectPlugin()],
       workers: [deliveryWorkerRole()],
       env: { OPENTRIGGERS_RETRY_SCHEDULE: '0' },
     });
@@ -166,6 +167,26 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     await toast('Testkit saved').waitFor();
     const cfg = await w.t.admin.get(`/admin/v1/projects/${w.project.id}/integrations/testkit`);
     expect(cfg.body).toMatchObject({ clientId: 'client-2', hasClientSecret: true, hasWebhookSecret: true });
+  });
+
+  it('sets the origins allowed to call the user API and to receive OAuth returns, naming a bad line', async () => {
+    const cors = page.getByLabel('Front-end origins (CORS)');
+    await cors.fill('https://app.acme.example\nhttps://admin.acme.example/settings');
+    await page.getByRole('button', { name: 'Save front-end origins' }).click();
+    await expect.poll(() => page.locator('#cors-origins-error').textContent()).toMatch(/^Line 2: must be an origin only/);
+    expect(await cors.getAttribute('aria-invalid')).toBe('true');
+    expect((await w.t.admin.get(`/admin/v1/projects/${w.project.id}/cors-origins`)).body.origins).toEqual([]);
+    await cors.fill('https://app.acme.example\nhttp://localhost:3000/');
+    await page.getByRole('button', { name: 'Save front-end origins' }).click();
+    await toast('Front-end origins saved').waitFor();
+    // The stored, normalised list is what the form shows now.
+    await expect.poll(() => cors.inputValue()).toBe('https://app.acme.example\nhttp://localhost:3000');
+    expect((await w.t.admin.get(`/admin/v1/projects/${w.project.id}/cors-origins`)).body.origins).toEqual(['https://app.acme.example', 'http://localhost:3000']);
+
+    await page.getByLabel('OAuth connect: allowed return origins').fill('https://app.acme.example');
+    await page.getByRole('button', { name: 'Save return origins' }).click();
+    await toast('Return origins saved').waitFor();
+    expect((await w.t.admin.get(`/admin/v1/projects/${w.project.id}/oauth-redirect-origins`)).body.origins).toEqual(['https://app.acme.example']);
     await shot('settings');
   });
 

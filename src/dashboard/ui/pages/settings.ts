@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-// Project settings: name, webhook URL with a test send, signing secret, signing keys, integrations.
+// Project settings: name, webhook URL with a test send, signing secret, signing keys, integrations, browser
+// access (origins.ts).
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ADMIN, api, ApiError, errorMessage, get } from '../api.js';
@@ -7,6 +8,7 @@ import { Badge, Button, CopyButton, CopyField, Empty, ErrorBox, Loading, Modal, 
 import { BASE, navigate } from '../router.js';
 import type { IntegrationConfig, Project, SigningKey } from '../types.js';
 import type { PageProps } from '../main.js';
+import { BrowserAccessSection } from './origins.js';
 
 /** Client-side check of a webhook URL; the server re-checks (and refuses private addresses unless allowed). */
 export function checkWebhookUrl(value: string): string | null {
@@ -32,6 +34,7 @@ export function Settings(props: PageProps) {
     h(SecretSection, props),
     h(SigningKeysSection, props),
     h(IntegrationsSection, props),
+    h(BrowserAccessSection, props),
     h(DangerSection, props));
 }
 
