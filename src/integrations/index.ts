@@ -2,6 +2,7 @@
 import type { IntegrationDefinition } from '../sdk/index.js';
 import { asanaIntegration } from './asana/integration.js';
 import { calendlyIntegration } from './calendly/integration.js';
+import { clickupIntegration } from './clickup/integration.js';
 import { dropboxIntegration } from './dropbox/integration.js';
 import { githubIntegration } from './github/integration.js';
 import { gmailIntegration } from './gmail/integration.js';
@@ -18,4 +19,4 @@ import { salesforceIntegration } from './salesforce/integration.js';
 import { slackIntegration } from './slack/integration.js';
 import { stripeIntegration } from './stripe/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration];
