@@ -21,8 +21,10 @@ export function isTeamNotAuthorized(ecode: unknown): boolean {
   return n === 23 || n === 26 || n === 27 || (n >= 29 && n <= 45);
 }
 
-/** Status codes our ClickUp calls read themselves (so a team refusal on 401 does not look like a dead token). */
+/** Status codes our calls on a Workspace read themselves (so a Workspace refusal on 401 does not look like a dead token). */
 export const CLICKUP_HANDLED_STATUSES = [400, 401, 403, 404, 429];
+/** For calls that name no Workspace: a 401 there is the token's, left to the engine (refresh, else reconnect). */
+const NO_TEAM_STATUSES = [400, 403, 404, 429];
 
 /**
  * A ClickUp failure as a ProviderError. ClickUp answers `{err, ECODE}`; 429 carries `X-RateLimit-Reset`, the
@@ -52,6 +54,19 @@ export function clickupError(res: HttpResponse<unknown>, now: number, teamId?: s
   return new ProviderError('permanent', text, res.status);
 }
 
+/**
+ * `clickupError`, for calls whose 401 may be a Workspace refusal. When it is not one (a revoked or unknown token),
+ * `GET /user` — which names no Workspace — is called without allowing 401, so the engine sees a plain 401 and
+ * treats the credential as it does for every provider (a refresh is tried; ClickUp issues no refresh token, so
+ * the credential is marked for reconnecting and its subscriptions ERRORED). That call's error is thrown; if it
+ * unexpectedly succeeds, the original error is returned.
+ */
+export async function clickupFailure(http: HttpClient, res: HttpResponse<unknown>, now: number, teamId?: string): Promise<ProviderError> {
+  const error = clickupError(res, now, teamId);
+  if (error.kind === 'auth') await http.request({ path: '/user' });
+  return error;
+}
+
 export interface ClickUpUser {
   id: number | string;
   username?: string;
@@ -65,7 +80,7 @@ export interface ClickUpTeam {
 
 /** `GET /user`: the user who authorized the token (https://developer.clickup.com/reference/getauthorizeduser). */
 export async function authorizedUser(http: HttpClient, now: number): Promise<ClickUpUser> {
-  const res = await http.request<{ user?: ClickUpUser } | null>({ path: '/user', allowStatus: CLICKUP_HANDLED_STATUSES });
+  const res = await http.request<{ user?: ClickUpUser } | null>({ path: '/user', allowStatus: NO_TEAM_STATUSES });
   if (res.status >= 400) throw clickupError(res, now);
   const user = res.body?.user;
   if (!user || (typeof user.id !== 'number' && typeof user.id !== 'string')) {
@@ -79,7 +94,7 @@ export async function authorizedUser(http: HttpClient, now: number): Promise<Cli
  * ticked when authorizing the app (https://developer.clickup.com/reference/getauthorizedteams).
  */
 export async function authorizedTeams(http: HttpClient, now: number): Promise<ClickUpTeam[]> {
-  const res = await http.request<{ teams?: Array<{ id?: unknown; name?: unknown }> } | null>({ path: '/team', allowStatus: CLICKUP_HANDLED_STATUSES });
+  const res = await http.request<{ teams?: Array<{ id?: unknown; name?: unknown }> } | null>({ path: '/team', allowStatus: NO_TEAM_STATUSES });
   if (res.status >= 400) throw clickupError(res, now);
   const teams = res.body?.teams;
   if (!Array.isArray(teams)) throw new ProviderError('permanent', 'ClickUp GET /team answered without teams');

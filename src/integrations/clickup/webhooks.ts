@@ -8,7 +8,7 @@
 // unique per webhook). There is no timestamp in the scheme, so there is no freshness window to check.
 import { createHash } from 'node:crypto';
 import { ProviderError, type HmacScheme, type InboundRequest, type Item, type WebhookContext, type WebhookSource } from '../../sdk/index.js';
-import { CLICKUP_HANDLED_STATUSES, clickupError, resolveTeamId } from './api.js';
+import { CLICKUP_HANDLED_STATUSES, clickupFailure, resolveTeamId } from './api.js';
 
 export const CLICKUP_SIGNATURE: HmacScheme = {
   kind: 'hmac',
@@ -123,7 +123,7 @@ export function clickupWebhook(event: ClickUpTaskEvent): WebhookSource<ClickUpPa
         json: { endpoint: ctx.hookUrl, events: [event], ...filters },
         allowStatus: CLICKUP_HANDLED_STATUSES,
       });
-      if (res.status >= 400) throw clickupError(res, ctx.now(), teamId);
+      if (res.status >= 400) throw await clickupFailure(ctx.http, res, ctx.now(), teamId);
       const id = idText(res.body?.webhook?.id) ?? idText(res.body?.id);
       const secret = res.body?.webhook?.secret;
       if (!id || typeof secret !== 'string' || secret === '') {
@@ -140,7 +140,7 @@ export function clickupWebhook(event: ClickUpTaskEvent): WebhookSource<ClickUpPa
         ctx.log.info('ClickUp webhook was already deleted', { webhookId: id });
         return;
       }
-      if (res.status >= 400) throw clickupError(res, ctx.now(), teamIdOf(ctx.state, ctx.params) ?? undefined);
+      if (res.status >= 400) throw await clickupFailure(ctx.http, res, ctx.now(), teamIdOf(ctx.state, ctx.params) ?? undefined);
     },
     async check(ctx) {
       // ClickUp suspends a webhook at once when our URL answers 401 or 410, and after its fail_count reaches
@@ -155,7 +155,7 @@ export function clickupWebhook(event: ClickUpTaskEvent): WebhookSource<ClickUpPa
         path: `/team/${encodeURIComponent(teamId)}/webhook`,
         allowStatus: CLICKUP_HANDLED_STATUSES,
       });
-      if (res.status >= 400) throw clickupError(res, ctx.now(), teamId);
+      if (res.status >= 400) throw await clickupFailure(ctx.http, res, ctx.now(), teamId);
       const webhooks = res.body?.webhooks;
       if (!Array.isArray(webhooks)) throw new ProviderError('transient', 'ClickUp GET /team/{team_id}/webhook answered without webhooks');
       const mine = webhooks.find((w) => w !== null && typeof w === 'object' && idText(w.id) === id);
