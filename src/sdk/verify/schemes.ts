@@ -31,6 +31,10 @@
  *                    signingString: '{method}{publicUrl}{body}{timestamp}',
  *                    timestampHeader: 'x-hubspot-request-timestamp', timestampUnit: 'ms',
  *                    toleranceSeconds: 300, decodeUrlSequences: HUBSPOT_V3_URL_DECODES }
+ *   Box            { kind: 'hmac', algorithm: 'sha256', header: 'box-signature-primary',
+ *                    alternateHeaders: ['box-signature-secondary'], encoding: 'base64',
+ *                    signingString: '{body}{timestamp}', timestampHeader: 'box-delivery-timestamp',
+ *                    timestampUnit: 'rfc3339', toleranceSeconds: 600 }
  *   Discord-style  { kind: 'asymmetric', algorithm: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex',
  *                    signingString: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp' }
  *   MS Graph       { kind: 'sharedSecret', jsonPath: 'value[].clientState' }
@@ -40,7 +44,12 @@
 export type HmacAlgorithm = 'sha256' | 'sha1' | 'sha512';
 export type AsymmetricAlgorithm = 'ed25519' | 'ecdsa-p256-sha256' | 'rsa-sha256';
 export type SignatureEncoding = 'hex' | 'base64';
-export type TimestampUnit = 's' | 'ms';
+/**
+ * How a timestamp is written: Unix seconds (`s`), Unix milliseconds (`ms`), or an RFC 3339 date-time
+ * (`rfc3339`, e.g. Box's `BOX-DELIVERY-TIMESTAMP: 2016-07-11T10:10:33-07:00`). Whatever the unit, the
+ * signed bytes are the timestamp exactly as received.
+ */
+export type TimestampUnit = 's' | 'ms' | 'rfc3339';
 
 /**
  * How the HMAC key bytes are derived from the stored secret string.
@@ -83,6 +92,14 @@ export interface MultipleSignatures {
 interface SignedSchemeBase {
   /** Header carrying the signature(s). Case-insensitive (looked up in lower case). */
   header: string;
+  /**
+   * Further headers carrying a signature of the same request, each made with another of the provider's
+   * keys: Box signs every delivery twice, with the app's primary key into BOX-SIGNATURE-PRIMARY and with
+   * its secondary key into BOX-SIGNATURE-SECONDARY. Candidates are taken from `header` and from these;
+   * one match with the secret is enough, so the secret may be either key. `signRequest` fills `header`
+   * only (a provider signing with two keys is simulated by signing twice).
+   */
+  alternateHeaders?: readonly string[];
   /** Text before the encoded signature, e.g. `sha256=`, `v0=`, `v1,`. Ignored with `structuredHeader`. */
   prefix?: string;
   encoding: SignatureEncoding;
@@ -228,6 +245,11 @@ export function schemeProblems(scheme: VerificationScheme): string[] {
         if (timestampSources.length === 0) problems.push('toleranceSeconds needs a timestamp source');
       }
       if (structured && scheme.multiple) problems.push('structuredHeader and multiple are exclusive');
+      if (structured && scheme.alternateHeaders?.length) problems.push('structuredHeader and alternateHeaders are exclusive');
+      for (const alternate of scheme.alternateHeaders ?? []) {
+        if (!alternate) problems.push('alternateHeaders must not contain an empty name');
+        else if (alternate.toLowerCase() === scheme.header.toLowerCase()) problems.push(`alternateHeaders repeats the header ${alternate}`);
+      }
       if (structured && scheme.prefix) problems.push('prefix has no meaning with structuredHeader');
       if (scheme.multiple && !scheme.multiple.separator) problems.push('multiple.separator must not be empty');
       if (structured) {

@@ -43,6 +43,11 @@ const hubspotV3: VerificationScheme = {
   signingString: '{method}{publicUrl}{body}{timestamp}', timestampHeader: 'x-hubspot-request-timestamp',
   timestampUnit: 'ms', toleranceSeconds: 300, decodeUrlSequences: HUBSPOT_V3_URL_DECODES,
 };
+const box: VerificationScheme = {
+  kind: 'hmac', algorithm: 'sha256', header: 'box-signature-primary', alternateHeaders: ['box-signature-secondary'],
+  encoding: 'base64', signingString: '{body}{timestamp}', timestampHeader: 'box-delivery-timestamp', timestampUnit: 'rfc3339',
+  toleranceSeconds: 600,
+};
 const discordLike: VerificationScheme = {
   kind: 'asymmetric', algorithm: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex',
   signingString: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp', toleranceSeconds: 300,
@@ -108,6 +113,8 @@ const cases: ProviderCase[] = [
   { name: 'HubSpot v3', scheme: hubspotV3, signWith: { secret: 'client-secret' }, verifyWith: { secret: 'client-secret' },
     wrongKey: { secret: 'client-secreT' }, body: () => '[{"eventId":1}]', method: 'POST',
     url: '/hooks/hubspot/p1?portal=1%3A2', publicUrl: 'https://hooks.example.com/hooks/hubspot/p1?portal=1%3A2' },
+  { name: 'Box', scheme: box, signWith: { secret: 'primary-key' }, verifyWith: { secret: 'primary-key' },
+    wrongKey: { secret: 'secondary-key' }, body: () => '{"type":"webhook_event","id":"e1","trigger":"FILE.UPLOADED"}' },
   { name: 'Ed25519 (Discord-style)', scheme: discordLike, signWith: { privateKey: edKeys.privateKey },
     verifyWith: { publicKey: edKeys.publicKey }, wrongKey: { publicKey: keyPair('ed25519').publicKey },
     body: () => '{"type":1}' },
@@ -391,6 +398,70 @@ describe('published and fact-sheet test vectors', () => {
   });
 });
 
+describe('Box: two signatures in two headers, RFC 3339 timestamps', () => {
+  // box/box-node-sdk tests/lib/managers/webhooks-test.js (validateMessage): one message signed with
+  // 'SamplePrimaryKey' into BOX-SIGNATURE-PRIMARY and with 'SampleSecondaryKey' into BOX-SIGNATURE-SECONDARY.
+  const body = '{"type":"webhook_event","webhook":{"id":"1234567890"},"trigger":"FILE.UPLOADED","source":{"id":"1234567890","type":"file","name":"Test.txt"}}';
+  const headers = {
+    'box-delivery-id': 'f96bb54b-ee16-4fc5-aa65-8c2d9e5b546f',
+    'box-delivery-timestamp': '2020-01-01T00:00:00-07:00',
+    'box-signature-algorithm': 'HmacSHA256',
+    'box-signature-primary': '6TfeAW3A1PASkgboxxA5yqHNKOwFyMWuEXny/FPD5hI=',
+    'box-signature-secondary': 'v+1CD1Jdo3muIcbpv5lxxgPglOqMfsNHPV899xWYydo=',
+    'box-signature-version': '1',
+  };
+  const sdkVector: VerifiableRequest = { method: 'POST', url: '/hooks/s/1', rawBody: Buffer.from(body), headers };
+  const sentAt = Date.parse('2020-01-01T07:00:00Z');
+
+  it("verifies the Box SDK's published message with either key, and not with another", () => {
+    expect(verifyRequest(box, sdkVector, { secret: 'SamplePrimaryKey' }, sentAt)).toEqual({ ok: true });
+    expect(verifyRequest(box, sdkVector, { secret: 'SampleSecondaryKey' }, sentAt)).toEqual({ ok: true });
+    expect(verifyRequest(box, sdkVector, { secret: 'IncorrectKey' }, sentAt)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('reads the offset: the same message is stale ten minutes and a second after it was sent, in UTC', () => {
+    expect(verifyRequest(box, sdkVector, { secret: 'SamplePrimaryKey' }, sentAt + 600_000)).toEqual({ ok: true });
+    expect(verifyRequest(box, sdkVector, { secret: 'SamplePrimaryKey' }, sentAt + 601_000))
+      .toMatchObject({ ok: false, reason: 'stale_timestamp' });
+  });
+
+  it('accepts a match in either header when the other is missing or wrong', () => {
+    const { 'box-signature-primary': _primary, ...onlySecondary } = headers;
+    expect(verifyRequest(box, { ...sdkVector, headers: onlySecondary }, { secret: 'SampleSecondaryKey' }, sentAt)).toEqual({ ok: true });
+    const garbledPrimary = { ...headers, 'box-signature-primary': 'not base64 at all' };
+    expect(verifyRequest(box, { ...sdkVector, headers: garbledPrimary }, { secret: 'SampleSecondaryKey' }, sentAt)).toEqual({ ok: true });
+    expect(verifyRequest(box, { ...sdkVector, headers: garbledPrimary }, { secret: 'SamplePrimaryKey' }, sentAt))
+      .toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('is missing_signature only when neither header is there', () => {
+    const { 'box-signature-primary': _p, 'box-signature-secondary': _s, ...unsigned } = headers;
+    const result = verifyRequest(box, { ...sdkVector, headers: unsigned }, { secret: 'SamplePrimaryKey' }, sentAt);
+    expect(result).toMatchObject({ ok: false, reason: 'missing_signature' });
+    expect(result.ok ? '' : result.detail).toContain('box-signature-primary or box-signature-secondary');
+  });
+
+  it('signs what it received: the timestamp text is part of the signed bytes', () => {
+    // Same instant, written in UTC: the bytes differ, so the signature no longer matches.
+    const rewritten = { ...headers, 'box-delivery-timestamp': '2020-01-01T07:00:00Z' };
+    expect(verifyRequest(box, { ...sdkVector, headers: rewritten }, { secret: 'SamplePrimaryKey' }, sentAt))
+      .toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('treats a timestamp that is not an RFC 3339 date-time as malformed', () => {
+    for (const timestamp of ['1577862000', '2020-01-01 00:00:00', '2020-01-01T00:00:00', 'Wed, 01 Jan 2020 07:00:00 GMT', '2020-13-45T99:00:00Z']) {
+      const req = { ...sdkVector, headers: { ...headers, 'box-delivery-timestamp': timestamp } };
+      expect(verifyRequest(box, req, { secret: 'SamplePrimaryKey' }, sentAt), timestamp).toMatchObject({ ok: false, reason: 'malformed' });
+    }
+  });
+
+  it('signRequest writes an RFC 3339 timestamp (UTC, whole seconds) and the primary header only', () => {
+    const signedHeaders = signRequest(box, { method: 'POST', url: '/', rawBody: Buffer.from(body), headers: {} }, { secret: 'k' }, Date.parse('2026-12-07T18:30:00.250Z'));
+    expect(signedHeaders['box-delivery-timestamp']).toBe('2026-12-07T18:30:00Z');
+    expect(Object.keys(signedHeaders).sort()).toEqual(['box-delivery-timestamp', 'box-signature-primary']);
+  });
+});
+
 describe('several signatures in one header (secret rotation)', () => {
   const body = '{"id":"evt_rot"}';
   const at = 1_700_000_000;
@@ -557,6 +628,9 @@ describe('scheme declarations', () => {
       .toEqual(['toleranceSeconds needs a timestamp source']);
     expect(schemeProblems({ kind: 'sharedSecret', header: 'a', queryParam: 'b' })).toEqual(['declare exactly one of header, jsonPath and queryParam']);
     expect(schemeProblems({ kind: 'none', reason: ' ' })).toHaveLength(1);
+    expect(schemeProblems({ kind: 'hmac', algorithm: 'sha256', header: 'x-sig', alternateHeaders: ['X-Sig', ''], encoding: 'hex' }))
+      .toEqual(['alternateHeaders repeats the header X-Sig', 'alternateHeaders must not contain an empty name']);
+    expect(schemeProblems({ ...stripe, alternateHeaders: ['x-other'] })).toEqual(['structuredHeader and alternateHeaders are exclusive']);
   });
 
   it('verifyRequest refuses an ill-formed scheme by throwing (a catalog bug, not a bad request)', () => {

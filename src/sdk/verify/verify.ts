@@ -178,12 +178,20 @@ function verifySigned(
   now: number,
   matches: (data: Buffer, candidates: string[]) => boolean,
 ): VerifyResult {
-  const headerName = scheme.header.toLowerCase();
-  const values = headerValues(req.headers, headerName).filter((v) => v.trim() !== '');
-  if (values.length === 0) return fail('missing_signature', `the ${headerName} header is missing`);
+  const headerNames = [scheme.header, ...(scheme.alternateHeaders ?? [])].map((name) => name.toLowerCase());
+  const headerName = headerNames.join(' or ');
+  const present = headerNames
+    .map((name) => ({ name, values: headerValues(req.headers, name).filter((v) => v.trim() !== '') }))
+    .filter((h) => h.values.length > 0);
+  if (present.length === 0) return fail('missing_signature', `the ${headerName} header is missing`);
 
-  const extracted = extractCandidates(scheme, headerName, values);
-  if (!extracted.ok) return extracted;
+  // With alternate headers (Box's primary and secondary signatures), a header without a usable signature
+  // is skipped as long as another one has one.
+  const perHeader = present.map((h) => extractCandidates(scheme, h.name, h.values));
+  const usable = perHeader.filter((e): e is Extracted & { ok: true } => e.ok);
+  const first = perHeader[0];
+  if (usable.length === 0 && first && !first.ok) return first;
+  const extracted = { candidates: usable.flatMap((e) => e.candidates), structuredTimestamp: usable[0]?.structuredTimestamp };
 
   const timestamp = readTimestamp(scheme, req, extracted.structuredTimestamp);
   if (!timestamp.ok) return timestamp;
@@ -277,7 +285,15 @@ function readTimestamp(scheme: SignedScheme, req: VerifiableRequest, structuredT
   return { ok: true };
 }
 
+/** RFC 3339 `date-time`: date, `T`, time with optional fraction, and `Z` or a numeric offset. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
 function parseTimestamp(raw: unknown, unit: TimestampUnit, where: string): Timestamp {
+  if (unit === 'rfc3339') {
+    const ms = typeof raw === 'string' && RFC3339.test(raw.trim()) ? Date.parse(raw.trim()) : Number.NaN;
+    if (!Number.isFinite(ms)) return fail('malformed', `${where} is not an RFC 3339 date-time`);
+    return { ok: true, text: raw as string, ms };
+  }
   let value: number;
   if (typeof raw === 'number') value = raw;
   else if (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)) value = Number(raw);
@@ -298,7 +314,9 @@ function timestampToSign(scheme: SignedScheme, req: VerifiableRequest, now: numb
   }
   const structured = scheme.kind === 'hmac' && scheme.structuredHeader !== undefined;
   if (!scheme.timestampHeader && !structured) return undefined;
-  return (scheme.timestampUnit ?? 's') === 'ms' ? String(Math.floor(now)) : String(Math.floor(now / 1000));
+  const unit = scheme.timestampUnit ?? 's';
+  if (unit === 'rfc3339') return new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return unit === 'ms' ? String(Math.floor(now)) : String(Math.floor(now / 1000));
 }
 
 const parsedTemplates = new WeakMap<SignedScheme, TemplatePart[]>();
