@@ -1,6 +1,7 @@
 // THE CATALOG: every built-in integration. Add a new one here (and in docs/catalog.md, generated).
 import type { IntegrationDefinition } from '../sdk/index.js';
 import { asanaIntegration } from './asana/integration.js';
+import { boxIntegration } from './box/integration.js';
 import { calendlyIntegration } from './calendly/integration.js';
 import { clickupIntegration } from './clickup/integration.js';
 import { dropboxIntegration } from './dropbox/integration.js';
@@ -19,4 +20,4 @@ import { salesforceIntegration } from './salesforce/integration.js';
 import { slackIntegration } from './slack/integration.js';
 import { stripeIntegration } from './stripe/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration];
