@@ -94,7 +94,8 @@ export function boxWebhook(trigger: BoxTrigger): WebhookSource<BoxParams> {
     },
     async check(ctx) {
       // Box deletes a webhook when every access token it was created with is revoked, when the app is deleted,
-      // or after 30 days without a successful delivery (https://developer.box.com/guides/webhooks/v2/delete-v2/);
+      // or once its last successful delivery is 30 days old with events for over 14 days after it
+      // (https://developer.box.com/guides/webhooks/v2/delete-v2/);
       // a user or admin may delete or edit it too. `GET /webhooks/{id}` answers the webhook, or 404 once gone.
       const path = webhookPath(ctx.state.webhookId);
       if (!path) return 'gone';
