@@ -78,17 +78,17 @@ describe('typeform', () => {
     it('accepts the documented sha256=<base64> header and signs the same way as the fake Typeform', () => {
       expect(typeformSignature(secret, body)).toBe(expected);
       expect(expected).toMatch(/^sha256=[A-Za-z0-9+/]{43}=$/);
-      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected }), { secret })).toEqual({ ok: true });
-      expect(signRequest(TYPEFORM_SIGNATURE, req({}), { secret })).toEqual({ 'typeform-signature': expected });
+      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected }), { secret }, Date.now())).toEqual({ ok: true });
+      expect(signRequest(TYPEFORM_SIGNATURE, req({}), { secret }, Date.now())).toEqual({ 'typeform-signature': expected });
     });
 
     it('refuses another secret, a tampered body, a missing header, and a hex digest', () => {
-      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected }), { secret: 'b'.repeat(64) }).ok).toBe(false);
-      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected }, body.replace('Laura', 'Mallory')), { secret }).ok).toBe(false);
-      expect(verifyRequest(TYPEFORM_SIGNATURE, req({}), { secret }).ok).toBe(false);
+      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected }), { secret: 'b'.repeat(64) }, Date.now()).ok).toBe(false);
+      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected }, body.replace('Laura', 'Mallory')), { secret }, Date.now()).ok).toBe(false);
+      expect(verifyRequest(TYPEFORM_SIGNATURE, req({}), { secret }, Date.now()).ok).toBe(false);
       const hex = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': hex }), { secret }).ok).toBe(false);
-      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected.slice('sha256='.length) }), { secret }).ok).toBe(false);
+      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': hex }), { secret }, Date.now()).ok).toBe(false);
+      expect(verifyRequest(TYPEFORM_SIGNATURE, req({ 'typeform-signature': expected.slice('sha256='.length) }), { secret }, Date.now()).ok).toBe(false);
     });
   });
 
