@@ -70,6 +70,13 @@ describe.each(DIALECTS)('Typeform end to end on %s', (dialect) => {
     await tf.close();
   });
 
+  it('answers POST /triggers/examples with the documented example payloads', async () => {
+    const ex = (type: string) => user.post(`${base}/triggers/examples`, { integration: 'typeform', type });
+    expect((await ex('TYPEFORM_TRIGGER_NEW_RESPONSE')).body).toEqual([formResponse]);
+    expect((await ex('TYPEFORM_TRIGGER_NEW_PARTIAL_RESPONSE')).body).toEqual([formResponsePartial]);
+    expect((await ex('TYPEFORM_TRIGGER_NEW_FORM')).body).toEqual([expect.objectContaining({ id: 'abc123DEF456', title: 'Customer Feedback' })]);
+  });
+
   it('new response: webhook put on the form, one signed delivery of the body, retry deduplicated, webhook deleted', async () => {
     const sub = await subscribed('TYPEFORM_TRIGGER_NEW_RESPONSE');
     expect(sub).toMatchObject({ status: 'ACTIVE', credentialId, parameters: { formId: FORM } });
