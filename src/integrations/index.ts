@@ -6,6 +6,7 @@ import { calendlyIntegration } from './calendly/integration.js';
 import { clickupIntegration } from './clickup/integration.js';
 import { dropboxIntegration } from './dropbox/integration.js';
 import { githubIntegration } from './github/integration.js';
+import { gitlabIntegration } from './gitlab/integration.js';
 import { gmailIntegration } from './gmail/integration.js';
 import { googleCalendarIntegration } from './googleCalendar/integration.js';
 import { googleDriveIntegration } from './googledrive/integration.js';
@@ -21,4 +22,4 @@ import { slackIntegration } from './slack/integration.js';
 import { stripeIntegration } from './stripe/integration.js';
 import { typeformIntegration } from './typeform/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration];
