@@ -77,7 +77,7 @@ describe('gitlab', () => {
     it('accepts numeric ids and full paths, and refuses what could leave the project path', () => {
       for (const ok of ['42', 'gitlab-org/gitlab', 'acme/platform/api', 'my.group/my_project-2', ' 42 ']) expect(projectIdProblem(ok), ok).toBeNull();
       for (const bad of ['', 'gitlab', '0', '../../user', 'acme/../x', 'acme/x?y=1', 'acme/x#y', 'acme/x%2Fy', 'acme//x', '/acme/x', 'acme/x/', 'acme/.x', 'acme/x.', 42.5, null, {}, 'a/'.repeat(25) + 'b']) {
-        expect(projectIdProblem(bad), String(bad)).toMatch(/GitLab project id/);
+        expect(projectIdProblem(bad), JSON.stringify(bad)).toMatch(/GitLab project id/);
       }
     });
 

@@ -134,7 +134,7 @@ export function gitlabWebhookTrigger(spec: GitlabTriggerSpec): TriggerDefinition
         if (!hookId) throw new ProviderError('transient', 'GitLab added the webhook but answered without its id');
         const projectId = idOf(res.body?.project_id) ?? project;
         ctx.log.info('gitlab webhook added', { projectId, hookId, event: spec.event });
-        return { state: { hookId: res.body.id as string | number, projectId, event: spec.event } };
+        return { state: { hookId: res.body.id, projectId, event: spec.event } };
       },
       async unregister(ctx) {
         const hook = hookOf(ctx);
