@@ -143,6 +143,19 @@ describe.each(DIALECTS)('GitLab end to end on %s', (dialect) => {
     expect(gl.hooks.size).toBe(0);
   });
 
+  it('push with a branch: GitLab filters by it on the hook; a bad pattern is a 400 naming the parameter', async () => {
+    const sub = await subscribed('GITLAB_TRIGGER_PUSH', { projectId: 'gitlabhq/gitlab-test', branch: 'release/*' });
+    expect(hookFor(sub.id)).toMatchObject({ branchFilter: 'release/*', flags: { push_events: true, issues_events: false } });
+    const bad = await subscribe('GITLAB_TRIGGER_PUSH', { projectId: 'gitlabhq/gitlab-test', branch: 'x'.repeat(300) });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('parameters.branch');
+    const release = { ...pushFixture, ref: 'refs/heads/release/1.2' };
+    expect((await gl.deliver(hookFor(sub.id)!.id, 'Push Hook', release)).responses).toEqual([200]);
+    await worker.drain();
+    const [sent] = await receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({ triggerType: 'GITLAB_TRIGGER_PUSH', triggerSubscriptionId: sub.id, payload: release });
+  });
+
   it('refuses wrong, missing and foreign tokens with 401 and stores nothing', async () => {
     const sub = await subscribed('GITLAB_TRIGGER_PUSH');
     const other = await subscribed('GITLAB_TRIGGER_PUSH');

@@ -8,6 +8,8 @@ import { signRequest, verifyRequest, type HttpClient, type InboundRequest, type 
 import { gitlabAccount, gitlabMessage, projectIdProblem, projectPath, type ProjectParams } from '../../src/integrations/gitlab/api.js';
 import { gitlabIntegration } from '../../src/integrations/gitlab/integration.js';
 import { GITLAB_TOKEN_SCHEME, gitlabDeliveryId, parseGitlabTime } from '../../src/integrations/gitlab/webhook.js';
+import { branchFilterProblem } from '../../src/integrations/gitlab/triggers/push.js';
+import { validateParameters } from '../../src/engine/parameters.js';
 import issueOpened from '../../src/integrations/gitlab/fixtures/issue-opened.json' with { type: 'json' };
 import issueClosed from '../../src/integrations/gitlab/fixtures/issue-closed.json' with { type: 'json' };
 import mrOpened from '../../src/integrations/gitlab/fixtures/merge-request-opened.json' with { type: 'json' };
@@ -63,7 +65,9 @@ describe('gitlab', () => {
     expect(gitlabIntegration.apiBaseUrl).toBe('https://gitlab.com/api/v4');
     for (const t of gitlabIntegration.triggers) {
       expect(t.docsUrl).toMatch(/^https:\/\/docs\.gitlab\.com\//);
-      expect(t.parameters.map((p) => [p.id, p.type, p.required])).toEqual([['projectId', 'TEXT', true]]);
+      expect(t.parameters.map((p) => [p.id, p.type, p.required])).toEqual(
+        t.type === 'GITLAB_TRIGGER_PUSH' ? [['projectId', 'TEXT', true], ['branch', 'TEXT', false]] : [['projectId', 'TEXT', true]],
+      );
       expect(t.source.kind === 'webhook' && t.source.redeliveryDays).toBeFalsy(); // resend window not documented: markers stay
     }
   });
@@ -124,6 +128,25 @@ describe('gitlab', () => {
       await s.unregister(wctx);
       expect(await s.check!(wctx)).toBe('gone');
       expect(await s.check!({ ...ctx(), state: {} })).toBe('gone');
+    });
+
+    it('sends the push trigger\'s optional branch as GitLab\'s branch filter, and nothing without it', async () => {
+      const s = source('GITLAB_TRIGGER_PUSH');
+      await s.register({ ...ctx({ projectId: '7', branch: ' release/* ' } as ProjectParams), hookUrl: 'https://ot.example/hooks/s/a', secret: 'a'.repeat(64) });
+      await s.register({ ...ctx({ projectId: '7' }), hookUrl: 'https://ot.example/hooks/s/b', secret: 'b'.repeat(64) });
+      const [withBranch, without] = gl.requests.filter((q) => q.method === 'POST').map((q) => q.body);
+      expect(withBranch).toMatchObject({ push_events: true, push_events_branch_filter: 'release/*' });
+      expect(without).not.toHaveProperty('push_events_branch_filter');
+      expect(gl.hooks.get(100)!.branchFilter).toBe('release/*');
+      // Validated like every parameter, before anything is sent.
+      const defs = gitlabIntegration.triggers.find((t) => t.type === 'GITLAB_TRIGGER_PUSH')!.parameters;
+      expect(validateParameters(defs, { projectId: 'acme/api', branch: 'main' })).toEqual({ projectId: 'acme/api', branch: 'main' });
+      expect(validateParameters(defs, { projectId: 'acme/api', branch: '' })).toEqual({ projectId: 'acme/api' });
+      expect(() => validateParameters(defs, { projectId: 'acme/api', branch: 'x'.repeat(256) })).toThrow(/parameters\.branch: must be a branch name/);
+      expect(() => validateParameters(defs, { projectId: 'acme/api', branch: 'a\nb' })).toThrow(/parameters\.branch/);
+      expect(() => validateParameters(defs, { projectId: 42 })).toThrow(/parameters\.projectId: must be a string/);
+      expect(branchFilterProblem('   ')).toMatch(/branch name/);
+      expect(branchFilterProblem(undefined)).toBeNull();
     });
 
     it('turns on push_events for the push trigger and pipeline_events for pipeline failures', async () => {

@@ -46,6 +46,8 @@ export interface GitlabHook {
   uuid: string;
   enable_ssl_verification: boolean;
   flags: Record<string, boolean>;
+  /** `push_events_branch_filter` (a wildcard pattern; '' = every branch). */
+  branchFilter: string;
   alert_status: 'executable' | 'temporarily_disabled' | 'disabled';
   disabled_until: string | null;
   recentFailures: number;
@@ -112,7 +114,7 @@ export async function startFakeGitlab(): Promise<FakeGitlab> {
     res.end(body === null ? '' : JSON.stringify(body));
   };
   const hookJson = (h: GitlabHook) => ({
-    id: h.id, url: h.url, name: '', description: '', project_id: h.projectId, ...h.flags, push_events_branch_filter: '',
+    id: h.id, url: h.url, name: '', description: '', project_id: h.projectId, ...h.flags, push_events_branch_filter: h.branchFilter,
     enable_ssl_verification: h.enable_ssl_verification, alert_status: h.alert_status, disabled_until: h.disabled_until,
     url_variables: [], created_at: h.created_at, custom_headers: [],
   });
@@ -171,7 +173,8 @@ export async function startFakeGitlab(): Promise<FakeGitlab> {
         const flags = Object.fromEntries(FLAGS.map((f) => [f, f === 'push_events' ? body[f] !== false : body[f] === true]));
         const hook: GitlabHook = {
           id: nextHookId++, projectId: project.id, url: body.url, token: typeof body.token === 'string' ? body.token : null, uuid: randomUUID(),
-          enable_ssl_verification: body.enable_ssl_verification !== false, flags, alert_status: 'executable', disabled_until: null,
+          enable_ssl_verification: body.enable_ssl_verification !== false, flags,
+          branchFilter: typeof body.push_events_branch_filter === 'string' ? body.push_events_branch_filter : '', alert_status: 'executable', disabled_until: null,
           recentFailures: 0, created_at: new Date().toISOString(),
         };
         state.hooks.set(hook.id, hook);

@@ -11,6 +11,7 @@ import {
   defineTrigger,
   type InboundRequest,
   type Item,
+  type ParameterDefinition,
   type SharedSecretScheme,
   type TriggerDefinition,
   type WebhookContext,
@@ -45,6 +46,10 @@ export interface GitlabTriggerSpec {
   occurredAt?: (body: Record<string, unknown>) => number | undefined;
   examplePayload: unknown;
   docsUrl: string;
+  /** Parameters after `projectId`. */
+  extraParameters?: ParameterDefinition[];
+  /** More hook settings from the parameters (e.g. the push branch filter). */
+  hookOptions?: (params: Record<string, unknown>) => Record<string, unknown>;
 }
 
 function header(req: InboundRequest, name: string): string | undefined {
@@ -104,7 +109,7 @@ export function gitlabWebhookTrigger(spec: GitlabTriggerSpec): TriggerDefinition
     type: spec.type,
     title: spec.title,
     description: spec.description,
-    parameters: projectParameters,
+    parameters: [...projectParameters, ...(spec.extraParameters ?? [])],
     examplePayload: spec.examplePayload,
     docsUrl: spec.docsUrl,
     source: {
@@ -116,7 +121,7 @@ export function gitlabWebhookTrigger(spec: GitlabTriggerSpec): TriggerDefinition
         const res = await ctx.http.request<{ id?: unknown; project_id?: unknown }>({
           method: 'POST',
           path: `${projectPath(project)}/hooks`,
-          json: { url: ctx.hookUrl, token: ctx.secret, enable_ssl_verification: true, ...flags },
+          json: { url: ctx.hookUrl, token: ctx.secret, enable_ssl_verification: true, ...flags, ...spec.hookOptions?.(ctx.params as unknown as Record<string, unknown>) },
           allowStatus: [400, 403, 404, 422],
         });
         if (res.status === 404) {
