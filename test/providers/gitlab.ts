@@ -111,7 +111,7 @@ export async function startFakeGitlab(): Promise<FakeGitlab> {
   const rateHeaders = () => ({ 'ratelimit-limit': '2000', 'ratelimit-remaining': '1999', 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60) });
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...rateHeaders(), ...headers });
-    res.end(body === null ? '' : JSON.stringify(body));
+    res.end(body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body));
   };
   const hookJson = (h: GitlabHook) => ({
     id: h.id, url: h.url, name: '', description: '', project_id: h.projectId, ...h.flags, push_events_branch_filter: h.branchFilter,
@@ -239,8 +239,9 @@ export async function startFakeGitlab(): Promise<FakeGitlab> {
     rateLimitNext(retryAfterSeconds: number) {
       failures.push({
         status: 429,
-        body: { message: 'Retry later' },
-        headers: { 'retry-after': String(retryAfterSeconds), 'ratelimit-limit': '2000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + retryAfterSeconds) },
+        // GitLab answers a rate limit with the plain text "Retry later".
+        body: 'Retry later\n',
+        headers: { 'content-type': 'text/plain', 'retry-after': String(retryAfterSeconds), 'ratelimit-limit': '2000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + retryAfterSeconds) },
       });
     },
     async deliver(hookId: number, event: GitlabEvent, payload: unknown, opts: { token?: string | null } = {}) {
