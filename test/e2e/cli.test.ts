@@ -43,7 +43,8 @@ async function start(port: number): Promise<{ stdout: string; stop: () => Promis
   };
 }
 
-describe('opentriggers CLI', () => {
+// Each case spawns the service (twice in the first): on a loaded machine a start alone can take seconds.
+describe('opentriggers CLI', { timeout: 90_000 }, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('migrates, then reports the database up to date', async () => {
