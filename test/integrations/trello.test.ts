@@ -113,7 +113,7 @@ describe('trello', () => {
       expect(accepted('TRELLO_TRIGGER_CARD_MOVED', { boardId: BOARD, listId: cardMoved.action.data.listBefore.id })).toEqual([]);
     });
 
-    it('ignores unarchiving, unchecking, copies into other lists without a move, and bodies without an action', () => {
+    it('ignores unarchiving, unchecking, a card update without a list change, and bodies without an action', () => {
       const unarchived = { ...cardArchived, action: { ...cardArchived.action, data: { ...cardArchived.action.data, card: { ...cardArchived.action.data.card, closed: false }, old: { closed: true } } } };
       expect(source('TRELLO_TRIGGER_CARD_ARCHIVED').toItems(inbound(unarchived), { ...ctx(), state: {} })).toEqual([]);
       const unchecked = { ...checkItemCompleted, action: { ...checkItemCompleted.action, data: { ...checkItemCompleted.action.data, checkItem: { ...checkItemCompleted.action.data.checkItem, state: 'incomplete' } } } };
