@@ -49,7 +49,9 @@ export interface TrelloWebhookBody {
  */
 export function trelloError(what: string, res: HttpResponse<unknown>): ProviderError {
   const body = res.body;
-  const detail = typeof body === 'string' ? body.trim() : body && typeof body === 'object' ? String((body as { message?: unknown }).message ?? (body as { error?: unknown }).error ?? '') : '';
+  const fields = body && typeof body === 'object' ? (body as { message?: unknown; error?: unknown }) : {};
+  const fromJson = typeof fields.message === 'string' ? fields.message : typeof fields.error === 'string' ? fields.error : '';
+  const detail = typeof body === 'string' ? body.trim() : fromJson;
   const text = `Trello ${res.status} ${what}${detail ? `: ${detail.slice(0, 300)}` : ''}`;
   if (res.status === 401) return new ProviderError('auth', text, 401);
   if (res.status === 429) return new ProviderError('rate_limited', text, 429);
