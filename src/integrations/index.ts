@@ -18,10 +18,11 @@ import { linearIntegration } from './linear/integration.js';
 import { microsoftTeamsIntegration } from './microsoftTeams/integration.js';
 import { notionIntegration } from './notion/integration.js';
 import { outlookIntegration } from './outlook/integration.js';
+import { pipedriveIntegration } from './pipedrive/integration.js';
 import { salesforceIntegration } from './salesforce/integration.js';
 import { slackIntegration } from './slack/integration.js';
 import { stripeIntegration } from './stripe/integration.js';
 import { trelloIntegration } from './trello/integration.js';
 import { typeformIntegration } from './typeform/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration];
