@@ -52,6 +52,8 @@ describe('pipedrive', () => {
     expect(pipedriveIntegration.auth).toMatchObject({
       kind: 'oauth2', authorizationUrl: 'https://oauth.pipedrive.com/oauth/authorize', tokenUrl: 'https://oauth.pipedrive.com/oauth/token', clientAuth: 'basic', scopes: [],
     });
+    // Created items are keyed by object id: their dedupe markers are kept (no redeliveryDays).
+    for (const t of pipedriveIntegration.triggers) expect(t.source).not.toHaveProperty('redeliveryDays');
   });
 
   it('identifies company and user on the api_domain from the token response, and keeps the domain', async () => {
@@ -69,11 +71,11 @@ describe('pipedrive', () => {
 
     it('accepts exactly Basic base64("opentriggers:<password>") and refuses anything else', () => {
       expect(secret).toBe(Buffer.from('opentriggers:s3cret-password').toString('base64'));
-      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Basic ${Buffer.from('opentriggers:s3cret-password').toString('base64')}`), { secret })).toEqual({ ok: true });
-      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Basic ${Buffer.from('opentriggers:wrong').toString('base64')}`), { secret })).toMatchObject({ ok: false, reason: 'bad_signature' });
-      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Basic ${Buffer.from('someone:s3cret-password').toString('base64')}`), { secret })).toMatchObject({ ok: false, reason: 'bad_signature' });
-      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Bearer ${secret}`), { secret })).toMatchObject({ ok: false });
-      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(), { secret })).toMatchObject({ ok: false, reason: 'missing_signature' });
+      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Basic ${Buffer.from('opentriggers:s3cret-password').toString('base64')}`), { secret }, Date.now())).toEqual({ ok: true });
+      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Basic ${Buffer.from('opentriggers:wrong').toString('base64')}`), { secret }, Date.now())).toMatchObject({ ok: false, reason: 'bad_signature' });
+      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Basic ${Buffer.from('someone:s3cret-password').toString('base64')}`), { secret }, Date.now())).toMatchObject({ ok: false, reason: 'bad_signature' });
+      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(`Bearer ${secret}`), { secret }, Date.now())).toMatchObject({ ok: false });
+      expect(verifyRequest(PIPEDRIVE_BASIC_AUTH, req(), { secret }, Date.now())).toMatchObject({ ok: false, reason: 'missing_signature' });
     });
   });
 

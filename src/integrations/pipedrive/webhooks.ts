@@ -40,12 +40,9 @@ interface PipedriveWebhook {
   subscription_url?: unknown;
 }
 
-/**
- * Pipedrive retries a failed delivery 3 times, after 3, 30 and 150 seconds, and documents no manual resend
- * (https://pipedrive.readme.io/docs/guide-for-webhooks-v2#retry-logic). A week leaves room to spare: older
- * events need no dedupe marker (redeliveryDays).
- */
-const PIPEDRIVE_REDELIVERY_DAYS = 7;
+// No `redeliveryDays`: Pipedrive's retries end within about 3 minutes, but the created triggers are keyed by
+// object id and it is not documented whether restoring a deleted object (or anything else) sends `create` for
+// the same id again; a marker kept costs a few hundred bytes, a marker missing a duplicate (ADR 0016).
 
 /** Optional filter of the deal triggers: only deals in this pipeline. */
 export const pipelineIdParameter: ParameterDefinition = {
@@ -89,7 +86,6 @@ export function pipedriveWebhook(action: PipedriveAction, object: PipedriveObjec
   return {
     kind: 'webhook',
     verification: PIPEDRIVE_BASIC_AUTH,
-    redeliveryDays: PIPEDRIVE_REDELIVERY_DAYS,
     async register(ctx) {
       const res = await ctx.http.request<{ success?: boolean; data?: PipedriveWebhook }>({
         method: 'POST',
