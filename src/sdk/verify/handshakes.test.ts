@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classifyInbound, detectHandshake, handshakePhase, type Handshake } from './handshakes.js';
 import type { VerificationScheme } from './schemes.js';
@@ -164,4 +165,59 @@ it('the first matching handshake wins and unrelated requests are not handshakes'
   const all = [graphValidation, dropboxChallenge, asanaHookSecret, slackUrlVerification];
   expect(detectHandshake(all, req('GET', '/?challenge=c&validationToken=t', ''))).toMatchObject({ kind: 'validationToken', body: 't' });
   expect(detectHandshake(all, req('POST', '/', '{"events":[]}'))).toBeNull();
+});
+
+describe('hmacChallenge (Zoom endpoint.url_validation)', () => {
+  const zoomScheme: VerificationScheme = {
+    kind: 'hmac', algorithm: 'sha256', header: 'x-zm-signature', prefix: 'v0=', encoding: 'hex',
+    signingString: 'v0:{timestamp}:{body}', timestampHeader: 'x-zm-request-timestamp', toleranceSeconds: 300,
+  };
+  const zoomValidation: Handshake = {
+    kind: 'hmacChallenge',
+    match: { jsonPath: 'event', equals: 'endpoint.url_validation' },
+    tokenPath: 'payload.plainToken',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    respondWith: { tokenKey: 'plainToken', hmacKey: 'encryptedToken' },
+  };
+  const config = { verification: zoomScheme, handshakes: [zoomValidation] };
+  const body = JSON.stringify({ payload: { plainToken: 'qgg8vlvZRS6UYooatFL8Aw' }, event_ts: 1654503849680, event: 'endpoint.url_validation' });
+  const signed = (raw: string, secret: string): VerifiableRequest => {
+    const unsigned = req('POST', '/hooks/app/p/zoom', raw, { 'content-type': 'application/json' });
+    return { ...unsigned, headers: { ...unsigned.headers, ...signRequest(zoomScheme, unsigned, { secret }, NOW) } };
+  };
+
+  it('is always answered after verification', () => {
+    expect(handshakePhase(zoomValidation)).toBe('afterVerification');
+  });
+
+  it('answers a signed probe with the token and its hex HMAC-SHA256 under the secret', () => {
+    const decision = classifyInbound(config, signed(body, 'zoom-secret'), { secret: 'zoom-secret' }, NOW);
+    expect(decision.kind).toBe('handshake');
+    if (decision.kind !== 'handshake') return;
+    expect(decision.response.status).toBe(200);
+    expect(decision.response.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(decision.response.body)).toEqual({
+      plainToken: 'qgg8vlvZRS6UYooatFL8Aw',
+      encryptedToken: createHmac('sha256', 'zoom-secret').update('qgg8vlvZRS6UYooatFL8Aw').digest('hex'),
+    });
+  });
+
+  it('refuses an unsigned or wrongly signed probe without computing anything', () => {
+    const unsigned = classifyInbound(config, req('POST', '/hooks/app/p/zoom', body), { secret: 'zoom-secret' }, NOW);
+    expect(unsigned.kind).toBe('rejected');
+    const forged = classifyInbound(config, signed(body, 'other-secret'), { secret: 'zoom-secret' }, NOW);
+    expect(forged.kind).toBe('rejected');
+    // The lower-level matcher never answers it before verification, nor without a secret.
+    expect(detectHandshake([zoomValidation], signed(body, 'zoom-secret'), 'beforeVerification', { secret: 'zoom-secret' })).toBeNull();
+    expect(detectHandshake([zoomValidation], signed(body, 'zoom-secret'), 'afterVerification')).toBeNull();
+  });
+
+  it('a probe without a token is a 400; other events are events', () => {
+    const noToken = JSON.stringify({ payload: {}, event: 'endpoint.url_validation' });
+    const decision = classifyInbound(config, signed(noToken, 'zoom-secret'), { secret: 'zoom-secret' }, NOW);
+    expect(decision.kind === 'handshake' && decision.response.status).toBe(400);
+    const event = JSON.stringify({ event: 'meeting.started', payload: { account_id: 'a' } });
+    expect(classifyInbound(config, signed(event, 'zoom-secret'), { secret: 'zoom-secret' }, NOW).kind).toBe('event');
+  });
 });

@@ -7,6 +7,8 @@
  *   Asana            hookSecret       POST with `X-Hook-Secret`, echo it back, store it as the secret
  *   Microsoft Graph  validationToken  POST ?validationToken=… → 200 text/plain, the decoded token
  *   Dropbox          getChallenge     GET ?challenge=… → 200 text/plain + `X-Content-Type-Options: nosniff`
+ *   Zoom             hmacChallenge    POST {"event":"endpoint.url_validation","payload":{"plainToken":"…"}} —
+ *                                     SIGNED like events; answer {"plainToken","encryptedToken": HMAC(secret, token)}
  *
  * Order matters, and differs per handshake (see `handshakePhase`):
  * - `beforeVerification`: the probe cannot carry a valid signature — Graph and Dropbox do not sign it,
@@ -14,8 +16,11 @@
  *   (as text/plain with nosniff) and changes nothing. Asana's captured secret must only be stored by the
  *   engine while it is itself creating that webhook (a pending registration for this URL); an unexpected
  *   `X-Hook-Secret` must not replace a stored secret.
- * - `afterVerification`: the probe is signed like an event (Slack), so it is answered only once
- *   `verifyRequest` has passed; an unsigned `url_verification` gets 401 like any other forgery.
+ * - `afterVerification`: the probe is signed like an event (Slack, Zoom), so it is answered only once
+ *   `verifyRequest` has passed; an unsigned `url_verification` gets 401 like any other forgery. Zoom's
+ *   answer is an HMAC of the probe's token under the endpoint's secret, so answering it unverified would
+ *   hand anyone a MAC of any text they choose — e.g. a valid signing string for a forged event. Hence
+ *   `hmacChallenge` is always `afterVerification`, and is answered only with the verification secret.
  *
  * `classifyInbound` applies this order in one place; `detectHandshake` is the lower-level matcher.
  */
@@ -29,7 +34,8 @@ import {
   type VerifyFailure,
   type VerifyKey,
 } from './verify.js';
-import type { VerificationScheme } from './schemes.js';
+import { createHmac } from 'node:crypto';
+import type { HmacAlgorithm, SignatureEncoding, VerificationScheme } from './schemes.js';
 
 /** Slack-style: a JSON body field selects the handshake, another field is echoed back. */
 export interface ChallengeEchoHandshake {
@@ -63,7 +69,22 @@ export interface GetChallengeHandshake {
   queryParam: string;
 }
 
-export type Handshake = ChallengeEchoHandshake | HookSecretHandshake | ValidationTokenHandshake | GetChallengeHandshake;
+/**
+ * Zoom-style: a signed probe carries a token; the answer is JSON holding the token and its HMAC under the
+ * endpoint's secret (the verification secret). Always answered after verification (module comment).
+ */
+export interface HmacChallengeHandshake {
+  kind: 'hmacChallenge';
+  match: { jsonPath: string; equals: string };
+  /** Dot path of the token in the JSON body, e.g. `payload.plainToken`. */
+  tokenPath: string;
+  algorithm: HmacAlgorithm;
+  encoding: SignatureEncoding;
+  /** The answer's keys: `{"<tokenKey>": token, "<hmacKey>": HMAC(secret, token)}`. */
+  respondWith: { tokenKey: string; hmacKey: string };
+}
+
+export type Handshake = ChallengeEchoHandshake | HookSecretHandshake | ValidationTokenHandshake | GetChallengeHandshake | HmacChallengeHandshake;
 
 export type HandshakePhase = 'beforeVerification' | 'afterVerification';
 
@@ -84,6 +105,8 @@ export function handshakePhase(handshake: Handshake): HandshakePhase {
   switch (handshake.kind) {
     case 'challengeEcho':
       return handshake.signed === false ? 'beforeVerification' : 'afterVerification';
+    case 'hmacChallenge':
+      return 'afterVerification';
     case 'hookSecret':
     case 'validationToken':
     case 'getChallenge':
@@ -95,15 +118,18 @@ export function handshakePhase(handshake: Handshake): HandshakePhase {
  * The answer to the first declared handshake this request is, or null when it is none of them.
  * With `phase`, only handshakes of that phase are considered — callers that do not use
  * `classifyInbound` must pass it, or they may answer a signed handshake without verifying it.
+ * `key` is the verification key the request was verified with; `hmacChallenge` is answered only with a
+ * secret (without one it is not recognized).
  */
 export function detectHandshake(
   handshakes: readonly Handshake[],
   req: VerifiableRequest,
   phase?: HandshakePhase,
+  key?: VerifyKey,
 ): HandshakeResponse | null {
   for (const handshake of handshakes) {
     if (phase !== undefined && handshakePhase(handshake) !== phase) continue;
-    const response = answer(handshake, req);
+    const response = answer(handshake, req, key);
     if (response) return response;
   }
   return null;
@@ -142,12 +168,12 @@ export function classifyInbound(
   const verified = verifyRequest(config.verification, req, key ?? { secret: '' }, now);
   if (!verified.ok) return { kind: 'rejected', failure: verified };
 
-  const late = detectHandshake(handshakes, req, 'afterVerification');
+  const late = detectHandshake(handshakes, req, 'afterVerification', key);
   if (late) return { kind: 'handshake', response: late };
   return { kind: 'event' };
 }
 
-function answer(handshake: Handshake, req: VerifiableRequest): HandshakeResponse | null {
+function answer(handshake: Handshake, req: VerifiableRequest, key: VerifyKey | undefined): HandshakeResponse | null {
   const phase = handshakePhase(handshake);
   switch (handshake.kind) {
     case 'challengeEcho': {
@@ -167,6 +193,24 @@ function answer(handshake: Handshake, req: VerifiableRequest): HandshakeResponse
         status: 200,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ [key]: value }),
+      };
+    }
+    case 'hmacChallenge': {
+      if (key === undefined || !('secret' in key) || key.secret === '') return null;
+      const body = parseJsonBody(req.rawBody);
+      if (!body.ok) return null;
+      if (resolveJsonPath(body.value, handshake.match.jsonPath)[0] !== handshake.match.equals) return null;
+      const token = resolveJsonPath(body.value, handshake.tokenPath)[0];
+      if (typeof token !== 'string' || token === '') {
+        return textResponse(handshake.kind, phase, 400, `the ${handshake.tokenPath} field is missing`);
+      }
+      const mac = createHmac(handshake.algorithm, key.secret).update(token, 'utf8').digest(handshake.encoding);
+      return {
+        kind: handshake.kind,
+        phase,
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ [handshake.respondWith.tokenKey]: token, [handshake.respondWith.hmacKey]: mac }),
       };
     }
     case 'hookSecret': {

@@ -38,6 +38,7 @@ export {
   type Handshake,
   type HandshakePhase,
   type HandshakeResponse,
+  type HmacChallengeHandshake,
   type HookSecretHandshake,
   type InboundDecision,
   type ValidationTokenHandshake,
