@@ -24,5 +24,6 @@ import { slackIntegration } from './slack/integration.js';
 import { stripeIntegration } from './stripe/integration.js';
 import { trelloIntegration } from './trello/integration.js';
 import { typeformIntegration } from './typeform/integration.js';
+import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration];
