@@ -3,7 +3,7 @@
 // match and its retry-stable keys, parameter validation, and the account lookup (GET /users/me) with
 // Zoom's error answers classified.
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderHttp } from '../../src/engine/provider-http.js';
 import {
   ProviderError,
@@ -24,7 +24,7 @@ import recordingFixture from '../../src/integrations/zoom/fixtures/recording-com
 import startedFixture from '../../src/integrations/zoom/fixtures/meeting-started.json' with { type: 'json' };
 import validationFixture from '../../src/integrations/zoom/fixtures/url-validation.json' with { type: 'json' };
 import { startFakeReceiver, type FakeReceiver, type RecordedRequest } from '../helpers/fake-receiver.js';
-import { sendUrlValidation, sendZoomEvent, startFakeZoom, zoomSignature, type FakeZoom } from '../providers/zoom.js';
+import { sendUrlValidation, sendZoomEvent, startFakeZoom, type FakeZoom } from '../providers/zoom.js';
 
 const SECRET = 'zoom-secret-token-0123456789';
 const ACCOUNT = 'AAAAAABBBB';
@@ -76,9 +76,6 @@ describe('zoom request verification over real HTTP', () => {
   });
   afterAll(async () => {
     await receiver.close();
-  });
-  beforeEach(() => {
-    receiver.requests.length = 0;
   });
   const received = () => inbound(receiver.requests.at(-1)!);
 
