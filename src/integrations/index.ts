@@ -15,6 +15,7 @@ import { hubspotIntegration } from './hubspot/integration.js';
 import { intercomIntegration } from './intercom/integration.js';
 import { jiraIntegration } from './jira/integration.js';
 import { linearIntegration } from './linear/integration.js';
+import { mailchimpIntegration } from './mailchimp/integration.js';
 import { microsoftTeamsIntegration } from './microsoftTeams/integration.js';
 import { notionIntegration } from './notion/integration.js';
 import { outlookIntegration } from './outlook/integration.js';
@@ -26,4 +27,4 @@ import { trelloIntegration } from './trello/integration.js';
 import { typeformIntegration } from './typeform/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration];
