@@ -46,7 +46,7 @@ export function encodeMailchimpForm(value: Record<string, unknown>): string {
     if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) walk(prefix === '' ? k : `${prefix}[${k}]`, child);
     } else {
-      out.append(prefix, v === null || v === undefined ? '' : String(v));
+      out.append(prefix, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
     }
   };
   walk('', value);
