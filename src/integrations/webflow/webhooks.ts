@@ -133,7 +133,7 @@ export function webflowWebhook(type: WebflowTriggerType): WebhookSource<WebflowP
       if (type.startsWith('collection_item_') && ctx.params.collectionId && p.collectionId !== ctx.params.collectionId) return [];
       const key = eventKey(type, p);
       if (!key) return [];
-      const at = Date.parse(String(p[OCCURRED_AT[type]] ?? ''));
+      const at = Date.parse(str(p[OCCURRED_AT[type]]) ?? '');
       return [{ key, payload: body, ...(Number.isFinite(at) ? { occurredAt: at } : {}) }];
     },
   };
