@@ -144,6 +144,16 @@ describe.each(DIALECTS)('Webflow end to end on %s', (dialect) => {
     expect(wf.hooks.size).toBe(0);
   });
 
+  it("refuses to subscribe while the integration's webhookSecret (the app's client secret) is not set, creating nothing", async () => {
+    const put = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/webflow`, { enabled: true, webhookSecret: null });
+    expect(put.status, put.text).toBe(200);
+    const r = await subscribe('WEBFLOW_TRIGGER_SITE_PUBLISHED');
+    expect(r.status).toBe(422);
+    expect(r.body.message).toContain('webhookSecret');
+    expect(r.text).not.toContain(wf.clientSecret);
+    expect(wf.hooks.size).toBe(0);
+  });
+
   it('checks the webhook every hour: one Webflow no longer has is created again and delivers', async () => {
     const sub = await subscribed('WEBFLOW_TRIGGER_FORM_SUBMISSION');
     const renewals = new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
