@@ -25,12 +25,7 @@ import { slackIntegration } from './slack/integration.js';
 import { stripeIntegration } from './stripe/integration.js';
 import { trelloIntegration } from './trello/integration.js';
 import { typeformIntegration } from './typeform/integration.js';
-<<<<<<< HEAD
+import { webflowIntegration } from './webflow/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration];
-=======
-import { webflowIntegration } from './webflow/integration.js';
-
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, webflowIntegration];
->>>>>>> 6a39fb3 (Webflow: four site-webhook triggers (form submission, CMS item created/changed, site published), signed with the OAuth app's client secret)
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration];
