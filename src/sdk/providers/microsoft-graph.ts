@@ -11,6 +11,7 @@
 //              create call is still running. Lifetime: the resource's documented maximum; a 400 about the
 //              expiration is retried once with one hour.
 //   inbound    every item of `value[]` carries our clientState (sharedSecret scheme `value[].clientState`).
+//              Resources whose notifications name no item (a drive root) omit `fetch`: a change runs `catchUp`.
 //              Change notifications are thin: each created resource is fetched. Lifecycle notifications
 //              (https://learn.microsoft.com/graph/change-notifications-lifecycle-events) of the current
 //              Graph subscription: reauthorizationRequired → PATCH (reauthorizes and extends; 404 → create
@@ -70,11 +71,16 @@ export interface ChangeNotification {
 export interface GraphSourceSpec<P> {
   /** The subscribed resource, relative to the API base (e.g. `/teams/{id}/channels`). */
   resource(params: P): string;
-  changeType: 'created';
+  /** `updated` for resources that support nothing else (a drive root: https://learn.microsoft.com/graph/api/resources/subscription). */
+  changeType: 'created' | 'updated';
   /** The documented maximum subscription lifetime of this resource, in minutes. */
   maxLifetimeMinutes: number;
-  /** Complete a thin notification: fetch the resource; null when it is gone or is not an event of this trigger. */
-  fetch(n: ChangeNotification, ctx: WebhookContext<P>): Promise<Item | null>;
+  /**
+   * Complete a thin notification: fetch the resource; null when it is gone or is not an event of this trigger.
+   * Without `fetch` the notifications name no item (a drive root's say only "something changed"): each
+   * notification collection with a change runs `catchUp` from the stored cursor instead, once.
+   */
+  fetch?(n: ChangeNotification, ctx: WebhookContext<P>): Promise<Item | null>;
   /** The catch-up cursor at subscribe time: nothing before `baselineAt` is ever emitted. */
   startCursor(ctx: SourceContext<P>, baselineAt: number): Promise<unknown>;
   /** Items since `cursor` (re-reading some is harmless: keys dedupe) and the next cursor. */
@@ -274,13 +280,16 @@ export function graphWebhookSource<P>(spec: GraphSourceSpec<P>): WebhookSource<P
       if (!Array.isArray(value)) throw new ProviderError('permanent', 'not a Microsoft Graph notification collection (no value array)');
       const notes = value.filter((n): n is Record<string, unknown> => typeof n === 'object' && n !== null);
       const changes = notes.filter((n) => n.lifecycleEvent === undefined && typeof n.changeType === 'string' && n.changeType.split(',').includes(spec.changeType)) as ChangeNotification[];
-      const fetched = await mapLimit(changes, FETCH_CONCURRENCY, (n) => spec.fetch(n, ctx));
+      const fetchOne = spec.fetch;
+      const fetched = fetchOne ? await mapLimit(changes, FETCH_CONCURRENCY, (n) => fetchOne(n, ctx)) : [];
       const items = fetched.filter((it): it is Item => it !== null);
+      // Notifications that name no item: the changes are read from the cursor (below, once for the collection).
+      const catchUpForChanges = !fetchOne && changes.length > 0;
 
       let state = readGraphState(ctx.state);
       // Only the current Graph subscription's lifecycle matters: an old one (replaced by a renewal) is left to expire.
       const lifecycle = notes.filter((n) => typeof n.lifecycleEvent === 'string' && n.subscriptionId === state.subscriptionId);
-      if (lifecycle.length === 0) return items;
+      if (lifecycle.length === 0 && !catchUpForChanges) return items;
       const events = new Set(lifecycle.map((n) => n.lifecycleEvent));
       // The clientState was verified on every item: it is this subscription's secret.
       const clientState = typeof lifecycle[0]?.clientState === 'string' ? lifecycle[0].clientState : '';
