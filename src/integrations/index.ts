@@ -18,6 +18,7 @@ import { linearIntegration } from './linear/integration.js';
 import { mailchimpIntegration } from './mailchimp/integration.js';
 import { microsoftTeamsIntegration } from './microsoftTeams/integration.js';
 import { notionIntegration } from './notion/integration.js';
+import { oneDriveIntegration } from './onedrive/integration.js';
 import { outlookIntegration } from './outlook/integration.js';
 import { pipedriveIntegration } from './pipedrive/integration.js';
 import { salesforceIntegration } from './salesforce/integration.js';
@@ -28,4 +29,4 @@ import { typeformIntegration } from './typeform/integration.js';
 import { webflowIntegration } from './webflow/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration];
