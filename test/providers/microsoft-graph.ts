@@ -9,6 +9,9 @@
 //   message delta query with real skip/delta tokens (`Prefer: odata.maxpagesize`), the channel-message
 //   delta with `$filter=lastModifiedDateTime gt` and `$expand=replies`, events listed with a createdDateTime
 //   filter and `@odata.nextLink` paging.
+// - OneDrive: a drive root subscription (`/me/drive/root`, changeType `updated` only, 42,300 minutes) whose
+//   notifications name no item, and the drive delta query (`token=latest`, a full round, a deltaLink; 410
+//   resyncRequired once tokens are expired); each change also reports the item's parent folder, as Graph does.
 // - Thin change notifications POSTed to the notificationUrl when a resource is created (as `{value: [...]}`,
 //   each item with clientState), lifecycle notifications on demand.
 // - 401 InvalidAuthenticationToken for unknown/expired tokens, a refresh_token grant that rotates tokens,
@@ -30,12 +33,14 @@ import chatMessageFixture from '../../src/integrations/microsoftTeams/fixtures/c
 import rateLimitedFixture from '../../src/integrations/microsoftTeams/fixtures/rate-limited.json' with { type: 'json' };
 import eventFixture from '../../src/integrations/outlook/fixtures/event.json' with { type: 'json' };
 import messageFixture from '../../src/integrations/outlook/fixtures/message.json' with { type: 'json' };
+import driveItemFixture from '../../src/integrations/onedrive/fixtures/drive-item.json' with { type: 'json' };
 
 export type Target =
   | { kind: 'channels'; teamId: string }
   | { kind: 'channelMessages'; teamId: string; channelId: string }
   | { kind: 'mail'; userId: string; folder: string }
-  | { kind: 'events'; userId: string };
+  | { kind: 'events'; userId: string }
+  | { kind: 'drive' };
 
 export interface FakeSubscription {
   id: string;
@@ -89,6 +94,16 @@ export interface FakeGraphOptions {
   /** Maximum subscription lifetimes in minutes (documented: Teams 4,320, Outlook 4,230). */
   teamsMaxMinutes?: number;
   outlookMaxMinutes?: number;
+  driveMaxMinutes?: number;
+}
+
+export interface FakeDriveItem extends Record<string, unknown> {
+  id: string;
+  name: string;
+  eTag: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  parentReference?: { id: string; driveId: string; driveType: string };
 }
 
 export interface FakeGraph {
@@ -110,6 +125,9 @@ export interface FakeGraph {
   deliver: boolean;
   teamsMaxMinutes: number;
   outlookMaxMinutes: number;
+  driveMaxMinutes: number;
+  /** The drive's root folder id. */
+  driveRootId: string;
   /** Answer the next N API requests (not the token endpoint) matching `match` with this status. */
   failNext(count: number, status: number, opts?: { headers?: Record<string, string>; body?: unknown; match?: (method: string, path: string) => boolean }): void;
   addTeam(teamId: string): void;
@@ -117,8 +135,14 @@ export interface FakeGraph {
   postMessage(teamId: string, channelId: string, text: string, opts?: { replyTo?: string; messageType?: string }): Promise<{ message: ChatMessage; deliveries: Delivery[] }>;
   receiveMail(folder: string, subject: string, opts?: { userId?: string }): Promise<{ message: StoredMail; deliveries: Delivery[] }>;
   createEvent(subject: string, opts?: { userId?: string }): Promise<{ event: Record<string, unknown>; deliveries: Delivery[] }>;
+  /** OneDrive: add a folder or file (under the root, or `parentId`), change a file's content, rename, delete. */
+  createDriveFolder(name: string, opts?: { parentId?: string }): Promise<{ item: FakeDriveItem; deliveries: Delivery[] }>;
+  createDriveFile(name: string, opts?: { parentId?: string }): Promise<{ item: FakeDriveItem; deliveries: Delivery[] }>;
+  editDriveFile(id: string): Promise<{ item: FakeDriveItem; deliveries: Delivery[] }>;
+  renameDriveItem(id: string, name: string): Promise<{ item: FakeDriveItem; deliveries: Delivery[] }>;
+  deleteDriveItem(id: string): Promise<{ item: FakeDriveItem; deliveries: Delivery[] }>;
   /** A notification body for `sub` about `target` items, as Graph builds it (without sending). */
-  changeNotificationBody(sub: FakeSubscription, resource: string, resourceData: Record<string, unknown>): string;
+  changeNotificationBody(sub: FakeSubscription, resource: string, resourceData: Record<string, unknown> | null, changeType?: string): string;
   /** POST a raw body to a subscription's notificationUrl. */
   post(url: string, body: string, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
   sendLifecycle(subscriptionId: string, lifecycleEvent: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed', opts?: { remove?: boolean }): Promise<Delivery>;
@@ -160,7 +184,13 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     deliver: true,
     teamsMaxMinutes: opts.teamsMaxMinutes ?? 4320,
     outlookMaxMinutes: opts.outlookMaxMinutes ?? 4230,
+    driveMaxMinutes: opts.driveMaxMinutes ?? 42_300,
+    driveRootId: '01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ',
   };
+  const driveId = 'b!-RIj2DuyvEyV1T4NlOaMHk8XkS_I8MdFlUCq1BlcjgmhRfAj3-Z8RY2VpuvV_tpd';
+  /** Drive items with the sequence number of their last change (deleted ones stay, with the deleted facet). */
+  const drive = new Map<string, { item: FakeDriveItem; seq: number }>();
+  let driveSeq = 0;
 
   const isUser = (id: string) => id.toLowerCase() === 'me' || id === user.id || id.toLowerCase() === user.userPrincipalName.toLowerCase();
   const folderOf = (name: string) => {
@@ -195,9 +225,10 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (m) return { kind: 'mail', userId: m[1] ?? 'me', folder: m[2]! };
     m = /^(?:me|users\/([^/]+))\/events$/i.exec(r);
     if (m) return { kind: 'events', userId: m[1] ?? 'me' };
+    if (/^me\/drive\/root$/i.test(r)) return { kind: 'drive' };
     return null;
   }
-  const maxMinutes = (t: Target) => (t.kind === 'channels' || t.kind === 'channelMessages' ? fake.teamsMaxMinutes : fake.outlookMaxMinutes);
+  const maxMinutes = (t: Target) => (t.kind === 'channels' || t.kind === 'channelMessages' ? fake.teamsMaxMinutes : t.kind === 'drive' ? fake.driveMaxMinutes : fake.outlookMaxMinutes);
   const targetExists = (t: Target) => {
     switch (t.kind) {
       case 'channels':
@@ -208,6 +239,8 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
         return isUser(t.userId) && folderOf(t.folder) !== undefined;
       case 'events':
         return isUser(t.userId);
+      case 'drive':
+        return true;
     }
   };
   const live = (s: FakeSubscription) => Date.parse(s.expirationDateTime) > now();
@@ -267,6 +300,8 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (clientState !== undefined && (typeof clientState !== 'string' || clientState.length > 128)) return bad('clientState is limited to 128 characters.');
     const target = typeof resource === 'string' ? parseTarget(resource) : null;
     if (!target) return bad(`Resource '${String(resource)}' is not supported.`);
+    // A drive root supports changeType updated only.
+    if (target.kind === 'drive' && changeType !== 'updated') return bad(`ChangeType '${changeType}' is not supported for resource '${String(resource)}'.`);
     if (!targetExists(target)) return json(res, 404, GRAPH_ERROR('NotFound', 'The requested resource does not exist.'));
     const problem = expirationProblem(target, expirationDateTime, typeof lifecycleNotificationUrl === 'string');
     if (problem) return bad(problem);
@@ -292,13 +327,13 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
   }
 
   // ── notifications ─────────────────────────────────────────────────────────────────────────────────
-  const changeNotificationBody = (s: FakeSubscription, resource: string, resourceData: Record<string, unknown>) =>
+  const changeNotificationBody = (s: FakeSubscription, resource: string, resourceData: Record<string, unknown> | null, changeType = 'created') =>
     JSON.stringify({
       value: [{
         id: randomUUID().slice(0, 13),
         subscriptionId: s.id,
         subscriptionExpirationDateTime: s.expirationDateTime,
-        changeType: 'created',
+        changeType,
         resource,
         resourceData,
         clientState: s.clientState,
@@ -306,12 +341,12 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
       }],
     });
 
-  async function notify(matches: (t: Target) => boolean, resource: string, resourceData: Record<string, unknown>): Promise<Delivery[]> {
+  async function notify(matches: (t: Target) => boolean, resource: string, resourceData: Record<string, unknown> | null, changeType = 'created'): Promise<Delivery[]> {
     const out: Delivery[] = [];
     if (!fake.deliver) return out;
     for (const s of fake.subscriptions.values()) {
-      if (!live(s) || !s.changeType.split(',').includes('created') || !matches(s.target)) continue;
-      const body = changeNotificationBody(s, resource, resourceData);
+      if (!live(s) || !s.changeType.split(',').includes(changeType) || !matches(s.target)) continue;
+      const body = changeNotificationBody(s, resource, resourceData, changeType);
       const r = await post(s.notificationUrl, body);
       const d: Delivery = { subscriptionId: s.id, url: s.notificationUrl, body, status: r.status };
       fake.deliveries.push(d);
@@ -379,6 +414,33 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     }
     if (seg[0] === 'me' || seg[0] === 'users') {
       if (mailboxSeg.length === 0) return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#users/$entity`, ...user });
+      // /me/drive/root/delta: `token=latest`, a full round, or a round from a delta token
+      if (seg[0] === 'me' && mailboxSeg.join('/') === 'drive/root/delta') {
+        const skip = decodeToken(query.get('$skiptoken'));
+        const tokenParam = query.get('token');
+        const delta = tokenParam && tokenParam !== 'latest' ? decodeToken(tokenParam) : null;
+        if (tokenParam && tokenParam !== 'latest' && !delta) return json(res, 400, GRAPH_ERROR('invalidRequest', 'Invalid delta token.'));
+        const link = `${baseUrl}/v1.0/me/drive/root/delta`;
+        const deltaLink = (upTo: number) => `${link}?token=${encodeToken({ afterSeq: upTo, epoch: tokenEpoch })}`;
+        if (tokenParam === 'latest') return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(driveItem)`, value: [], '@odata.deltaLink': deltaLink(driveSeq) });
+        const round: { afterSeq: number; full: boolean; offset: number; upTo: number; epoch: number } = skip ?? (delta
+          ? { afterSeq: delta.afterSeq, full: false, offset: 0, upTo: driveSeq, epoch: delta.epoch }
+          : { afterSeq: 0, full: true, offset: 0, upTo: driveSeq, epoch: tokenEpoch });
+        if (round.epoch !== tokenEpoch) return json(res, 410, GRAPH_ERROR('resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d.'));
+        const changed = [...drive.values()]
+          .filter((e) => e.seq > round.afterSeq && e.seq <= round.upTo && !(round.full && e.item.deleted !== undefined))
+          .sort((a, b) => a.seq - b.seq)
+          .map((e) => e.item);
+        const size = Math.max(1, Number(query.get('$top') ?? '') || (skip?.size as number | undefined) || 10);
+        const page = changed.slice(round.offset, round.offset + size);
+        return json(res, 200, {
+          '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(driveItem)`,
+          value: page,
+          ...(round.offset + size < changed.length
+            ? { '@odata.nextLink': `${link}?$skiptoken=${encodeToken({ ...round, offset: round.offset + size, size })}` }
+            : { '@odata.deltaLink': deltaLink(round.upTo) }),
+        });
+      }
       // /messages/{id}
       if (mailboxSeg[0] === 'messages' && mailboxSeg.length === 2) {
         for (const list of mail.values()) {
@@ -518,6 +580,38 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${port}`;
 
+  // ── OneDrive ──────────────────────────────────────────────────────────────────────────────────────
+  const rootItem: FakeDriveItem = { id: fake.driveRootId, name: 'root', eTag: '"{ROOT},1"', createdDateTime: iso(), lastModifiedDateTime: iso(), root: {}, folder: { childCount: 0 } };
+  drive.set(rootItem.id, { item: rootItem, seq: 0 });
+  let nextDriveN = 1;
+  const newDriveItem = (name: string, parentId: string | undefined, facet: Record<string, unknown>): FakeDriveItem => {
+    const parent = parentId ?? fake.driveRootId;
+    if (!drive.get(parent)?.item.folder) throw new Error(`no folder ${parent}`);
+    const id = `01BYE5RZ${String(nextDriveN++).padStart(8, '0')}${randomUUID().replace(/-/g, '').slice(0, 18).toUpperCase()}`;
+    const at = iso();
+    return { ...driveItemFixture, id, name, eTag: `"{${id}},0"`, cTag: `"c:{${id}},1"`, createdDateTime: at, lastModifiedDateTime: at, parentReference: { id: parent, driveId, driveType: 'business' }, webUrl: `https://contoso-my.sharepoint.com/personal/adelev/Documents/${encodeURIComponent(name)}`, file: undefined, ...facet } as FakeDriveItem;
+  };
+  const liveDriveItem = (id: string) => {
+    const e = drive.get(id);
+    if (!e || e.item.deleted !== undefined) throw new Error(`no drive item ${id}`);
+    return e.item;
+  };
+  /** Record a change to `item` (new eTag, modified now), touch its parent folder as Graph does, notify drive subscriptions. */
+  async function driveChange(item: FakeDriveItem) {
+    const bump = (i: FakeDriveItem) => {
+      const n = Number(/,(\d+)"$/.exec(i.eTag)?.[1] ?? '0') + 1;
+      i.eTag = `"{${i.id}},${n}"`;
+      if (i.deleted === undefined && n > 1) i.lastModifiedDateTime = iso();
+      drive.set(i.id, { item: i, seq: ++driveSeq });
+    };
+    if (item.file === undefined) delete item.file;
+    bump(item);
+    const parent = drive.get(item.parentReference?.id ?? '');
+    if (parent) bump(parent.item);
+    const deliveries = await notify((t) => t.kind === 'drive', 'me/drive/root', null, 'updated');
+    return { item: structuredClone(item), deliveries };
+  }
+
   const api_ = {
     url: baseUrl,
     apiBaseUrl: `${baseUrl}/v1.0`,
@@ -592,6 +686,28 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
       const resource = `Users/${user.id}/Events/${id}`;
       const deliveries = await notify((t) => t.kind === 'events', resource, { '@odata.type': '#Microsoft.Graph.Event', '@odata.id': resource, '@odata.etag': 'W/"DwAAABYAAAA="', id });
       return { event, deliveries };
+    },
+    async createDriveFolder(name: string, o: { parentId?: string } = {}) {
+      return driveChange(newDriveItem(name, o.parentId, { folder: { childCount: 0 } }));
+    },
+    async createDriveFile(name: string, o: { parentId?: string } = {}) {
+      return driveChange(newDriveItem(name, o.parentId, { file: { mimeType: 'text/plain', hashes: { quickXorHash: randomUUID() } }, size: 12 }));
+    },
+    async editDriveFile(id: string) {
+      const item = liveDriveItem(id);
+      item.cTag = `"c:{${item.id}},${Number(String(item.cTag).split(',')[1]?.replace('"', '') ?? 1) + 1}"`;
+      return driveChange(item);
+    },
+    async renameDriveItem(id: string, name: string) {
+      const item = liveDriveItem(id);
+      item.name = name;
+      return driveChange(item);
+    },
+    async deleteDriveItem(id: string) {
+      const item = liveDriveItem(id);
+      // Graph returns a deleted item with the deleted facet and little else.
+      const gone: FakeDriveItem = { id: item.id, name: item.name, eTag: item.eTag, createdDateTime: item.createdDateTime, lastModifiedDateTime: item.lastModifiedDateTime, parentReference: item.parentReference!, deleted: { state: 'deleted' }, ...(item.file ? { file: {} } : { folder: {} }) };
+      return driveChange(gone);
     },
     changeNotificationBody,
     async post(url: string, body: string, headers: Record<string, string> = {}) {
