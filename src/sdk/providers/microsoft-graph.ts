@@ -80,7 +80,7 @@ export interface GraphSourceSpec<P> {
    * Without `fetch` the notifications name no item (a drive root's say only "something changed"): each
    * notification collection with a change runs `catchUp` from the stored cursor instead, once.
    */
-  fetch?(n: ChangeNotification, ctx: WebhookContext<P>): Promise<Item | null>;
+  fetch?: (n: ChangeNotification, ctx: WebhookContext<P>) => Promise<Item | null>;
   /** The catch-up cursor at subscribe time: nothing before `baselineAt` is ever emitted. */
   startCursor(ctx: SourceContext<P>, baselineAt: number): Promise<unknown>;
   /** Items since `cursor` (re-reading some is harmless: keys dedupe) and the next cursor. */
