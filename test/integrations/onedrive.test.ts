@@ -34,7 +34,7 @@ const asItems = (r: Item[] | WebhookItems) => (Array.isArray(r) ? { items: r, st
 const inbound = (r: HookReceiver['received'][number]): InboundRequest => ({ ...r });
 const settle = () => new Promise((r) => setTimeout(r, 5));
 
-const file = (over: Partial<DriveItem>): DriveItem => ({ ...driveItemFixture, createdDateTime: at(T0 + 1000), lastModifiedDateTime: at(T0 + 1000), ...over }) as DriveItem;
+const file = (over: Partial<DriveItem>): DriveItem => ({ ...driveItemFixture, createdDateTime: at(T0 + 1000), lastModifiedDateTime: at(T0 + 1000), ...over });
 
 describe('OneDrive catalog entries', () => {
   it('declares the key, the three trigger types (Paragon: ONEDRIVE_TRIGGER_FILE_CHANGE), an optional folderId and Files.Read', () => {

@@ -589,7 +589,7 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (!drive.get(parent)?.item.folder) throw new Error(`no folder ${parent}`);
     const id = `01BYE5RZ${String(nextDriveN++).padStart(8, '0')}${randomUUID().replace(/-/g, '').slice(0, 18).toUpperCase()}`;
     const at = iso();
-    return { ...driveItemFixture, id, name, eTag: `"{${id}},0"`, cTag: `"c:{${id}},1"`, createdDateTime: at, lastModifiedDateTime: at, parentReference: { id: parent, driveId, driveType: 'business' }, webUrl: `https://contoso-my.sharepoint.com/personal/adelev/Documents/${encodeURIComponent(name)}`, file: undefined, ...facet } as FakeDriveItem;
+    return { ...driveItemFixture, id, name, eTag: `"{${id}},0"`, cTag: `"c:{${id}},1"`, createdDateTime: at, lastModifiedDateTime: at, parentReference: { id: parent, driveId, driveType: 'business' }, webUrl: `https://contoso-my.sharepoint.com/personal/adelev/Documents/${encodeURIComponent(name)}`, file: undefined, ...facet };
   };
   const liveDriveItem = (id: string) => {
     const e = drive.get(id);
