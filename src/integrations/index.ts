@@ -8,6 +8,7 @@ import { clickupIntegration } from './clickup/integration.js';
 import { dropboxIntegration } from './dropbox/integration.js';
 import { githubIntegration } from './github/integration.js';
 import { gitlabIntegration } from './gitlab/integration.js';
+import { googleSheetsIntegration } from './googleSheets/integration.js';
 import { gmailIntegration } from './gmail/integration.js';
 import { googleCalendarIntegration } from './googleCalendar/integration.js';
 import { googleDriveIntegration } from './googledrive/integration.js';
@@ -29,4 +30,4 @@ import { typeformIntegration } from './typeform/integration.js';
 import { webflowIntegration } from './webflow/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration];
