@@ -5,3 +5,4 @@ export * from './define.js';
 export * from './verify/index.js';
 export { evaluateCondition, validateCondition } from './filters.js';
 export * from './polling.js';
+export { inboundHeader, inboundJson } from './inbound.js';

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import {
   ProviderError,
   defineTrigger,
+  inboundHeader,
+  inboundJson,
   type HmacScheme,
   type InboundRequest,
   type Item,
@@ -58,24 +60,9 @@ export const repoParameters: ParameterDefinition[] = [
   },
 ];
 
-function header(req: InboundRequest, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function jsonBody(req: InboundRequest): Record<string, unknown> | null {
-  if (req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) return req.body as Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(req.rawBody.toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The GUID GitHub gives each delivery; a redelivery keeps it, so it is the dedupe key. */
 export function githubDeliveryId(req: InboundRequest): string | undefined {
-  return header(req, 'x-github-delivery');
+  return inboundHeader(req, 'x-github-delivery');
 }
 
 /** GitHub's 422 body: `{message: "Validation Failed", errors: [{resource, code, field?, message?}]}`. */
@@ -278,9 +265,9 @@ export function githubWebhookTrigger(spec: GithubTriggerSpec): TriggerDefinition
       },
       deliveryId: githubDeliveryId,
       toItems(req): Item[] {
-        if (!isTriggerEvent(spec, header(req, 'x-github-event'))) return [];
+        if (!isTriggerEvent(spec, inboundHeader(req, 'x-github-event'))) return [];
         const key = githubDeliveryId(req) ?? `sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`;
-        return itemsOf(spec, jsonBody(req), key);
+        return itemsOf(spec, inboundJson(req), key);
       },
       // Deliveries GitHub could not make (it never retries them), every backstop interval (ADR 0017).
       catchUp: (ctx) => catchUpDeliveries(spec, ctx),

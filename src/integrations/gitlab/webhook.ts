@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import {
   ProviderError,
   defineTrigger,
+  inboundHeader,
+  inboundJson,
   type InboundRequest,
   type Item,
   type ParameterDefinition,
@@ -52,27 +54,12 @@ export interface GitlabTriggerSpec {
   hookOptions?: (params: Record<string, unknown>) => Record<string, unknown>;
 }
 
-function header(req: InboundRequest, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function jsonBody(req: InboundRequest): Record<string, unknown> | null {
-  if (req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body) && !Array.isArray(req.body)) return req.body as Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(req.rawBody.toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * For logs: `Idempotency-Key` (GitLab 17.4+, the same on every retry and on a "Resend Request"), else
  * `X-Gitlab-Event-UUID` (GitLab 14.8+).
  */
 export function gitlabDeliveryId(req: InboundRequest): string | undefined {
-  return header(req, 'idempotency-key') ?? header(req, 'x-gitlab-event-uuid');
+  return inboundHeader(req, 'idempotency-key') ?? inboundHeader(req, 'x-gitlab-event-uuid');
 }
 
 /** `object_attributes` of an issue, merge request or pipeline payload. */
@@ -162,8 +149,8 @@ export function gitlabWebhookTrigger(spec: GitlabTriggerSpec): TriggerDefinition
       },
       deliveryId: gitlabDeliveryId,
       toItems(req): Item[] {
-        if (header(req, 'x-gitlab-event') !== spec.event) return [];
-        const body = jsonBody(req);
+        if (inboundHeader(req, 'x-gitlab-event') !== spec.event) return [];
+        const body = inboundJson(req);
         if (!body) return [];
         const key = spec.keyOf(body);
         if (key === null) return [];

@@ -10,7 +10,7 @@
 // validation request before answering it), https://developers.zoom.us/changelog/platform/webhook-url-validation,
 // https://devsupport.zoom.us/hc/en-us/articles/360059893812-Webhook-delays (retries).
 import { createHash } from 'node:crypto';
-import type { AppEvent, HmacChallengeHandshake, HmacScheme, InboundRequest, Item, ParameterDefinition } from '../../sdk/index.js';
+import { inboundJson, type AppEvent, type HmacChallengeHandshake, type HmacScheme, type InboundRequest, type Item, type ParameterDefinition } from '../../sdk/index.js';
 
 /**
  * `x-zm-signature: v0=<hex HMAC-SHA256(secret token, "v0:{x-zm-request-timestamp}:{raw body}")>`, the
@@ -109,13 +109,8 @@ export function zoomEventKey(event: string, body: unknown, rawBody: Buffer): str
  * probe never gets here (the handshake answers it); a body that is not a Zoom event yields none.
  */
 export function parseZoomRequest(req: InboundRequest): AppEvent[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(req.rawBody.toString('utf8'));
-  } catch {
-    return [];
-  }
-  if (!isRecord(body)) return [];
+  const body = inboundJson(req);
+  if (!body) return [];
   const event = str(body.event);
   const account = isRecord(body.payload) ? str(body.payload.account_id) : undefined;
   if (!event || !account) return [];
