@@ -15,7 +15,7 @@ import type { Keyring } from '../secrets/keyring.js';
 import type { Credential, OauthState, Storage } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
 import { oauthRedirectUrl } from './context.js';
-import { readOrigins, writeOrigins } from './origins.js';
+import { readOrigins } from './origins.js';
 import { createProviderHttp } from './provider-http.js';
 import { oauthClientFor, tokenRequest, tokenSetFrom } from './tokens.js';
 
@@ -53,11 +53,6 @@ export type CallbackResult =
 /** The project's allowed redirect origins; empty means any http(s) URL (see docs/connect.md). */
 export function allowedRedirectOrigins(storage: Storage, projectId: string): Promise<string[]> {
   return readOrigins(storage, 'oauth_redirect_origins', projectId);
-}
-
-/** Normalises and stores the allow-list; throws a 400 naming the bad entry. */
-export function setAllowedRedirectOrigins(storage: Storage, projectId: string, origins: string[]): Promise<string[]> {
-  return writeOrigins(storage, 'oauth_redirect_origins', projectId, origins, { allowAny: false });
 }
 
 /** An http(s) URL without embedded credentials, and on the project's allow-list when it has one. */

@@ -1,6 +1,6 @@
 // Cross-origin calls to the user API (CORS): a SaaS front end can list triggers, start an OAuth connect or
 // manage subscriptions from the browser with the user's token, without a backend proxy. Each project lists
-// the origins it admits (`PUT /admin/v1/projects/{id}/cors-origins`, admin/cors-origins.ts); none by
+// the origins it admits (`PUT /admin/v1/projects/{id}/cors-origins`, admin/origin-lists.ts); none by
 // default, so nothing changes for a project that never asks. Only the user API under /projects/{projectId}
 // answers cross-origin: never the admin API or the dashboard (an admin token or session must not be usable
 // from another site) and never the provider hooks. User tokens are bearer tokens, never cookies, so

@@ -8,7 +8,7 @@ import { registerIntegrationRoutes } from './integrations.js';
 import { registerUserRoutes } from './users.js';
 import { registerEventRoutes } from './events.js';
 import { registerWebhookTestRoutes } from './webhook-test.js';
-import { registerCorsOriginRoutes } from './cors-origins.js';
+import { registerOriginListRoutes } from './origin-lists.js';
 
 /**
  * Another way to authenticate admin requests (the dashboard's session cookie, src/dashboard): resolves
@@ -39,5 +39,11 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   registerUserRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerWebhookTestRoutes(app, ctx);
-  registerCorsOriginRoutes(app, ctx);
+  registerOriginListRoutes(app, ctx, {
+    path: 'cors-origins',
+    list: 'cors_origins',
+    allowAny: true,
+    getSummary: "Origins whose pages may call this project's user API from a browser (empty: none)",
+    putSummary: 'Replace the CORS origins: exact origins (scheme, host, port), or ["*"] for any',
+  });
 }

@@ -2,9 +2,9 @@
 // GET /oauth/callback (public: the provider sends the browser here), and the project's redirect
 // allow-list under the admin API.
 import type { FastifyInstance } from 'fastify';
-import { ConnectService, allowedRedirectOrigins, setAllowedRedirectOrigins, type CallbackQuery } from '../../engine/connect.js';
+import { ConnectService, type CallbackQuery } from '../../engine/connect.js';
 import { principal, type AppContext, type AppPlugin } from '../app.js';
-import { adminSecurity, loadProject, projectParams } from '../admin/common.js';
+import { registerOriginListRoutes } from '../admin/origin-lists.js';
 import { sendError } from '../errors.js';
 import { bearerSecurity, errorResponses } from '../schemas.js';
 
@@ -56,26 +56,12 @@ export function connectPlugin(): AppPlugin {
     },
 
     adminRoutes(scope, ctx) {
-      const tags = ['admin: projects'];
-      const body = {
-        type: 'object',
-        required: ['origins'],
-        additionalProperties: false,
-        properties: { origins: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 2048 } } },
-      } as const;
-      scope.get('/projects/:projectId/oauth-redirect-origins', {
-        schema: { tags, summary: 'Origins the OAuth connect flow may redirect to (empty: any http(s) URL)', security: adminSecurity, params: projectParams },
-      }, async (req) => {
-        const { projectId } = req.params as { projectId: string };
-        await loadProject(ctx.storage, projectId);
-        return { origins: await allowedRedirectOrigins(ctx.storage, projectId) };
-      });
-      scope.put('/projects/:projectId/oauth-redirect-origins', {
-        schema: { tags, summary: 'Restrict connect redirects to these origins', security: adminSecurity, params: projectParams, body, response: { ...errorResponses } },
-      }, async (req) => {
-        const { projectId } = req.params as { projectId: string };
-        await loadProject(ctx.storage, projectId);
-        return { origins: await setAllowedRedirectOrigins(ctx.storage, projectId, (req.body as { origins: string[] }).origins) };
+      registerOriginListRoutes(scope, ctx, {
+        path: 'oauth-redirect-origins',
+        list: 'oauth_redirect_origins',
+        allowAny: false,
+        getSummary: 'Origins the OAuth connect flow may redirect to (empty: any http(s) URL)',
+        putSummary: 'Restrict connect redirects to these origins',
       });
     },
   };
