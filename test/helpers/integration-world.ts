@@ -10,7 +10,7 @@ import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { Poller } from '../../src/engine/poller.js';
 import { defaultPlugins } from '../../src/roles.js';
 import type { IntegrationDefinition } from '../../src/sdk/index.js';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient, ApiResponse } from './api-client.js';
 import { headerMap, startFakeReceiver, type FakeReceiver, type RecordedRequest } from './fake-receiver.js';
 import { createTestProject, type TestProject } from './project.js';
 import { startTestService, type TestService } from './service.js';
@@ -45,7 +45,24 @@ export interface IntegrationWorld {
   config: Record<string, any>;
   /** The id of the credential made from `credential`. */
   credentialId?: string;
+  /** The project's event log through the admin API, newest first. */
+  events(limit?: number): Promise<Array<{ payload: any; triggerSubscriptionId: string }>>;
+  /** user-1's `POST /trigger-subscriptions` for a trigger of this integration. */
+  subscribe(type: string, parameters: Record<string, unknown>, headers?: Record<string, string>): Promise<ApiResponse>;
   close(): Promise<void>;
+}
+
+export interface SubscriptionBody {
+  id: string;
+  status: string;
+  credentialId: string;
+  parameters: Record<string, unknown>;
+}
+
+/** The TriggerSubscription of a subscribe call that must have succeeded (the answer's text says why not). */
+export function subscriptionOf(r: ApiResponse): SubscriptionBody {
+  expect(r.status, r.text).toBe(200);
+  return r.body as SubscriptionBody;
 }
 
 export async function startIntegrationWorld(opts: IntegrationWorldOptions): Promise<IntegrationWorld> {
@@ -74,6 +91,12 @@ export async function startIntegrationWorld(opts: IntegrationWorldOptions): Prom
   }
   return {
     t, receiver, project, base, user, worker, config: cfg.body, ...(poller ? { poller } : {}), ...(credentialId ? { credentialId } : {}),
+    async events(limit = 100) {
+      return (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=${limit}`)).body.events;
+    },
+    subscribe(type, parameters, headers) {
+      return user.post(`${base}/trigger-subscriptions`, { integration: opts.integration.key, type, parameters }, headers);
+    },
     async close() {
       await poller?.stop();
       await t.stop();

@@ -15,7 +15,7 @@ import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { airtableMac, startFakeAirtable, type AirtableHook, type FakeAirtable } from '../providers/airtable.js';
@@ -38,15 +38,10 @@ describe.each(DIALECTS)('Airtable end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events();
   const deliveries = () => receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; payload: any });
-  const subscribe = (type: string, parameters: Record<string, unknown> = { baseId: BASE, tableId: TABLE }, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'airtable', type, parameters }, headers);
-  const subscribed = async (type: string, parameters?: Record<string, unknown>) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
-  };
+  const subscribe = (type: string, parameters: Record<string, unknown> = { baseId: BASE, tableId: TABLE }, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string, parameters?: Record<string, unknown>) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): AirtableHook | undefined => [...at.hooks.values()].find((h) => h.notificationUrl === `${t.url}/hooks/s/${subscriptionId}`);
   const renewals = () => new Renewals(t.svc.deps, { catalog: (p) => t.svc.subscriptions.catalogFor(p) });
   const due = (id: string) => t.svc.storage.subscriptions.update(id, { renewAt: clock.now() - 1 });

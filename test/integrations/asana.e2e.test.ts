@@ -28,7 +28,7 @@ describe.each(DIALECTS)('Asana end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events();
   const hookFor = (subscriptionId: string) => [...asana.webhooks.values()].find((h) => h.target === `${t.url}/hooks/s/${subscriptionId}`);
   const subscribe = async (type: string, headers: Record<string, string> = {}) => {
     const r = await user.post(`${base}/trigger-subscriptions`, { integration: 'asana', type, parameters: { projectId: projectGid } }, headers);

@@ -15,7 +15,7 @@ import fileUploaded from '../../src/integrations/box/fixtures/file-uploaded.json
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { boxSignature, boxTimestamp, startFakeBox, type BoxHook, type FakeBox } from '../providers/box.js';
@@ -33,14 +33,9 @@ describe.each(DIALECTS)('Box end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
-  const subscribe = (type: string, parameters: Record<string, unknown> = { folderId: FOLDER }, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'box', type, parameters }, headers);
-  const subscribed = async (type: string, parameters: Record<string, unknown> = { folderId: FOLDER }) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
-  };
+  const events = () => w.events();
+  const subscribe = (type: string, parameters: Record<string, unknown> = { folderId: FOLDER }, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string, parameters: Record<string, unknown> = { folderId: FOLDER }) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): BoxHook | undefined => [...box.hooks.values()].find((h) => h.address === `${t.url}/hooks/s/${subscriptionId}`);
   const configure = (body: Record<string, unknown>) => t.admin.put(`/admin/v1/projects/${project.id}/integrations/box`, { enabled: true, ...body });
 

@@ -16,7 +16,7 @@ import { clickupIntegration } from '../../src/integrations/clickup/integration.j
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeClickUp, type ClickUpHook, type FakeClickUp } from '../providers/clickup.js';
@@ -32,14 +32,9 @@ describe.each(DIALECTS)('ClickUp end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
-  const subscribe = (type: string, parameters: Record<string, unknown> = { teamId: '108' }, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'clickup', type, parameters }, headers);
-  const subscribed = async (type: string, parameters: Record<string, unknown> = { teamId: '108' }) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
-  };
+  const events = () => w.events();
+  const subscribe = (type: string, parameters: Record<string, unknown> = { teamId: '108' }, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string, parameters: Record<string, unknown> = { teamId: '108' }) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): ClickUpHook | undefined => [...cu.hooks.values()].find((h) => h.endpoint === `${t.url}/hooks/s/${subscriptionId}`);
   /** A ClickUp body as the given webhook receives it (ClickUp puts the webhook's id in every body). */
   const forHook = <T extends object>(body: T, hook: ClickUpHook): T => ({ ...body, webhook_id: hook.id });

@@ -16,7 +16,7 @@ import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeDropbox, type FakeDropbox } from '../providers/dropbox.js';
@@ -37,14 +37,10 @@ describe.each(DIALECTS)('Dropbox end to end on %s', (dialect) => {
   let hookUrl: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=200`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events(200);
   const deliveries = () => receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; payload: any });
   const subscribe = (type: string, parameters: Record<string, unknown>) => user.post(`${base}/trigger-subscriptions`, { integration: 'dropbox', type, parameters });
-  const subscribed = async (type: string, parameters: Record<string, unknown> = { path: '/Homework' }) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
-  };
+  const subscribed = async (type: string, parameters: Record<string, unknown> = { path: '/Homework' }) => subscriptionOf(await subscribe(type, parameters));
   const nextPoll = async () => {
     clock.advance(2000);
     await poller.runDue();

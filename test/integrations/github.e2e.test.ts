@@ -17,7 +17,7 @@ import { renewalsRole } from '../../src/roles.js';
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS, testKeyring } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeGithub, type FakeGithub, type GithubHook } from '../providers/github.js';
@@ -37,14 +37,9 @@ describe.each(DIALECTS)('GitHub end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
-  const subscribe = async (type: string, parameters: Record<string, unknown> = REPO, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'github', type, parameters }, headers);
-  const subscribed = async (type: string) => {
-    const r = await subscribe(type);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string };
-  };
+  const events = () => w.events();
+  const subscribe = (type: string, parameters: Record<string, unknown> = REPO, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string) => subscriptionOf(await subscribe(type));
   const hookFor = (subscriptionId: string): GithubHook | undefined =>
     [...gh.hooks.values()].find((h) => h.config.url === `${t.url}/hooks/s/${subscriptionId}`);
 

@@ -19,7 +19,7 @@ import pipelineFailed from '../../src/integrations/gitlab/fixtures/pipeline-fail
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeGitlab, type FakeGitlab, type GitlabEvent, type GitlabHook } from '../providers/gitlab.js';
@@ -47,14 +47,9 @@ describe.each(DIALECTS)('GitLab end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
-  const subscribe = (type: string, parameters: Record<string, unknown> = PROJECT, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'gitlab', type, parameters }, headers);
-  const subscribed = async (type: string, parameters: Record<string, unknown> = PROJECT) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string };
-  };
+  const events = () => w.events();
+  const subscribe = (type: string, parameters: Record<string, unknown> = PROJECT, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string, parameters: Record<string, unknown> = PROJECT) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): GitlabHook | undefined => [...gl.hooks.values()].find((h) => h.url === `${t.url}/hooks/s/${subscriptionId}`);
 
   beforeEach(async () => {

@@ -35,7 +35,7 @@ describe.each(DIALECTS)('Google Calendar end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=200`)).body.events as Array<{ payload: any; triggerType: string; triggerSubscriptionId: string }>;
+  const events = () => w.events(200);
   const subscribe = async (type: string, parameters: Record<string, unknown> = {}) => {
     const r = await user.post(`${base}/trigger-subscriptions`, { integration: 'googleCalendar', type, parameters });
     expect(r.status, r.text).toBe(200);

@@ -38,7 +38,7 @@ describe.each(DIALECTS)('Intercom end to end on %s', (dialect) => {
   let hookUrl: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=200`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events(200);
   const deliveries = () => receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; credentialId: string; payload: any });
   const subscribe = (type: string, client: ApiClient = user) => client.post(`${base}/trigger-subscriptions`, { integration: 'intercom', type, parameters: {} });
   const subscribed = async (type: string, client: ApiClient = user) => {

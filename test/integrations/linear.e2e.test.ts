@@ -34,7 +34,7 @@ describe.each(DIALECTS)('Linear end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any }>;
+  const events = () => w.events();
   const hookFor = (subscriptionId: string) => [...linear.webhooks.values()].find((h) => h.url === `${t.url}/hooks/s/${subscriptionId}`);
 
   beforeEach(async () => {

@@ -34,7 +34,7 @@ describe.each(DIALECTS)('Mailchimp end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events();
   const subscribe_ = (type: string, parameters: Record<string, unknown> = { listId: LIST }) =>
     user.post(`${base}/trigger-subscriptions`, { integration: 'mailchimp', type, parameters });
   const subscribed = async (type: string, parameters?: Record<string, unknown>) => {

@@ -14,7 +14,7 @@ import dealUpdated from '../../src/integrations/pipedrive/fixtures/deal-updated.
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakePipedrive, type FakePipedrive, type PipedriveHook } from '../providers/pipedrive.js';
@@ -30,14 +30,9 @@ describe.each(DIALECTS)('Pipedrive end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
-  const subscribe = (type: string, parameters: Record<string, unknown> = {}, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'pipedrive', type, parameters }, headers);
-  const subscribed = async (type: string, parameters: Record<string, unknown> = {}) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
-  };
+  const events = () => w.events();
+  const subscribe = (type: string, parameters: Record<string, unknown> = {}, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string, parameters: Record<string, unknown> = {}) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): PipedriveHook | undefined => [...pd.hooks.values()].find((h) => h.subscription_url === `${t.url}/hooks/s/${subscriptionId}`);
 
   beforeEach(async () => {

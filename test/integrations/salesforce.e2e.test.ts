@@ -14,7 +14,7 @@ import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeSalesforce, type FakeSalesforce } from '../providers/salesforce.js';
@@ -34,14 +34,10 @@ describe.each(DIALECTS)('Salesforce end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=200`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events(200);
   const deliveries = () => receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; payload: any });
   const subscribe = (type: string, parameters: Record<string, unknown>) => user.post(`${base}/trigger-subscriptions`, { integration: 'salesforce', type, parameters });
-  const subscribed = async (type: string, parameters: Record<string, unknown> = { recordType: 'Opportunity' }) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string };
-  };
+  const subscribed = async (type: string, parameters: Record<string, unknown> = { recordType: 'Opportunity' }) => subscriptionOf(await subscribe(type, parameters));
   const nextPoll = async () => {
     clock.advance(2000);
     await poller.runDue();

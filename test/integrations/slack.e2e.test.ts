@@ -40,7 +40,7 @@ describe.each(DIALECTS)('Slack end to end on %s', (dialect) => {
   let hookUrl: string;
   let clockOffset = 0;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events();
   const sign = { signingSecret: SIGNING_SECRET };
   const nowSeconds = () => Math.floor((Date.now() + clockOffset) / 1000);
   const subscribe = async (client: ApiClient, type: string, parameters: Record<string, unknown> = {}) => {

@@ -27,7 +27,7 @@ describe.each(DIALECTS)('Stripe end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events();
   const subscribe = async (type: string) => {
     const r = await user.post(`${base}/trigger-subscriptions`, { integration: 'stripe', type, parameters: {} });
     expect(r.status, r.text).toBe(200);

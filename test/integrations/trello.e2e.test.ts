@@ -13,7 +13,7 @@ import { trelloIntegration } from '../../src/integrations/trello/integration.js'
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeTrello, trelloSignature, type FakeTrello, type TrelloHook } from '../providers/trello.js';
@@ -31,14 +31,9 @@ describe.each(DIALECTS)('Trello end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any }>;
-  const subscribe = (type: string, parameters: Record<string, unknown> = { boardId: BOARD }, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'trello', type, parameters }, headers);
-  const subscribed = async (type: string, parameters: Record<string, unknown> = { boardId: BOARD }) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string };
-  };
+  const events = () => w.events();
+  const subscribe = (type: string, parameters: Record<string, unknown> = { boardId: BOARD }, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string, parameters: Record<string, unknown> = { boardId: BOARD }) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): TrelloHook | undefined => [...trello.hooks.values()].find((h) => h.callbackURL === `${t.url}/hooks/s/${subscriptionId}`);
 
   beforeEach(async () => {

@@ -17,7 +17,7 @@ import type { ApiClient } from '../helpers/api-client.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeTypeform, type FakeTypeform, type TypeformHook } from '../providers/typeform.js';
@@ -37,14 +37,9 @@ describe.each(DIALECTS)('Typeform end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
-  const subscribe = (type: string, parameters: Record<string, unknown> = { formId: FORM }, headers?: Record<string, string>) =>
-    user.post(`${base}/trigger-subscriptions`, { integration: 'typeform', type, parameters }, headers);
-  const subscribed = async (type: string, parameters: Record<string, unknown> = { formId: FORM }) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
-  };
+  const events = () => w.events();
+  const subscribe = (type: string, parameters: Record<string, unknown> = { formId: FORM }, headers?: Record<string, string>) => w.subscribe(type, parameters, headers);
+  const subscribed = async (type: string, parameters: Record<string, unknown> = { formId: FORM }) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): TypeformHook | undefined => [...tf.hooks.values()].find((h) => h.url === `${t.url}/hooks/s/${subscriptionId}`);
   const deliveries = () => receiver.requests.map((r) => r.json as { triggerType: string; triggerSubscriptionId: string; payload: any });
 

@@ -15,7 +15,7 @@ import { webflowIntegration } from '../../src/integrations/webflow/integration.j
 import type { ApiClient } from '../helpers/api-client.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
-import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld } from '../helpers/integration-world.js';
+import { expectSignedDelivery, startIntegrationWorld, type IntegrationWorld, subscriptionOf } from '../helpers/integration-world.js';
 import type { TestProject } from '../helpers/project.js';
 import type { TestService } from '../helpers/service.js';
 import { startFakeWebflow, webflowSignature, type FakeWebflow, type WebflowHook } from '../providers/webflow.js';
@@ -33,14 +33,10 @@ describe.each(DIALECTS)('Webflow end to end on %s', (dialect) => {
   let base: string;
   let credentialId: string;
 
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events();
   const subscribe = (type: string, parameters: Record<string, unknown> = { siteId: SITE }) =>
     user.post(`${base}/trigger-subscriptions`, { integration: 'webflow', type, parameters });
-  const subscribed = async (type: string, parameters: Record<string, unknown> = { siteId: SITE }) => {
-    const r = await subscribe(type, parameters);
-    expect(r.status, r.text).toBe(200);
-    return r.body as { id: string; status: string; credentialId: string; parameters: Record<string, unknown> };
-  };
+  const subscribed = async (type: string, parameters: Record<string, unknown> = { siteId: SITE }) => subscriptionOf(await subscribe(type, parameters));
   const hookFor = (subscriptionId: string): WebflowHook | undefined => [...wf.hooks.values()].find((h) => h.url === `${t.url}/hooks/s/${subscriptionId}`);
 
   beforeEach(async () => {

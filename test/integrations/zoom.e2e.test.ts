@@ -53,7 +53,7 @@ describe.each(DIALECTS)('Zoom end to end on %s', (dialect) => {
   let clockOffset = 0;
 
   const sign = { secretToken: SECRET_TOKEN };
-  const events = async () => (await t.admin.get(`/admin/v1/projects/${project.id}/events?limit=100`)).body.events as Array<{ payload: any; triggerSubscriptionId: string }>;
+  const events = () => w.events();
   const deliveries = () => receiver.requests.map((r) => r.json as { userId: string; triggerType: string; triggerSubscriptionId: string; payload: Body });
   const subscribe = async (client: ApiClient, type: string, parameters: Record<string, unknown> = {}) => {
     const r = await client.post(`${base}/trigger-subscriptions`, { integration: 'zoom', type, parameters });
