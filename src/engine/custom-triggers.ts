@@ -403,15 +403,11 @@ function compileWebhook(def: WebhookDef, integrationKey: string, cc: CompileCont
   return {
     kind: 'webhook',
     verification: def.verification as VerificationScheme,
+    // One secret for the whole integration: the engine refuses to register without it and verifies every
+    // request with its current value, so changing it in the configuration applies at once.
+    ...(def.secret === 'integrationConfig' ? { appSigningKey: { required: true, description: "the provider's signing secret (or public key)" } } : {}),
     async register(ctx) {
-      let secret: string | undefined;
-      if (def.secret === 'integrationConfig') {
-        const config = await cc.storage.integrationConfigs.get(cc.projectId, integrationKey);
-        if (!config?.webhookSecret) throw new ProviderError('permanent', `set webhookSecret in the project's ${integrationKey} integration configuration first`);
-        secret = config.webhookSecret;
-      } else if (def.secret === 'generated') {
-        secret = ctx.secret;
-      }
+      let secret = def.secret === 'generated' ? ctx.secret : undefined;
       const state: Record<string, unknown> = { hookUrl: ctx.hookUrl };
       if (def.setup) {
         const values: Values = { ...ctx.params, hookUrl: ctx.hookUrl, ...(def.secret === 'generated' ? { secret: ctx.secret } : {}) };

@@ -6,10 +6,12 @@ import {
   classifyInbound,
   detectHandshake,
   type AnyTriggerDefinition,
+  type InboundDecision,
   type InboundRequest,
   type Item,
   type VerifiableRequest,
   type WebhookItems,
+  type WebhookSource,
 } from '../sdk/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Subscription } from '../storage/port.js';
@@ -54,7 +56,7 @@ export class Ingest {
     const entry = (await this.opts.catalog(sub.projectId)).trigger(sub.triggerType);
     const source = entry?.trigger.source;
     if (!entry || source?.kind !== 'webhook') return reject(404, 'no webhook subscription here');
-    const decision = classifyInbound(source, this.verifiable(req), sub.secret !== null ? { secret: sub.secret } : undefined, now());
+    const decision = await this.classifySubscriptionHook(source, sub, req);
     if (decision.kind === 'handshake') {
       // A handshake that hands a secret over (Asana) belongs to a registration in progress — here, the
       // subscription being registered again by a renewal or check — and is answered only meanwhile.
@@ -81,6 +83,24 @@ export class Ingest {
     }
     this.count(sub.integration, 'accepted');
     return ok({ ok: true, events: stored });
+  }
+
+  /**
+   * Verify with the subscription's secret, or with the app's key (the integration's current webhookSecret)
+   * for sources that declare `appSigningKey`: read per request, so a rotated key applies at once.
+   */
+  private async classifySubscriptionHook(source: WebhookSource, sub: Subscription, req: InboundRequest): Promise<InboundDecision> {
+    const request = this.verifiable(req);
+    const now = this.deps.now();
+    const own = sub.secret !== null ? { secret: sub.secret } : undefined;
+    if (!source.appSigningKey) return classifyInbound(source, request, own, now);
+    const appKey = (await this.deps.storage.integrationConfigs.get(sub.projectId, sub.integration))?.webhookSecret;
+    const app = appKey ? { secret: appKey } : undefined;
+    if (source.appSigningKey.required || own === undefined) return classifyInbound(source, request, app, now);
+    if (app === undefined) return classifyInbound(source, request, own, now);
+    const withApp = classifyInbound(source, request, app, now);
+    // Not the app's key: the subscription may be signed with the key we chose (a Calendly personal token).
+    return withApp.kind === 'rejected' ? classifyInbound(source, request, own, now) : withApp;
   }
 
   /**

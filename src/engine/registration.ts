@@ -1,8 +1,8 @@
 // Registering a subscription's webhook at the provider: at subscribe time, on a parameter change, and when a
 // renewal or a registration check registers it again. One path, so every registration gets the same inputs
-// (our hook URL, a fresh secret, the integration's app webhook secret) and the same handshake capture.
+// (our hook URL, a fresh secret), the same check of the app's signing key and the same handshake capture.
 import { randomBytes } from 'node:crypto';
-import { handshakePhase, type Registration, type SourceContext, type WebhookSource } from '../sdk/index.js';
+import { ProviderError, handshakePhase, type Registration, type SourceContext, type WebhookSource } from '../sdk/index.js';
 import type { Storage, Subscription } from '../storage/port.js';
 import { subscriptionHookUrl, type EngineDeps } from './context.js';
 
@@ -22,13 +22,23 @@ export async function registerWebhook(
   sub: Pick<Subscription, 'id' | 'projectId' | 'triggerType' | 'integration'>,
   ctx: SourceContext<Record<string, unknown>>,
 ): Promise<{ registration: Registration; secret: string }> {
+  if (source.appSigningKey?.required) await requireAppSigningKey(deps.storage, sub, source.appSigningKey.description);
   const secret = randomBytes(32).toString('hex');
-  const appWebhookSecret = (await deps.storage.integrationConfigs.get(sub.projectId, sub.integration))?.webhookSecret ?? undefined;
   const unsignedHandshake = (source.handshakes ?? []).some((h) => handshakePhase(h) === 'beforeVerification');
   const captured = await withPendingRegistration(deps.storage, sub, unsignedHandshake, () =>
-    source.register({ ...ctx, hookUrl: subscriptionHookUrl(deps.publicUrl, sub.id), secret, ...(appWebhookSecret ? { appWebhookSecret } : {}) }),
+    source.register({ ...ctx, hookUrl: subscriptionHookUrl(deps.publicUrl, sub.id), secret }),
   );
   return { registration: captured.result, secret: captured.result.secret ?? captured.hookSecret ?? secret };
+}
+
+/** Without the app's key no delivery could ever be verified: refuse before creating anything at the provider. */
+async function requireAppSigningKey(storage: Storage, sub: Pick<Subscription, 'projectId' | 'integration'>, description: string): Promise<void> {
+  const config = await storage.integrationConfigs.get(sub.projectId, sub.integration);
+  if (config?.webhookSecret) return;
+  throw new ProviderError(
+    'permanent',
+    `the provider signs these webhooks with its app's key: set webhookSecret in this project's ${sub.integration} integration configuration to ${description}, then subscribe again`,
+  );
 }
 
 /**

@@ -147,11 +147,6 @@ export interface RegisterContext<P = Record<string, unknown>> extends SourceCont
   hookUrl: string;
   /** A fresh random secret generated for this subscription (use it where the provider lets us choose). */
   secret: string;
-  /**
-   * The project's integration-level webhook secret, when configured: for providers that sign every
-   * webhook of an OAuth app with the app's key rather than a per-subscription one (Calendly).
-   */
-  appWebhookSecret?: string;
 }
 
 export interface Registration {
@@ -182,10 +177,32 @@ export interface WebhookContext<P = Record<string, unknown>> extends SourceConte
   state: Record<string, unknown>;
 }
 
+/**
+ * For providers that sign every webhook of an app with the app's own key instead of one per webhook (Box,
+ * Trello, Webflow; Calendly for OAuth apps). The key is the project's integration `webhookSecret`, read
+ * when each request arrives: a key rotated in the project's configuration applies at once to every
+ * subscription, and nothing is copied into subscriptions.
+ */
+export interface AppSigningKey {
+  /**
+   * true: the provider signs with nothing else. The engine refuses to register without the key (nothing
+   * could be verified) and verifies with it alone. false: the engine verifies with the key when one is
+   * configured and otherwise, or when it does not match, with the subscription's own secret (Calendly
+   * signs a personal token's subscriptions with the key we chose, an OAuth app's with the app's key).
+   */
+  required: boolean;
+  /** What the key is and where the provider shows it, for the error that asks for it. */
+  description: string;
+}
+
 export interface WebhookSource<P = Record<string, unknown>> extends ProviderRepeats {
   kind: 'webhook';
-  /** How inbound requests for this subscription are verified; the secret is the subscription's. */
+  /**
+   * How inbound requests for this subscription are verified: with the subscription's secret, or with the
+   * app's key when `appSigningKey` says so.
+   */
   verification: VerificationScheme;
+  appSigningKey?: AppSigningKey;
   handshakes?: Handshake[];
   register(ctx: RegisterContext<P>): Promise<Registration>;
   unregister(ctx: WebhookContext<P>): Promise<void>;

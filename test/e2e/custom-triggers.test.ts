@@ -144,6 +144,33 @@ describe.each(DIALECTS)('custom triggers on %s', (dialect) => {
     expect(w.provider.hooks.size).toBe(0);
   });
 
+  it("verifies an integrationConfig webhook trigger with the integration's current webhookSecret: required to subscribe, rotation applies at once", async () => {
+    const definition = { ...hookDefinition, source: { ...hookDefinition.source, secret: 'integrationConfig', setup: undefined, teardown: undefined } };
+    expect((await w.t.admin.put(`${admin}/${HOOK_TYPE}`, definition)).status).toBe(201);
+    const configure = (webhookSecret: string | null) => w.t.admin.put(`/admin/v1/projects/${w.project.id}/integrations/testkit`, { enabled: true, webhookSecret });
+    expect((await configure(null)).status).toBe(200);
+    const refused = await w.user.post(`${base}/trigger-subscriptions`, { type: HOOK_TYPE, parameters: { folder: 'inbox' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toContain("set webhookSecret in this project's testkit integration configuration");
+
+    expect((await configure('first-secret')).status).toBe(200);
+    const sub = await w.user.post(`${base}/trigger-subscriptions`, { type: HOOK_TYPE, parameters: { folder: 'inbox' } });
+    expect(sub.status).toBe(200);
+    const url = `${w.t.url}/hooks/s/${sub.body.id}`;
+    const send = async (id: string, secret: string) => {
+      const body = JSON.stringify({ id, type: 'item.changed', occurredAt: '2026-01-01T00:00:00Z' });
+      const headers = signRequest(hookScheme, { method: 'POST', url: '/', headers: {}, rawBody: Buffer.from(body) }, { secret }, clock.now());
+      const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      await res.body.text();
+      return res.statusCode;
+    };
+    expect(await send('evt_1', 'first-secret')).toBe(200);
+    expect((await configure('second-secret')).status).toBe(200);
+    expect(await send('evt_2', 'first-secret')).toBe(401);
+    expect(await send('evt_3', 'second-secret')).toBe(200);
+    expect((await events()).map((e) => e.payload.id).sort()).toEqual(['evt_1', 'evt_3']);
+  });
+
   it('validates definitions strictly, naming the field', async () => {
     const poll = { integration: 'testkit', title: 'T', parameters: [folderParam], source: pollSource };
     const cases: Array<[string, unknown, string]> = [

@@ -106,6 +106,20 @@ describe.each(DIALECTS)('Box end to end on %s', (dialect) => {
     expect(sent!.json).toMatchObject({ triggerType: 'BOX_TRIGGER_COMMENT_CREATED', payload: { trigger: 'COMMENT.CREATED', source: { type: 'comment' } } });
   });
 
+  it('follows a key rotated in the configuration at once, for subscriptions made before it', async () => {
+    const sub = await subscribed('BOX_TRIGGER_COMMENT_CREATED', { folderId: '8290186265' });
+    const hook = hookFor(sub.id)!;
+    // Box resets the primary key; both signatures are now by keys other than the configured primary.
+    const rotated = { primaryKey: 'reset-primary', secondaryKey: 'unknown-secondary' };
+    expect((await box.deliver(hook.id, commentCreated, rotated)).status).toBe(401);
+    expect((await configure({ webhookSecret: 'reset-primary' })).status).toBe(200);
+    expect((await box.deliver(hook.id, commentCreated, rotated)).status).toBe(200);
+    // The old key no longer verifies anything.
+    expect((await box.deliver(hook.id, commentCreated, { primaryKey: box.primaryKey, secondaryKey: 'unknown-secondary' })).status).toBe(401);
+    await worker.drain();
+    expect(await events()).toHaveLength(1);
+  });
+
   it('refuses forged, tampered, stale and unsigned deliveries with 401 and stores nothing', async () => {
     const sub = await subscribed('BOX_TRIGGER_FILE_TRASHED');
     const hook = hookFor(sub.id)!;
@@ -155,7 +169,7 @@ describe.each(DIALECTS)('Box end to end on %s', (dialect) => {
     expect((await configure({ webhookSecret: null })).status).toBe(200);
     const noKey = await subscribe('BOX_TRIGGER_FOLDER_CREATED', { folderId: '8290186265' });
     expect(noKey.status).toBe(422);
-    expect(noKey.body.message).toContain("set the primary or the secondary key as this project's box integration webhookSecret");
+    expect(noKey.body.message).toContain("set webhookSecret in this project's box integration configuration to the Box app's primary or secondary signature key");
     expect(noKey.text).not.toContain(box.primaryKey);
 
     expect([...box.hooks.values()].map((h) => h.address)).toEqual([`${t.url}/hooks/s/${first.id}`]);

@@ -34,11 +34,8 @@ describe('box', () => {
   const ctx = (params: Record<string, unknown> = { folderId: FOLDER }) => ({
     http, params, credential: { id: 'cred-1', providerAccountId: box.userId, extra: {} }, log, signal: AbortSignal.timeout(10_000), now: Date.now,
   });
-  const register = (type: string, opts: { folderId?: string; hookUrl?: string; appWebhookSecret?: string | null } = {}) =>
-    source(type).register({
-      ...ctx({ folderId: opts.folderId ?? FOLDER }), hookUrl: opts.hookUrl ?? 'https://ot.example/hooks/s/sub-1', secret: 'f'.repeat(64),
-      ...(opts.appWebhookSecret === null ? {} : { appWebhookSecret: opts.appWebhookSecret ?? box.primaryKey }),
-    });
+  const register = (type: string, opts: { folderId?: string; hookUrl?: string } = {}) =>
+    source(type).register({ ...ctx({ folderId: opts.folderId ?? FOLDER }), hookUrl: opts.hookUrl ?? 'https://ot.example/hooks/s/sub-1', secret: 'f'.repeat(64) });
 
   beforeEach(async () => {
     logged.length = 0;
@@ -132,7 +129,7 @@ describe('box', () => {
       const reg = await register('BOX_TRIGGER_FILE_UPLOADED');
       const [hook] = [...box.hooks.values()];
       expect(hook).toMatchObject({ target: { id: FOLDER, type: 'folder' }, address: 'https://ot.example/hooks/s/sub-1', triggers: ['FILE.UPLOADED'] });
-      expect(reg).toEqual({ state: { webhookId: hook!.id, folderId: FOLDER, address: 'https://ot.example/hooks/s/sub-1' }, secret: box.primaryKey });
+      expect(reg).toEqual({ state: { webhookId: hook!.id, folderId: FOLDER, address: 'https://ot.example/hooks/s/sub-1' } });
       expect(box.requests.map((r) => [`${r.method} ${r.path}`, r.auth])).toEqual([['POST /2.0/webhooks', 'Bearer valid-token']]);
       expect(box.requests[0]!.body).toEqual({ target: { id: FOLDER, type: 'folder' }, address: 'https://ot.example/hooks/s/sub-1', triggers: ['FILE.UPLOADED'] });
 
@@ -147,11 +144,8 @@ describe('box', () => {
       expect(box.requests.length).toBe(before);
     });
 
-    it("refuses without the app's signature key, before creating anything at Box", async () => {
-      await expect(register('BOX_TRIGGER_FOLDER_CREATED', { appWebhookSecret: null })).rejects.toMatchObject({
-        kind: 'permanent', message: expect.stringContaining('webhookSecret'),
-      });
-      expect(box.requests).toEqual([]);
+    it("declares that Box signs with the app's signature key alone", () => {
+      expect(source('BOX_TRIGGER_FOLDER_CREATED').appSigningKey).toMatchObject({ required: true, description: expect.stringContaining('Manage signature keys') });
     });
 
     it("reports Box's refusals: an unknown folder, a missing scope, a bad address, rate limits and outages", async () => {

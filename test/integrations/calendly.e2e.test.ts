@@ -129,6 +129,29 @@ describe.each(DIALECTS)('Calendly end to end on %s', (dialect) => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it("verifies with the OAuth app's signing key once configured, still with the key we sent, and follows a rotated app key at once", async () => {
+    const configure = (webhookSecret: string | null) => t.admin.put(`/admin/v1/projects/${project.id}/integrations/calendly`, { enabled: true, webhookSecret });
+    const sub = await subscribed('CALENDLY_TRIGGER_INVITEE_CREATED');
+    const hook = hookFor(sub.id)!;
+    const at = (n: number) => ({ ...inviteeCreated, payload: { ...inviteeCreated.payload, uri: `${inviteeCreated.payload.uri}-${n}` } });
+    // Not configured yet: the app's key is not trusted.
+    cal.signWith = 'app';
+    expect((await cal.deliver(hook.uuid, at(1))).status).toBe(401);
+    // Configured after the subscription was made: it applies to it without subscribing again.
+    expect((await configure(cal.appSigningKey)).status).toBe(200);
+    expect((await cal.deliver(hook.uuid, at(2))).status).toBe(200);
+    // A personal-token subscription is still signed with the key we sent: accepted too.
+    cal.signWith = 'subscription';
+    expect((await cal.deliver(hook.uuid, at(3))).status).toBe(200);
+    // The app key rotated: the new one applies at once, the old one no longer does.
+    expect((await configure('rotated-app-key')).status).toBe(200);
+    expect((await cal.deliver(hook.uuid, at(4), { key: 'rotated-app-key' })).status).toBe(200);
+    expect((await cal.deliver(hook.uuid, at(5), { key: cal.appSigningKey })).status).toBe(401);
+    await worker.drain();
+    await receiver.waitFor(3);
+    expect((await events()).map((e) => e.payload.payload.uri).sort()).toEqual([2, 3, 4].map((n) => `${inviteeCreated.payload.uri}-${n}`));
+  });
+
   it('refreshes an expired token once (single-use refresh token rotated) and creates the subscription with the new one', async () => {
     cal.refreshTokens.add('refresh-1');
     const stale = await user.post(`${base}/credentials`, { integration: 'calendly', accessToken: 'expired-token', refreshToken: 'refresh-1', providerAccountId: cal.userUri });

@@ -140,11 +140,13 @@ describe('trello', () => {
   describe('register / unregister / check', () => {
     it('creates the webhook on the board after the HEAD check, verifies with the app secret, deletes it', async () => {
       const s = source('TRELLO_TRIGGER_CARD_CREATED');
-      const reg = await s.register({ ...ctx(), hookUrl, secret: 'f'.repeat(64), appWebhookSecret: fake.appSecret });
+      const reg = await s.register({ ...ctx(), hookUrl, secret: 'f'.repeat(64) });
       const hook = [...fake.hooks.values()][0]!;
       expect(fake.headChecks).toEqual([{ url: hookUrl, status: 200 }]);
       expect(hook).toMatchObject({ idModel: BOARD, callbackURL: hookUrl, active: true, token: 'user-token' });
-      expect(reg).toEqual({ state: { webhookId: hook.id, boardId: BOARD }, secret: fake.appSecret });
+      expect(reg).toEqual({ state: { webhookId: hook.id, boardId: BOARD } });
+      // The engine verifies with the app's secret, the project's trello webhookSecret (required).
+      expect(s.appSigningKey).toMatchObject({ required: true });
       // The token travels in the Authorization header, never in the URL.
       const post = fake.requests.find((r) => r.method === 'POST')!;
       expect(post.auth).toBe(fake.authorization('user-token'));
@@ -159,18 +161,16 @@ describe('trello', () => {
       await s.unregister({ ...ctx(), state: reg.state }); // already gone: 404 is fine
     });
 
-    it('refuses to register without the app secret, and reports Trello refusals with their reason', async () => {
+    it('reports Trello refusals with their reason', async () => {
       const s = source('TRELLO_TRIGGER_CARD_CREATED');
-      await expect(s.register({ ...ctx(), hookUrl, secret: 's' })).rejects.toMatchObject({ kind: 'permanent', message: expect.stringContaining('webhookSecret') });
-      expect(fake.requests).toHaveLength(0);
       const other = '0123456789abcdef01234567';
-      await expect(s.register({ ...ctx({ boardId: other }), hookUrl, secret: 's', appWebhookSecret: 'x' })).rejects.toMatchObject({ kind: 'permanent', status: 400, message: expect.stringContaining('invalid value for idModel') });
+      await expect(s.register({ ...ctx({ boardId: other }), hookUrl, secret: 's' })).rejects.toMatchObject({ kind: 'permanent', status: 400, message: expect.stringContaining('invalid value for idModel') });
       headStatus = 404;
-      await expect(s.register({ ...ctx(), hookUrl, secret: 's', appWebhookSecret: 'x' })).rejects.toMatchObject({ kind: 'permanent', message: expect.stringContaining('did not return 200') });
+      await expect(s.register({ ...ctx(), hookUrl, secret: 's' })).rejects.toMatchObject({ kind: 'permanent', message: expect.stringContaining('did not return 200') });
       fake.failNext(1, 429, 'API_TOKEN_LIMIT_EXCEEDED', { 'retry-after': '10' });
-      await expect(s.register({ ...ctx(), hookUrl, secret: 's', appWebhookSecret: 'x' })).rejects.toMatchObject({ kind: 'rate_limited' });
+      await expect(s.register({ ...ctx(), hookUrl, secret: 's' })).rejects.toMatchObject({ kind: 'rate_limited' });
       const bad = createProviderHttp({ integration: trelloIntegration, apiBaseUrl: `${fake.url}/1`, auth: { canRefresh: false, headers: async () => ({ authorization: fake.authorization('revoked') }) } });
-      const err = await s.register({ ...ctx(), http: bad, hookUrl, secret: 's', appWebhookSecret: 'x' }).catch((e: unknown) => e);
+      const err = await s.register({ ...ctx(), http: bad, hookUrl, secret: 's' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect(err).toMatchObject({ kind: 'auth' });
       expect(JSON.stringify({ message: (err as Error).message })).not.toContain('revoked');

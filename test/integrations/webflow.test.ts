@@ -96,10 +96,11 @@ describe('webflow', () => {
 
     it("creates a site webhook for the trigger's event (with the form filter), verifies with the app secret, reads it hourly and deletes it", async () => {
       const s = source('WEBFLOW_TRIGGER_FORM_SUBMISSION');
-      const reg = await s.register({ ...ctx({ siteId: SITE, formName: 'Contact Us' }), hookUrl, secret: 'f'.repeat(64), appWebhookSecret: wf.clientSecret });
+      const reg = await s.register({ ...ctx({ siteId: SITE, formName: 'Contact Us' }), hookUrl, secret: 'f'.repeat(64) });
       const hook = [...wf.hooks.values()][0]!;
       expect(hook).toMatchObject({ triggerType: 'form_submission', url: hookUrl, siteId: SITE, filter: { name: 'Contact Us' } });
-      expect(reg).toEqual({ state: { webhookId: hook.id, siteId: SITE }, secret: wf.clientSecret });
+      expect(reg).toEqual({ state: { webhookId: hook.id, siteId: SITE } });
+      expect(s.appSigningKey).toMatchObject({ required: true });
       expect(wf.requests.at(-1)).toMatchObject({ method: 'POST', path: `/v2/sites/${SITE}/webhooks`, auth: 'Bearer valid-token' });
 
       const c = { ...ctx(), state: reg.state };
@@ -115,21 +116,14 @@ describe('webflow', () => {
     });
 
     it('sends no filter for other events, or without a form name', async () => {
-      await source('WEBFLOW_TRIGGER_SITE_PUBLISHED').register({ ...ctx({ siteId: SITE, formName: 'ignored' }), hookUrl, secret: 's', appWebhookSecret: 'k' });
-      await source('WEBFLOW_TRIGGER_FORM_SUBMISSION').register({ ...ctx(), hookUrl: `${hookUrl}-2`, secret: 's', appWebhookSecret: 'k' });
+      await source('WEBFLOW_TRIGGER_SITE_PUBLISHED').register({ ...ctx({ siteId: SITE, formName: 'ignored' }), hookUrl, secret: 's' });
+      await source('WEBFLOW_TRIGGER_FORM_SUBMISSION').register({ ...ctx(), hookUrl: `${hookUrl}-2`, secret: 's' });
       expect(wf.requests.map((r) => r.body)).toEqual([{ triggerType: 'site_publish', url: hookUrl }, { triggerType: 'form_submission', url: `${hookUrl}-2` }]);
-    });
-
-    it('refuses to register without the app client secret as webhookSecret, before calling Webflow', async () => {
-      await expect(source('WEBFLOW_TRIGGER_SITE_PUBLISHED').register({ ...ctx(), hookUrl, secret: 's' })).rejects.toMatchObject({
-        kind: 'permanent', message: expect.stringContaining('webhookSecret'),
-      });
-      expect(wf.requests).toHaveLength(0);
     });
 
     it("maps Webflow's refusals: unknown site, revoked token, rate limit, outage", async () => {
       const s = source('WEBFLOW_TRIGGER_COLLECTION_ITEM_CREATED');
-      const reg = (siteId = SITE) => s.register({ ...ctx({ siteId }), hookUrl, secret: 's', appWebhookSecret: 'k' });
+      const reg = (siteId = SITE) => s.register({ ...ctx({ siteId }), hookUrl, secret: 's' });
       await expect(reg('0123456789abcdef01234567')).rejects.toMatchObject({ kind: 'permanent', status: 404, message: expect.stringContaining('resource_not_found') });
       wf.rateLimitNext(7);
       await expect(reg()).rejects.toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });

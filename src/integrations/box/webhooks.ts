@@ -6,7 +6,7 @@
 // and BOX-SIGNATURE-SECONDARY the same with the secondary key; BOX-DELIVERY-TIMESTAMP is RFC 3339 and Box's
 // SDKs refuse messages older than 10 minutes. The keys belong to the Box app (Developer Console → Webhooks →
 // Manage signature keys), not to a webhook, so the project's integration `webhookSecret` holds one of them
-// (either: a match in either header is accepted) and `register` hands it over as the subscription's secret.
+// (either: a match in either header is accepted); `appSigningKey` has the engine verify with it.
 import { ProviderError, type HmacScheme, type Item, type WebhookSource } from '../../sdk/index.js';
 import { boxError, findFolderWebhook, webhookPath, type BoxWebhook } from './api.js';
 
@@ -58,12 +58,11 @@ export function boxWebhook(trigger: BoxTrigger): WebhookSource<BoxParams> {
     // No redeliveryDays: Box retries a failed delivery up to 10 times, the first after 5 minutes and then with
     // exponential back-off, a number it says "could be subject to change"
     // (https://developer.box.com/guides/webhooks/v2/#retries); how long that lasts is not documented.
+    appSigningKey: {
+      required: true,
+      description: "the Box app's primary or secondary signature key (Developer Console → your app → Webhooks → Manage signature keys)",
+    },
     async register(ctx) {
-      const secret = ctx.appWebhookSecret;
-      if (!secret) {
-        // Without the app's key no delivery could ever be verified: refuse before creating anything at Box.
-        throw new ProviderError('permanent', "Box signs webhooks with the Box app's signature keys: generate them (Developer Console → your app → Webhooks → Manage signature keys) and set the primary or the secondary key as this project's box integration webhookSecret, then subscribe again");
-      }
       const folderId = ctx.params.folderId;
       const res = await ctx.http.request<Partial<BoxWebhook>>({
         method: 'POST',
@@ -75,7 +74,7 @@ export function boxWebhook(trigger: BoxTrigger): WebhookSource<BoxParams> {
         const existing = await findFolderWebhook(ctx.http, folderId);
         // Our own, left by an earlier attempt whose answer was lost (a timeout after Box created it): adopt it.
         if (existing?.address === ctx.hookUrl && existing.triggers?.includes(trigger)) {
-          return { state: { webhookId: existing.id, folderId, address: ctx.hookUrl }, secret };
+          return { state: { webhookId: existing.id, folderId, address: ctx.hookUrl } };
         }
         throw new ProviderError('permanent', conflictMessage(folderId, existing, ctx.hookUrl), 409);
       }
@@ -83,7 +82,7 @@ export function boxWebhook(trigger: BoxTrigger): WebhookSource<BoxParams> {
       if (res.status === 403) throw boxError(res, 'the Box app needs the Manage Webhooks scope (manage_webhook), and the connected user access to the folder');
       if (res.status >= 400) throw boxError(res, 'creating the webhook (the notification URL must be public HTTPS on port 443)');
       if (!webhookPath(res.body?.id)) throw new ProviderError('permanent', 'Box created the webhook but answered without its id');
-      return { state: { webhookId: res.body.id, folderId, address: ctx.hookUrl }, secret };
+      return { state: { webhookId: res.body.id, folderId, address: ctx.hookUrl } };
     },
     async unregister(ctx) {
       const path = webhookPath(ctx.state.webhookId);

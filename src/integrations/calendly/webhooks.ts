@@ -7,8 +7,8 @@
 //
 // Signing key: we send a fresh random `signing_key` (ctx.secret) with every subscription and verify with it.
 // Calendly honours a chosen key for personal access tokens; for subscriptions created with an OAuth app's
-// token it signs with the app's own webhook signing key instead (see docs/integrations/calendly.md and the
-// SDK hook requested there).
+// token it signs with the app's own webhook signing key instead, which the project configures as the
+// integration's webhookSecret (see docs/integrations/calendly.md).
 import { ProviderError, type HmacScheme, type Item, type WebhookSource } from '../../sdk/index.js';
 import { calendlyError, currentUser, webhookPath } from './api.js';
 
@@ -46,6 +46,9 @@ export function calendlyWebhook(event: CalendlyEvent): WebhookSource<CalendlyPar
     kind: 'webhook',
     verification: CALENDLY_SIGNATURE,
     redeliveryDays: CALENDLY_REDELIVERY_DAYS,
+    // OAuth apps: Calendly signs with the app's webhook signing key, not the signing_key we sent (personal
+    // access tokens: with ours). The engine verifies with the app's key when configured, else with ours.
+    appSigningKey: { required: false, description: "the Calendly OAuth app's webhook signing key" },
     async register(ctx) {
       const scope = ctx.params.scope ?? 'user';
       let organization = ctx.credential.extra.organizationUri;
@@ -65,9 +68,7 @@ export function calendlyWebhook(event: CalendlyEvent): WebhookSource<CalendlyPar
       if (res.status >= 400) throw calendlyError(res);
       const uri = res.body?.resource?.uri;
       if (!webhookPath(uri)) throw new ProviderError('permanent', 'Calendly created the webhook subscription but answered without its uri');
-      // OAuth apps: Calendly signs with the app's webhook signing key, not the signing_key we sent. When
-      // the project configured that key as the integration's webhook secret, verify with it.
-      return { state: { uri, scope }, ...(ctx.appWebhookSecret ? { secret: ctx.appWebhookSecret } : {}) };
+      return { state: { uri, scope } };
     },
     async unregister(ctx) {
       const path = webhookPath(ctx.state.uri);

@@ -73,12 +73,9 @@ export function trelloWebhook(accepts: ActionFilter): WebhookSource<TrelloParams
     verification: TRELLO_SIGNATURE,
     // No redeliveryDays: Trello documents retries (three, with backoff) but not a bound we could rely on
     // for every path (not confirmed), so every action id stays stored as a dedupe marker.
+    // Trello signs with the app's secret, the project's trello webhookSecret.
+    appSigningKey: { required: true, description: "the Trello app's secret (Power-Up admin portal → your app → API key → Secret)" },
     async register(ctx) {
-      // Trello signs with the app's secret; without it nothing could be verified, so refuse before creating
-      // a webhook that would only produce 401s.
-      if (!ctx.appWebhookSecret) {
-        throw new ProviderError('permanent', "set webhookSecret in the project's trello integration configuration to the Trello app's secret first");
-      }
       // Trello documents the parameters as query parameters (callbackURL, idModel, description).
       const res = await ctx.http.request<{ id?: unknown; active?: unknown }>({
         method: 'POST',
@@ -89,7 +86,7 @@ export function trelloWebhook(accepts: ActionFilter): WebhookSource<TrelloParams
       if (res.status >= 400) throw trelloError('creating the webhook', res);
       const id = res.body?.id;
       if (typeof id !== 'string' || !TRELLO_ID.test(id)) throw new ProviderError('permanent', 'Trello created the webhook but answered without its id');
-      return { state: { webhookId: id, boardId: ctx.params.boardId }, secret: ctx.appWebhookSecret };
+      return { state: { webhookId: id, boardId: ctx.params.boardId } };
     },
     async unregister(ctx) {
       const id = webhookId(ctx.state);

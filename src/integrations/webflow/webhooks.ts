@@ -88,13 +88,8 @@ export function webflowWebhook(type: WebflowTriggerType): WebhookSource<WebflowP
     verification: WEBFLOW_SIGNATURE,
     // No redeliveryDays: Webflow documents three retries ten minutes apart (v1 "Limits and Retries") but no bound
     // for the v2 API or for any manual resend (not confirmed), so every key stays stored as a dedupe marker.
+    appSigningKey: { required: true, description: "the Webflow OAuth app's client secret" },
     async register(ctx) {
-      if (!ctx.appWebhookSecret) {
-        throw new ProviderError(
-          'permanent',
-          "Webflow signs webhooks with the OAuth app's client secret: set webhookSecret in the project's webflow integration configuration to the app's client secret first",
-        );
-      }
       const { siteId, formName } = ctx.params;
       const res = await ctx.http.request<{ id?: unknown }>({
         method: 'POST',
@@ -105,7 +100,7 @@ export function webflowWebhook(type: WebflowTriggerType): WebhookSource<WebflowP
       if (res.status >= 400) throw webflowError('creating the webhook', res);
       const id = res.body?.id;
       if (typeof id !== 'string' || !WEBFLOW_ID.test(id)) throw new ProviderError('permanent', 'Webflow created the webhook but answered without its id');
-      return { state: { webhookId: id, siteId }, secret: ctx.appWebhookSecret };
+      return { state: { webhookId: id, siteId } };
     },
     async unregister(ctx) {
       const id = webhookId(ctx.state);
