@@ -63,7 +63,7 @@ describe('compiled polling source', () => {
       timestampField: 'updated', since: { param: 'updated_since', format: 'iso' }, paging: { kind: 'page', param: 'page', start: 1 }, maxPages: 3,
     },
   });
-  const source = compileCustomTrigger('ACME_TRIGGER_X', def, { projectId: 'p', storage: null as never }).source as PollSource<Record<string, unknown>>;
+  const source = compileCustomTrigger('ACME_TRIGGER_X', def).source as PollSource<Record<string, unknown>>;
 
   it('fills the URL template safely, pages until an empty page, keeps the newest timestamp as cursor', async () => {
     const pages: Record<number, unknown[]> = {
@@ -103,7 +103,7 @@ describe('compiled webhook source', () => {
       ...acme,
       source: { kind: 'webhook', verification: { kind: 'sharedSecret', header: 'x-token' }, secret: 'integrationConfig', itemsPath: 'events', keyField: 'uid', timestampField: 'ts', timestampFormat: 'unixSeconds' },
     });
-    const source = compileCustomTrigger('ACME_TRIGGER_X', def, { projectId: 'p', storage: null as never }).source as WebhookSource<Record<string, unknown>>;
+    const source = compileCustomTrigger('ACME_TRIGGER_X', def).source as WebhookSource<Record<string, unknown>>;
     const req = (body: unknown) => ({ method: 'POST', url: '/', headers: {}, rawBody: Buffer.from(JSON.stringify(body)), body });
     const ctx = { ...ctxBase(fakeHttp(() => null).http, {}), state: {} };
     const items = await source.toItems(req({ events: [{ uid: 'u1', ts: 10 }, { other: 1 }] }), ctx);
@@ -122,7 +122,7 @@ describe('compiled webhook source', () => {
         teardown: { method: 'DELETE', path: '/webhooks/{hookId}' }, keyField: 'id',
       },
     });
-    const source = compileCustomTrigger('ACME_TRIGGER_X', def, { projectId: 'p', storage: null as never }).source as WebhookSource<Record<string, unknown>>;
+    const source = compileCustomTrigger('ACME_TRIGGER_X', def).source as WebhookSource<Record<string, unknown>>;
     const { http, calls } = fakeHttp(() => ({ webhook: { id: 77, signing_key: 'provider-chosen' } }));
     const reg = await source.register({ ...ctxBase(http, { list: 5 }), hookUrl: 'https://ot/hooks/s/1', secret: 'ours' });
     expect(calls[0]).toMatchObject({ method: 'POST', path: '/webhooks', json: { target: 'https://ot/hooks/s/1', listId: 5, note: 'list 5' } });
@@ -141,10 +141,10 @@ describe('project integrations', () => {
       { id: '2', projectId: 'p', integration: 'gh', type: 'GH_TRIGGER_CUSTOM', definition: { integration: 'gh', title: 'C', source: poll }, createdAt: 0, updatedAt: 0 },
       { id: '3', projectId: 'p', integration: 'gh', type: 'BROKEN', definition: { integration: 'gh' }, createdAt: 0, updatedAt: 0 },
     ];
-    const integrations = buildProjectIntegrations(builtin, rows, { projectId: 'p', storage: null as never });
+    const integrations = buildProjectIntegrations(builtin, rows);
     expect(integrations.map((i) => [i.key, i.triggers.map((t) => t.type)])).toEqual([['gh', ['GH_TRIGGER_CUSTOM']], ['acme', ['ACME_TRIGGER_A']]]);
     expect(integrations[1]).toMatchObject({ name: 'acme', auth: { kind: 'apiKey', header: 'x-api-key' }, apiBaseUrl: 'https://api.acme.example' });
-    const bearer = buildProjectIntegrations(empty, [{ ...rows[0]!, definition: { ...acme, auth: { kind: 'bearer' }, source: poll } }], { projectId: 'p', storage: null as never });
+    const bearer = buildProjectIntegrations(empty, [{ ...rows[0]!, definition: { ...acme, auth: { kind: 'bearer' }, source: poll } }]);
     expect(bearer[0]!.auth).toEqual({ kind: 'apiKey', header: 'authorization', prefix: 'Bearer ' });
   });
 

@@ -337,11 +337,6 @@ export function validateCustomTrigger(type: string, body: unknown, vc: Validatio
 }
 
 // ── compilation ──────────────────────────────────────────────────────────────────────────────────────
-export interface CompileContext {
-  projectId: string;
-  storage: Storage;
-}
-
 function compilePoll(def: PollDef): PollSource<Values> {
   return {
     kind: 'poll',
@@ -389,7 +384,7 @@ function compilePoll(def: PollDef): PollSource<Values> {
   };
 }
 
-function compileWebhook(def: WebhookDef, integrationKey: string, cc: CompileContext): WebhookSource<Values> {
+function compileWebhook(def: WebhookDef): WebhookSource<Values> {
   const toItemList = (body: unknown): Item[] => {
     const value = getPath(body, def.itemsPath);
     const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
@@ -446,7 +441,7 @@ function compileWebhook(def: WebhookDef, integrationKey: string, cc: CompileCont
   };
 }
 
-export function compileCustomTrigger(type: string, def: CustomTriggerDefinition, cc: CompileContext): AnyTriggerDefinition {
+export function compileCustomTrigger(type: string, def: CustomTriggerDefinition): AnyTriggerDefinition {
   const parameters: ParameterDefinition[] = def.parameters.map((p) => ({
     id: p.id, title: p.title, type: p.type, required: p.required,
     ...(p.description !== undefined ? { description: p.description } : {}),
@@ -460,7 +455,7 @@ export function compileCustomTrigger(type: string, def: CustomTriggerDefinition,
     description: def.description,
     parameters,
     examplePayload: def.examplePayload ?? {},
-    source: def.source.kind === 'poll' ? compilePoll(def.source) : compileWebhook(def.source, def.integration, cc),
+    source: def.source.kind === 'poll' ? compilePoll(def.source) : compileWebhook(def.source),
   };
 }
 
@@ -469,7 +464,7 @@ export function compileCustomTrigger(type: string, def: CustomTriggerDefinition,
  * appended) plus integrations declared only by custom triggers. A stored definition that no longer
  * compiles (e.g. its type became built-in in a newer release) is skipped with a warning, never fatal.
  */
-export function buildProjectIntegrations(builtin: Catalog, rows: readonly CustomTrigger[], cc: CompileContext, logger?: Logger): IntegrationDefinition[] {
+export function buildProjectIntegrations(builtin: Catalog, rows: readonly CustomTrigger[], logger?: Logger): IntegrationDefinition[] {
   const extra = new Map<string, AnyTriggerDefinition[]>();
   const declared = new Map<string, IntegrationDefinition>();
   for (const row of rows) {
@@ -477,10 +472,10 @@ export function buildProjectIntegrations(builtin: Catalog, rows: readonly Custom
     try {
       def = validateCustomTrigger(row.type, row.definition, { builtin, others: [] });
     } catch (err) {
-      logger?.warn({ projectId: cc.projectId, type: row.type, reason: (err as Error).message }, 'custom trigger skipped: its stored definition is no longer valid');
+      logger?.warn({ projectId: row.projectId, type: row.type, reason: (err as Error).message }, 'custom trigger skipped: its stored definition is no longer valid');
       continue;
     }
-    const trigger = compileCustomTrigger(row.type, def, cc);
+    const trigger = compileCustomTrigger(row.type, def);
     if (!builtin.integration(def.integration) && !declared.has(def.integration)) {
       const auth = def.auth?.kind === 'apiKey'
         ? { kind: 'apiKey' as const, header: def.auth.header, ...(def.auth.prefix !== undefined ? { prefix: def.auth.prefix } : {}) }
@@ -544,6 +539,6 @@ export class ProjectCatalogs {
     const builtin = await this.builtin();
     const rows = await this.storage.customTriggers.list(projectId);
     if (rows.length === 0) return builtin;
-    return new Catalog(buildProjectIntegrations(builtin, rows, { projectId, storage: this.storage }, this.logger));
+    return new Catalog(buildProjectIntegrations(builtin, rows, this.logger));
   }
 }

@@ -49,7 +49,7 @@ export class Ingest {
 
   /** POST {PUBLIC_URL}/hooks/s/{subscriptionId}: a provider webhook we registered for one subscription. */
   async subscriptionHook(subscriptionId: string, req: InboundRequest): Promise<InboundResponse> {
-    const { storage, now } = this.deps;
+    const { storage } = this.deps;
     const found = await storage.subscriptions.getWithCredential(subscriptionId);
     if (!found) return this.pendingHandshake(subscriptionId, req);
     const { subscription: sub, credential } = found;

@@ -19,7 +19,7 @@ const typeParams = {
 
 function view(ctx: AppContext, row: CustomTrigger) {
   const def = row.definition as unknown as CustomTriggerDefinition;
-  const compiled = compileCustomTrigger(row.type, def, { projectId: row.projectId, storage: ctx.storage });
+  const compiled = compileCustomTrigger(row.type, def);
   return {
     type: row.type,
     integration: row.integration,
