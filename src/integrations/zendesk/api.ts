@@ -1,7 +1,6 @@
 // Zendesk Support API calls the triggers make, the account host they go to, and Zendesk's error shapes.
 //
-// Host: every Zendesk account has its own host, https://{subdomain}.zendesk.com
-// (https://developer.zendesk.com/api-reference/introduction/requests/). At connect time `accountId` reads
+// Host: every Zendesk account has its own host, https://{subdomain}.zendesk.com. At connect time `accountId` reads
 // `GET /api/v2/users/me` on the project's configured apiBaseUrl (the account's URL) and keeps the origin of the
 // user's `url` as credential extra `baseUrl`; a credential given through the API may carry `baseUrl` or just
 // `subdomain`. Every call of a trigger goes to that per-account origin, never to a shared host.
@@ -42,8 +41,7 @@ export function v2(extra: Record<string, unknown>, path: string): string {
 /**
  * What Zendesk answers on failure: the Webhooks API `{errors: [{code, title, detail}]}`
  * (https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/), the Support API
- * `{error, description}` or `{error: {title, message}}`
- * (https://developer.zendesk.com/api-reference/introduction/requests/#response-format).
+ * `{error, description}` or `{error: {title, message}}` (the Support API shapes are not confirmed from a Zendesk page).
  */
 interface ZendeskErrorBody {
   error?: unknown;
@@ -70,7 +68,7 @@ function messageOf(body: unknown): string {
   return [clip(b.error), clip(b.description)].filter(Boolean).join(': ');
 }
 
-/** Zendesk's `Retry-After` (seconds) on a 429 (https://developer.zendesk.com/api-reference/introduction/rate-limits/). */
+/** Zendesk's `Retry-After` (seconds) on a 429; 60 s when absent (Zendesk's rate-limit page was not read: see the doc). */
 export function retryAfterMs(headers: Record<string, string>): number {
   const s = Number(headers['retry-after']);
   return Number.isFinite(s) && s >= 0 ? Math.min(Math.max(s * 1000, 1000), 15 * 60_000) : 60_000;
@@ -101,7 +99,7 @@ export interface ZendeskUser {
   role?: string;
 }
 
-/** `GET /api/v2/users/me` (https://developer.zendesk.com/api-reference/ticketing/users/users/#show-the-currently-authenticated-user). */
+/** `GET /api/v2/users/me`: the user the token belongs to, with its `url` on the account host. */
 export async function currentUser(http: HttpClient, path: string): Promise<ZendeskUser> {
   const res = await http.request<{ user?: ZendeskUser } | null>({ path, allowStatus: ZENDESK_HANDLED_STATUSES });
   if (res.status >= 400) throw zendeskError(res);

@@ -16,9 +16,9 @@ export const zendeskIntegration = defineIntegration({
   name: 'Zendesk',
   auth: {
     kind: 'oauth2',
-    // https://developer.zendesk.com/documentation/ticketing/working-with-oauth/creating-and-using-oauth-tokens-with-the-api/:
-    // GET https://{subdomain}.zendesk.com/oauth/authorizations/new, POST https://{subdomain}.zendesk.com/oauth/tokens,
-    // space-separated scopes. The `{subdomain}` placeholders are replaced by the project's configuration.
+    // Zendesk's OAuth flow: GET https://{subdomain}.zendesk.com/oauth/authorizations/new, POST
+    // https://{subdomain}.zendesk.com/oauth/tokens, space-separated scopes (what was and was not confirmed:
+    // docs/integrations/zendesk.md). The `{subdomain}` placeholders are replaced by the project's configuration.
     authorizationUrl: 'https://{subdomain}.zendesk.com/oauth/authorizations/new',
     tokenUrl: 'https://{subdomain}.zendesk.com/oauth/tokens',
     // `read` for users/me and the webhook reads, `write` to create and delete webhooks (an admin's token).

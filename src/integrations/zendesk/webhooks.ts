@@ -24,9 +24,7 @@ export const ZENDESK_SIGNATURE: HmacScheme = {
   toleranceSeconds: 3600,
 };
 
-export const ZENDESK_EVENT_TYPES_DOCS = 'https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/';
-
-/** The event envelope of event-subscribed webhooks (https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/). */
+/** The event envelope of event-subscribed webhooks (e.g. https://developer.zendesk.com/api-reference/webhooks/event-types/organization-events/). */
 export interface ZendeskEventBody {
   type?: unknown;
   account_id?: unknown;
