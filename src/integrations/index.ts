@@ -2,6 +2,7 @@
 import type { IntegrationDefinition } from '../sdk/index.js';
 import { airtableIntegration } from './airtable/integration.js';
 import { asanaIntegration } from './asana/integration.js';
+import { bitbucketIntegration } from './bitbucket/integration.js';
 import { boxIntegration } from './box/integration.js';
 import { calendlyIntegration } from './calendly/integration.js';
 import { clickupIntegration } from './clickup/integration.js';
@@ -31,4 +32,4 @@ import { webflowIntegration } from './webflow/integration.js';
 import { zendeskIntegration } from './zendesk/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration];
