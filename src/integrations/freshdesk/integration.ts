@@ -1,0 +1,26 @@
+// Freshdesk (API v2) with an API key. Every call goes to the helpdesk's own domain, kept in the credential's
+// extra as `domain` (api.ts). Setup: docs/integrations/freshdesk.md.
+//
+// Auth: HTTP Basic with the API key as the user name and `X` as the password
+// (https://developers.freshdesk.com/api/#authentication). The SDK's apiKey auth sends one stored string after a
+// prefix, so the credential's `apiKey` is the Basic credential itself, `base64("<API key>:X")`, and the prefix is
+// `Basic `: the key stays in the credential store, never in a URL or a log line.
+//
+// Design choice — polling, not webhooks: Freshdesk sends webhooks only from automation rules that an admin
+// creates in the helpdesk UI (Admin → Automations → "Trigger webhook"); its API offers no call to register,
+// list or delete such a webhook, and the requests carry no signature. The triggers poll the ticket and contact
+// lists by update time instead, which needs nothing from the admin and loses nothing (tickets.ts).
+import { defineIntegration } from '../../sdk/index.js';
+import { contactCreatedTrigger } from './triggers/contact-created.js';
+import { ticketCreatedTrigger } from './triggers/ticket-created.js';
+import { ticketUpdatedTrigger } from './triggers/ticket-updated.js';
+
+export const freshdeskIntegration = defineIntegration({
+  key: 'freshdesk',
+  name: 'Freshdesk',
+  auth: { kind: 'apiKey', header: 'authorization', prefix: 'Basic ' },
+  // Never used for calls: they go to the credential's domain (https://{domain}.freshdesk.com/api/v2).
+  apiBaseUrl: 'https://freshdesk.com/api/v2',
+  docsUrl: 'https://developers.freshdesk.com/api/',
+  triggers: [ticketCreatedTrigger, ticketUpdatedTrigger, contactCreatedTrigger],
+});
