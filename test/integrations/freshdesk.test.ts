@@ -6,6 +6,7 @@ import { apiBase, freshdeskError, getList, sinceParam } from '../../src/integrat
 import contactFixture from '../../src/integrations/freshdesk/fixtures/contact.json' with { type: 'json' };
 import ticketFixture from '../../src/integrations/freshdesk/fixtures/ticket.json' with { type: 'json' };
 import { freshdeskIntegration } from '../../src/integrations/freshdesk/integration.js';
+import { MAX_PAGES_PER_POLL } from '../../src/integrations/freshdesk/tickets.js';
 import { ProviderError, type AnyTriggerDefinition, type HttpClient, type Item, type PollSource } from '../../src/sdk/index.js';
 import { recordPoll } from '../helpers/poll-harness.js';
 import { basicAuth, freshdeskRateLimitHeaders, startFakeFreshdesk, type FakeFreshdesk } from '../providers/freshdesk.js';
@@ -150,6 +151,19 @@ describe('freshdesk', () => {
       expect(fake.ticketLists().every((r) => r.query.page === '1')).toBe(true);
     });
 
+    it('bounds the pages of one poll and continues where it stopped on the next', async () => {
+      const h = harness('FRESHDESK_TRIGGER_TICKET_CREATED');
+      await h.poll();
+      const ids = Array.from({ length: 2300 }, (_, n) => fake.addTicket({ createdAt: T0 + n * SEC }).id);
+      h.now = T0 + 60 * MIN;
+      const before = fake.ticketLists().length;
+      const first = await h.poll();
+      expect(fake.ticketLists().length - before).toBe(MAX_PAGES_PER_POLL);
+      expect(first.length).toBeLessThan(ids.length);
+      const second = await h.poll();
+      expect([...first, ...second].map((i) => Number(i.key)).sort((a, b) => a - b)).toEqual(ids);
+    });
+
     it('applies the group and company filters', async () => {
       const h = harness('FRESHDESK_TRIGGER_TICKET_CREATED', { groupId: '7', companyId: 3 });
       await h.poll();
@@ -217,6 +231,22 @@ describe('freshdesk', () => {
       expect(await h.poll()).toEqual([]);
       // The cursor moved to the newest update seen, minus the overlap, and one second early.
       expect(fake.contactLists().at(-1)!.query._updated_since).toBe('2026-11-27T14:59:14Z');
+    });
+
+    it('stops after ten pages and continues the same listing on the next poll', async () => {
+      const h = harness('FRESHDESK_TRIGGER_CONTACT_CREATED');
+      await h.poll();
+      const added = Array.from({ length: 1150 }, () => fake.addContact({ createdAt: T0 + 10 * SEC }));
+      h.now = T0 + MIN;
+      const before = fake.contactLists().length;
+      const first = await h.poll();
+      expect(fake.contactLists().length - before).toBe(10);
+      expect(first).toHaveLength(1000);
+      const second = await h.poll();
+      expect(fake.contactLists().slice(before + 10).map((r) => r.query.page)).toEqual(['11', '12']);
+      expect([...first, ...second].map((i) => Number(i.key))).toEqual(added.map((c) => c.id));
+      h.now = T0 + 2 * MIN;
+      expect(await h.poll()).toEqual([]);
     });
   });
 });
