@@ -84,6 +84,7 @@ describe('zohocrm', () => {
   it('parses Zoho timestamps with their offset and sends If-Modified-Since one second early, in UTC with an offset', () => {
     expect(recordTime(lead, 'Modified_Time')).toBe(Date.UTC(2019, 4, 2, 5, 47, 33));
     expect(zohoTime(Date.UTC(2019, 4, 2, 5, 47, 33, 900))).toBe('2019-05-02T11:17:33+05:30');
+    expect(zohoTime(Date.UTC(2019, 4, 2, 5, 47, 33), -300)).toBe('2019-05-02T00:47:33-05:00');
     expect(ifModifiedSince(Date.UTC(2019, 4, 2, 5, 47, 33, 900))).toBe('2019-05-02T05:47:33+00:00');
   });
 
@@ -119,9 +120,11 @@ describe('zohocrm', () => {
     zoho.add('Deals', { created: clock.now(), fields: { Deal_Name: 'New' } });
     zoho.touch('Deals', deal.id, clock.now(), { Amount: 1500 });
     let got = await h.poll();
-    expect(got.map((i) => i.key)).toEqual([`${deal.id}:${zohoTime(clock.now())}`]);
+    expect(got.map((i) => i.key)).toEqual([`${deal.id}:${Math.floor(clock.now() / SEC) * SEC}`]);
     expect(got[0]!.payload).toMatchObject({ Amount: 1500 });
-    // The same version again (overlap) is not new; the next edit is.
+    // The same version again (overlap) is not new — also when the user's time zone changed the string; the next edit is.
+    expect(await h.poll()).toEqual([]);
+    zoho.offsetMinutes = -300;
     expect(await h.poll()).toEqual([]);
     clock.advance(2 * SEC);
     zoho.touch('Deals', deal.id, clock.now(), { Amount: 2000 });

@@ -9,7 +9,7 @@
 // - `Authorization: Zoho-oauthtoken <token>` or `Bearer <token>`; anything else 401 INVALID_TOKEN.
 // - `POST /oauth/v2/token` with grant_type=refresh_token and client_id/client_secret as form fields or query
 //   parameters: a new access token and the api_domain, no new refresh token.
-// Timestamps are written as Zoho writes them: to the second, with the org's offset (+05:30 here).
+// Timestamps are written as Zoho writes them: to the second, with the user's offset (+05:30 unless changed).
 // Docs: https://www.zoho.com/crm/developer/docs/api/v2/get-records.html,
 // https://www.zoho.com/crm/developer/docs/api/v2/get-org-data.html,
 // https://www.zoho.com/accounts/protocol/oauth/use-access-token.html,
@@ -49,6 +49,8 @@ export interface FakeZohoCrm {
   refreshTokens: Set<string>;
   records: Map<string, FakeZohoRecord[]>;
   requests: RecordedZohoRequest[];
+  /** The connecting user's time zone offset, in which Zoho writes timestamps (a user may change it). */
+  offsetMinutes: number;
   failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void;
   add(module: string, r: { created: number; modified?: number; fields?: Record<string, unknown>; id?: string }): FakeZohoRecord;
   touch(module: string, id: string, at: number, fields?: Record<string, unknown>): void;
@@ -57,11 +59,12 @@ export interface FakeZohoCrm {
 }
 
 const MODULES = ['Leads', 'Contacts', 'Accounts', 'Deals', 'Tasks'];
-const IST = 5.5 * 3600_000;
-
-/** Zoho's way: seconds, the org's offset — 2019-05-02T11:17:33+05:30. */
-export function zohoTime(t: number): string {
-  return new Date(Math.floor(t / 1000) * 1000 + IST).toISOString().replace(/\.\d{3}Z$/, '+05:30');
+/** Zoho's way: seconds, the user's offset (+05:30 unless given) — 2019-05-02T11:17:33+05:30. */
+export function zohoTime(t: number, offsetMinutes = 330): string {
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return new Date(Math.floor(t / 1000) * 1000 + offsetMinutes * 60_000).toISOString().replace(/\.\d{3}Z$/, offset);
 }
 
 export async function startFakeZohoCrm(): Promise<FakeZohoCrm> {
@@ -75,6 +78,7 @@ export async function startFakeZohoCrm(): Promise<FakeZohoCrm> {
     refreshTokens: new Set<string>(),
     records: new Map<string, FakeZohoRecord[]>(MODULES.map((m) => [m, []])),
     requests: [] as RecordedZohoRequest[],
+    offsetMinutes: 330,
   };
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -89,8 +93,8 @@ export async function startFakeZohoCrm(): Promise<FakeZohoCrm> {
     Owner: { name: 'Patricia Boyle', id: '3652397000000186017', email: 'p.boyle@zylker.com' },
     ...r.fields,
     id: r.id,
-    Created_Time: zohoTime(r.created),
-    Modified_Time: zohoTime(r.modified),
+    Created_Time: zohoTime(r.created, state.offsetMinutes),
+    Modified_Time: zohoTime(r.modified, state.offsetMinutes),
     $editable: true,
     ...(module === 'Leads' ? { $converted: false } : {}),
   });

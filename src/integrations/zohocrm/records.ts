@@ -11,7 +11,7 @@
 //   the next poll.
 // - Both triggers read by Modified_Time (a new record has one too): "created" keeps the records created since the
 //   subscription started, keyed by id; "updated" keeps every version other than the creation, keyed by
-//   `id:Modified_Time`.
+//   `id:<Modified_Time in epoch ms>`.
 // - The next poll starts OVERLAP before the newest Modified_Time seen. Baseline: the last BASELINE_LOOKBACK,
 //   recorded as seen.
 // - 304 (nothing modified since the header's instant) and 204 (no records) are empty pages.

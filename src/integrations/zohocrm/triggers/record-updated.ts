@@ -18,7 +18,8 @@ export const recordUpdated = defineTrigger<ZohoParams>({
       pollRecords(ctx, (r) => {
         const modified = recordTime(r, 'Modified_Time');
         if (!Number.isFinite(modified) || modified === recordTime(r, 'Created_Time')) return null;
-        return { key: `${r.id}:${r.Modified_Time}`, payload: r, occurredAt: modified };
+        // Epoch ms, not Zoho's string: the string's offset follows the user's time zone setting, the instant does not.
+        return { key: `${r.id}:${modified}`, payload: r, occurredAt: modified };
       }),
   },
 });
