@@ -12,6 +12,12 @@
 // - OneDrive: a drive root subscription (`/me/drive/root`, changeType `updated` only, 42,300 minutes) whose
 //   notifications name no item, and the drive delta query (`token=latest`, a full round, a deltaLink; 410
 //   resyncRequired once tokens are expired); each change also reports the item's parent folder, as Graph does.
+//   The same drive also answers as a SharePoint document library: `drives/{driveId}/root` (subscription) and
+//   `/drives/{driveId}/root/delta`.
+// - SharePoint lists: a list subscription (`sites/{site-id}/lists/{list-id}`, changeType `updated` only, 42,300
+//   minutes) whose notifications name no item, and the list item delta query (`token=latest`, a full round,
+//   `$expand=fields`, `$top`, a deltaLink; 410 resyncChangesApplyDifferences with a Location header once tokens
+//   are expired; deleted items with the `deleted` facet).
 // - Thin change notifications POSTed to the notificationUrl when a resource is created (as `{value: [...]}`,
 //   each item with clientState), lifecycle notifications on demand.
 // - 401 InvalidAuthenticationToken for unknown/expired tokens, a refresh_token grant that rotates tokens,
@@ -34,13 +40,15 @@ import rateLimitedFixture from '../../src/integrations/microsoftTeams/fixtures/r
 import eventFixture from '../../src/integrations/outlook/fixtures/event.json' with { type: 'json' };
 import messageFixture from '../../src/integrations/outlook/fixtures/message.json' with { type: 'json' };
 import driveItemFixture from '../../src/integrations/onedrive/fixtures/drive-item.json' with { type: 'json' };
+import listItemFixture from '../../src/integrations/sharepoint/fixtures/list-item.json' with { type: 'json' };
 
 export type Target =
   | { kind: 'channels'; teamId: string }
   | { kind: 'channelMessages'; teamId: string; channelId: string }
   | { kind: 'mail'; userId: string; folder: string }
   | { kind: 'events'; userId: string }
-  | { kind: 'drive' };
+  | { kind: 'drive' }
+  | { kind: 'list'; siteId: string; listId: string };
 
 export interface FakeSubscription {
   id: string;
@@ -95,6 +103,16 @@ export interface FakeGraphOptions {
   teamsMaxMinutes?: number;
   outlookMaxMinutes?: number;
   driveMaxMinutes?: number;
+  listMaxMinutes?: number;
+}
+
+/** A SharePoint listItem as Graph returns it with `$expand=fields`. */
+export interface FakeListItem extends Record<string, unknown> {
+  id: string;
+  eTag: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  fields: Record<string, unknown>;
 }
 
 export interface FakeDriveItem extends Record<string, unknown> {
@@ -128,6 +146,14 @@ export interface FakeGraph {
   driveMaxMinutes: number;
   /** The drive's root folder id. */
   driveRootId: string;
+  /** The drive's id (it also answers as a SharePoint document library at /drives/{driveId}). */
+  driveId: string;
+  listMaxMinutes: number;
+  /** SharePoint: a list on a site; list items created, updated (fields merged), deleted. */
+  addList(siteId: string, listId: string): void;
+  createListItem(siteId: string, listId: string, fields: Record<string, unknown>): Promise<{ item: FakeListItem; deliveries: Delivery[] }>;
+  updateListItem(siteId: string, listId: string, id: string, fields: Record<string, unknown>): Promise<{ item: FakeListItem; deliveries: Delivery[] }>;
+  deleteListItem(siteId: string, listId: string, id: string): Promise<{ item: Record<string, unknown>; deliveries: Delivery[] }>;
   /** Answer the next N API requests (not the token endpoint) matching `match` with this status. */
   failNext(count: number, status: number, opts?: { headers?: Record<string, string>; body?: unknown; match?: (method: string, path: string) => boolean }): void;
   addTeam(teamId: string): void;
@@ -186,8 +212,14 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     outlookMaxMinutes: opts.outlookMaxMinutes ?? 4230,
     driveMaxMinutes: opts.driveMaxMinutes ?? 42_300,
     driveRootId: '01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ',
+    driveId: 'b!-RIj2DuyvEyV1T4NlOaMHk8XkS_I8MdFlUCq1BlcjgmhRfAj3-Z8RY2VpuvV_tpd',
+    listMaxMinutes: opts.listMaxMinutes ?? 42_300,
   };
-  const driveId = 'b!-RIj2DuyvEyV1T4NlOaMHk8XkS_I8MdFlUCq1BlcjgmhRfAj3-Z8RY2VpuvV_tpd';
+  const driveId = fake.driveId;
+  /** SharePoint lists by `${siteId}/${listId}`: items with the sequence number of their last change. */
+  const lists = new Map<string, Map<string, { item: FakeListItem | Record<string, unknown>; seq: number }>>();
+  let listSeq = 0;
+  const listKey = (siteId: string, listId: string) => `${siteId.toLowerCase()}/${listId.toLowerCase()}`;
   /** Drive items with the sequence number of their last change (deleted ones stay, with the deleted facet). */
   const drive = new Map<string, { item: FakeDriveItem; seq: number }>();
   let driveSeq = 0;
@@ -226,9 +258,13 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     m = /^(?:me|users\/([^/]+))\/events$/i.exec(r);
     if (m) return { kind: 'events', userId: m[1] ?? 'me' };
     if (/^me\/drive\/root$/i.test(r)) return { kind: 'drive' };
+    m = /^drives\/([^/]+)\/root$/i.exec(r);
+    if (m && m[1] === fake.driveId) return { kind: 'drive' };
+    m = /^sites\/([^/]+)\/lists\/([^/]+)$/i.exec(r);
+    if (m) return { kind: 'list', siteId: m[1]!, listId: m[2]! };
     return null;
   }
-  const maxMinutes = (t: Target) => (t.kind === 'channels' || t.kind === 'channelMessages' ? fake.teamsMaxMinutes : t.kind === 'drive' ? fake.driveMaxMinutes : fake.outlookMaxMinutes);
+  const maxMinutes = (t: Target) => (t.kind === 'channels' || t.kind === 'channelMessages' ? fake.teamsMaxMinutes : t.kind === 'drive' ? fake.driveMaxMinutes : t.kind === 'list' ? fake.listMaxMinutes : fake.outlookMaxMinutes);
   const targetExists = (t: Target) => {
     switch (t.kind) {
       case 'channels':
@@ -241,6 +277,8 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
         return isUser(t.userId);
       case 'drive':
         return true;
+      case 'list':
+        return lists.has(listKey(t.siteId, t.listId));
     }
   };
   const live = (s: FakeSubscription) => Date.parse(s.expirationDateTime) > now();
@@ -300,8 +338,8 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (clientState !== undefined && (typeof clientState !== 'string' || clientState.length > 128)) return bad('clientState is limited to 128 characters.');
     const target = typeof resource === 'string' ? parseTarget(resource) : null;
     if (!target) return bad(`Resource '${String(resource)}' is not supported.`);
-    // A drive root supports changeType updated only.
-    if (target.kind === 'drive' && changeType !== 'updated') return bad(`ChangeType '${changeType}' is not supported for resource '${String(resource)}'.`);
+    // A drive root and a SharePoint list support changeType updated only.
+    if ((target.kind === 'drive' || target.kind === 'list') && changeType !== 'updated') return bad(`ChangeType '${changeType}' is not supported for resource '${String(resource)}'.`);
     if (!targetExists(target)) return json(res, 404, GRAPH_ERROR('NotFound', 'The requested resource does not exist.'));
     const problem = expirationProblem(target, expirationDateTime, typeof lifecycleNotificationUrl === 'string');
     if (problem) return bad(problem);
@@ -372,6 +410,72 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
   const gone = (res: ServerResponse) => json(res, 410, GRAPH_ERROR('SyncStateNotFound', 'The sync state generation is not found. Please start a new delta round.'));
   const withoutReplies = ({ replies: _r, ...m }: ChatMessage & { replies: ChatMessage[] }) => m;
 
+  /** A drive delta round (/me/drive/root/delta, /drives/{id}/root/delta): `token=latest`, a full round, or a round from a delta token. */
+  function driveDelta(res: ServerResponse, path: string, query: URLSearchParams) {
+    const skip = decodeToken(query.get('$skiptoken'));
+    const tokenParam = query.get('token');
+    const delta = tokenParam && tokenParam !== 'latest' ? decodeToken(tokenParam) : null;
+    if (tokenParam && tokenParam !== 'latest' && !delta) return json(res, 400, GRAPH_ERROR('invalidRequest', 'Invalid delta token.'));
+    const link = `${baseUrl}/v1.0${path}`;
+    const deltaLink = (upTo: number) => `${link}?token=${encodeToken({ afterSeq: upTo, epoch: tokenEpoch })}`;
+    if (tokenParam === 'latest') return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(driveItem)`, value: [], '@odata.deltaLink': deltaLink(driveSeq) });
+    const round: { afterSeq: number; full: boolean; offset: number; upTo: number; epoch: number } = skip ?? (delta
+      ? { afterSeq: delta.afterSeq, full: false, offset: 0, upTo: driveSeq, epoch: delta.epoch }
+      : { afterSeq: 0, full: true, offset: 0, upTo: driveSeq, epoch: tokenEpoch });
+    if (round.epoch !== tokenEpoch) return json(res, 410, GRAPH_ERROR('resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d.'));
+    const changed = [...drive.values()]
+      .filter((e) => e.seq > round.afterSeq && e.seq <= round.upTo && !(round.full && e.item.deleted !== undefined))
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => e.item);
+    const size = Math.max(1, Number(query.get('$top') ?? '') || (skip?.size as number | undefined) || 10);
+    const page = changed.slice(round.offset, round.offset + size);
+    return json(res, 200, {
+      '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(driveItem)`,
+      value: page,
+      ...(round.offset + size < changed.length
+        ? { '@odata.nextLink': `${link}?$skiptoken=${encodeToken({ ...round, offset: round.offset + size, size })}` }
+        : { '@odata.deltaLink': deltaLink(round.upTo) }),
+    });
+  }
+
+  /** /sites/{site}/lists/{list}/items/delta: `token=latest`, a full round, or a round from a delta token; `$expand=fields`, `$top`. */
+  function listItemsDelta(res: ServerResponse, path: string, query: URLSearchParams, siteId: string, listId: string) {
+    const items = lists.get(listKey(siteId, listId));
+    if (!items) return json(res, 404, GRAPH_ERROR('itemNotFound', 'The specified list was not found'));
+    const skip = decodeToken(query.get('$skiptoken'));
+    const tokenParam = query.get('token');
+    const delta = tokenParam && tokenParam !== 'latest' ? decodeToken(tokenParam) : null;
+    if (tokenParam && tokenParam !== 'latest' && !delta) return json(res, 400, GRAPH_ERROR('invalidRequest', 'Invalid delta token.'));
+    const link = `${baseUrl}/v1.0${path}`;
+    const expand = (skip?.expand as boolean | undefined) ?? /^fields\b/.test(query.get('$expand') ?? '');
+    const deltaLink = (upTo: number) => `${link}?token=${encodeToken({ afterSeq: upTo, epoch: tokenEpoch })}${expand ? '&$expand=fields' : ''}`;
+    if (tokenParam === 'latest') return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(listItem)`, value: [], '@odata.deltaLink': deltaLink(listSeq) });
+    const round: { afterSeq: number; full: boolean; offset: number; upTo: number; epoch: number; size?: number; expand?: boolean } = skip ?? (delta
+      ? { afterSeq: delta.afterSeq, full: false, offset: 0, upTo: listSeq, epoch: delta.epoch }
+      : { afterSeq: 0, full: true, offset: 0, upTo: listSeq, epoch: tokenEpoch });
+    if (round.epoch !== tokenEpoch) {
+      // A fresh enumeration starts at the Location header's link (listItem: delta, "410 Gone").
+      return json(res, 410, GRAPH_ERROR('resyncChangesApplyDifferences', 'Resync required.'), { location: `${link}${expand ? '?$expand=fields' : ''}` });
+    }
+    const changed = [...items.values()]
+      .filter((e) => e.seq > round.afterSeq && e.seq <= round.upTo && !(round.full && e.item.deleted !== undefined))
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => {
+        if (expand || e.item.deleted !== undefined) return e.item;
+        const { fields: _f, ...rest } = e.item;
+        return rest;
+      });
+    const size = Math.max(1, Number(query.get('$top') ?? '') || round.size || 10);
+    const page = changed.slice(round.offset, round.offset + size);
+    return json(res, 200, {
+      '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(listItem)`,
+      value: page,
+      ...(round.offset + size < changed.length
+        ? { '@odata.nextLink': `${link}?$skiptoken=${encodeToken({ ...round, offset: round.offset + size, size, expand })}` }
+        : { '@odata.deltaLink': deltaLink(round.upTo) }),
+    });
+  }
+
   // ── routes ────────────────────────────────────────────────────────────────────────────────────────
   async function api(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, rawBody: string) {
     const method = req.method ?? 'GET';
@@ -405,6 +509,14 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
 
     if (method !== 'GET') return json(res, 405, GRAPH_ERROR('BadRequest', 'Method not allowed.'));
 
+    // A SharePoint document library's drive, and list items.
+    if (seg[0] === 'drives' && seg.length === 4 && seg[2] === 'root' && seg[3] === 'delta') {
+      return seg[1] === fake.driveId ? driveDelta(res, path, query) : json(res, 404, GRAPH_ERROR('itemNotFound', 'The resource could not be found.'));
+    }
+    if (seg[0] === 'sites' && seg.length === 6 && seg[2] === 'lists' && seg[4] === 'items' && seg[5] === 'delta') {
+      return listItemsDelta(res, path, query, seg[1]!, seg[3]!);
+    }
+
     // /me, /users/{id}
     let mailboxSeg = seg;
     if (seg[0] === 'me') mailboxSeg = seg.slice(1);
@@ -415,32 +527,7 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (seg[0] === 'me' || seg[0] === 'users') {
       if (mailboxSeg.length === 0) return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#users/$entity`, ...user });
       // /me/drive/root/delta: `token=latest`, a full round, or a round from a delta token
-      if (seg[0] === 'me' && mailboxSeg.join('/') === 'drive/root/delta') {
-        const skip = decodeToken(query.get('$skiptoken'));
-        const tokenParam = query.get('token');
-        const delta = tokenParam && tokenParam !== 'latest' ? decodeToken(tokenParam) : null;
-        if (tokenParam && tokenParam !== 'latest' && !delta) return json(res, 400, GRAPH_ERROR('invalidRequest', 'Invalid delta token.'));
-        const link = `${baseUrl}/v1.0/me/drive/root/delta`;
-        const deltaLink = (upTo: number) => `${link}?token=${encodeToken({ afterSeq: upTo, epoch: tokenEpoch })}`;
-        if (tokenParam === 'latest') return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(driveItem)`, value: [], '@odata.deltaLink': deltaLink(driveSeq) });
-        const round: { afterSeq: number; full: boolean; offset: number; upTo: number; epoch: number } = skip ?? (delta
-          ? { afterSeq: delta.afterSeq, full: false, offset: 0, upTo: driveSeq, epoch: delta.epoch }
-          : { afterSeq: 0, full: true, offset: 0, upTo: driveSeq, epoch: tokenEpoch });
-        if (round.epoch !== tokenEpoch) return json(res, 410, GRAPH_ERROR('resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d.'));
-        const changed = [...drive.values()]
-          .filter((e) => e.seq > round.afterSeq && e.seq <= round.upTo && !(round.full && e.item.deleted !== undefined))
-          .sort((a, b) => a.seq - b.seq)
-          .map((e) => e.item);
-        const size = Math.max(1, Number(query.get('$top') ?? '') || (skip?.size as number | undefined) || 10);
-        const page = changed.slice(round.offset, round.offset + size);
-        return json(res, 200, {
-          '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(driveItem)`,
-          value: page,
-          ...(round.offset + size < changed.length
-            ? { '@odata.nextLink': `${link}?$skiptoken=${encodeToken({ ...round, offset: round.offset + size, size })}` }
-            : { '@odata.deltaLink': deltaLink(round.upTo) }),
-        });
-      }
+      if (seg[0] === 'me' && mailboxSeg.join('/') === 'drive/root/delta') return driveDelta(res, path, query);
       // /messages/{id}
       if (mailboxSeg[0] === 'messages' && mailboxSeg.length === 2) {
         for (const list of mail.values()) {
@@ -612,6 +699,20 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     return { item: structuredClone(item), deliveries };
   }
 
+  // ── SharePoint lists ──────────────────────────────────────────────────────────────────────────────
+  let nextListItemN = 1;
+  const listOf = (siteId: string, listId: string) => {
+    const l = lists.get(listKey(siteId, listId));
+    if (!l) throw new Error(`no list ${siteId}/${listId}`);
+    return l;
+  };
+  /** Record a change to a list item (a new sequence number) and notify the list's subscriptions (no item named). */
+  async function listChange(siteId: string, listId: string, item: FakeListItem | Record<string, unknown>) {
+    listOf(siteId, listId).set(String(item.id), { item, seq: ++listSeq });
+    const deliveries = await notify((t) => t.kind === 'list' && listKey(t.siteId, t.listId) === listKey(siteId, listId), listId, null, 'updated');
+    return { item: structuredClone(item), deliveries };
+  }
+
   const api_ = {
     url: baseUrl,
     apiBaseUrl: `${baseUrl}/v1.0`,
@@ -708,6 +809,42 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
       // Graph returns a deleted item with the deleted facet and little else.
       const gone: FakeDriveItem = { id: item.id, name: item.name, eTag: item.eTag, createdDateTime: item.createdDateTime, lastModifiedDateTime: item.lastModifiedDateTime, parentReference: item.parentReference!, deleted: { state: 'deleted' }, ...(item.file ? { file: {} } : { folder: {} }) };
       return driveChange(gone);
+    },
+    addList(siteId: string, listId: string) {
+      if (!lists.has(listKey(siteId, listId))) lists.set(listKey(siteId, listId), new Map());
+    },
+    async createListItem(siteId: string, listId: string, fields: Record<string, unknown>) {
+      listOf(siteId, listId);
+      const id = String(nextListItemN++);
+      const at = iso();
+      const item: FakeListItem = {
+        ...structuredClone(listItemFixture),
+        id,
+        eTag: `"{${randomUUID().toUpperCase()}},1"`,
+        createdDateTime: at,
+        lastModifiedDateTime: at,
+        webUrl: `https://contoso.sharepoint.com/sites/inventory/Lists/${listId}/${id}_.000`,
+        parentReference: { id: listId, siteId },
+        fields: { id, ...fields, Created: at, Modified: at },
+      };
+      return listChange(siteId, listId, item) as Promise<{ item: FakeListItem; deliveries: Delivery[] }>;
+    },
+    async updateListItem(siteId: string, listId: string, id: string, fields: Record<string, unknown>) {
+      const e = listOf(siteId, listId).get(id);
+      if (!e || e.item.deleted !== undefined) throw new Error(`no list item ${id}`);
+      const item = structuredClone(e.item) as FakeListItem;
+      const at = iso();
+      const version = Number(/,(\d+)"$/.exec(item.eTag)?.[1] ?? '1') + 1;
+      item.eTag = item.eTag.replace(/,\d+"$/, `,${version}"`);
+      item.lastModifiedDateTime = at;
+      item.fields = { ...item.fields, ...fields, Modified: at };
+      return listChange(siteId, listId, item) as Promise<{ item: FakeListItem; deliveries: Delivery[] }>;
+    },
+    async deleteListItem(siteId: string, listId: string, id: string) {
+      const e = listOf(siteId, listId).get(id);
+      if (!e || e.item.deleted !== undefined) throw new Error(`no list item ${id}`);
+      // A deleted item comes back with the deleted facet and little else (listItem: delta, example 2).
+      return listChange(siteId, listId, { id, parentReference: { siteId }, contentType: (e.item as FakeListItem).contentType, deleted: { state: 'deleted' } });
     },
     changeNotificationBody,
     async post(url: string, body: string, headers: Record<string, string> = {}) {
