@@ -167,7 +167,7 @@ describe('QuickBooks query polling against the fake QuickBooks', () => {
     const state: PollState = { seen: new Set(), cursor: null };
     expect(await poll(state, INVOICE_CREATED)).toEqual([]);
     expect(state.seen.size).toBe(1); // the invoice from a minute ago is recorded as seen
-    expect(qb.queries(REALM)[0]).toBe(`SELECT * FROM Invoice WHERE MetaData.CreateTime >= '2026-12-07T11:50:00+00:00' ORDERBY MetaData.CreateTime STARTPOSITION 1 MAXRESULTS 200`);
+    expect(qb.queries(REALM)[0]).toBe(`SELECT * FROM Invoice WHERE MetaData.CreateTime >= '2026-12-07T11:50:00Z' ORDERBY MetaData.CreateTime STARTPOSITION 1 MAXRESULTS 200`);
     expect(qb.requests.every((r) => r.path.startsWith('/v3/company/') ? r.query !== null : true)).toBe(true);
 
     clock += 5_000;

@@ -74,7 +74,7 @@ export function entitiesOf(body: QueryResponse, entity: string): QboEntity[] {
   return Array.isArray(list) ? list.filter((e): e is QboEntity => !!e && typeof e === 'object' && typeof (e as QboEntity).Id === 'string') : [];
 }
 
-/** An instant as Intuit's query language takes it: ISO 8601 to the second, with an explicit UTC offset. */
+/** An instant as Intuit's query language takes it: ISO 8601 in UTC, to the second (Intuit's precision). */
 export function qboTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
