@@ -1,8 +1,8 @@
 // One shop-specific Shopify webhook subscription per trigger subscription, through the GraphQL Admin API (api.ts says
 // why not REST): `webhookSubscriptionCreate(topic, webhookSubscription: {uri, format: JSON})` at subscribe time,
 // `webhookSubscriptionDelete(id)` at unsubscribe, and the `webhookSubscription(id)` query every hour (`check`,
-// ADR 0018): Shopify deletes a subscription made through the Admin API after its deliveries failed through all
-// retries (8 over 4 hours), and null then means it is gone and is created again. Shopify documents no disabled
+// ADR 0018): Shopify reportedly deletes a subscription made through the Admin API after its deliveries failed through
+// all retries (8 over 4 hours; see the doc's table), and null then means it is gone and is created again. Shopify documents no disabled
 // state, so the check answers 'active' or 'gone'.
 // https://shopify.dev/docs/api/admin-graphql/latest/mutations/webhookSubscriptionCreate, …/webhookSubscriptionDelete
 //
