@@ -35,8 +35,7 @@ describe('shopify', () => {
   const credential = () => ({ id: 'cred-1', providerAccountId: shop.shop, extra: { shop: shop.shop, adminOrigin: shop.url } });
   const ctx = () => ({ http, params: {}, credential: credential(), log: silent, signal: AbortSignal.timeout(10_000), now: Date.now });
   const hookUrl = 'https://ot.example/hooks/s/sub-1';
-  const register = (type: string, opts: { appWebhookSecret?: string } = { appWebhookSecret: shop.clientSecret }) =>
-    source(type).register({ ...ctx(), hookUrl, secret: 'f'.repeat(64), ...opts });
+  const register = (type: string) => source(type).register({ ...ctx(), hookUrl, secret: 'f'.repeat(64) });
 
   beforeEach(async () => {
     shop = await startFakeShopify();
@@ -108,7 +107,7 @@ describe('shopify', () => {
       const hook = [...shop.hooks.values()][0]!;
       expect(hook).toMatchObject({ topic: 'ORDERS_CREATE', uri: hookUrl, format: 'JSON' });
       expect(hook.id).toMatch(/^gid:\/\/shopify\/WebhookSubscription\/[0-9]+$/);
-      expect(reg).toEqual({ state: { webhookSubscriptionId: hook.id, topic: 'orders/create' }, secret: shop.clientSecret });
+      expect(reg).toEqual({ state: { webhookSubscriptionId: hook.id, topic: 'orders/create' } });
       expect(shop.requests.at(-1)).toMatchObject({
         method: 'POST', path: `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, token: TOKEN, operation: 'webhookSubscriptionCreate',
         variables: { topic: 'ORDERS_CREATE', webhookSubscription: { uri: hookUrl, format: 'JSON' } },
@@ -137,16 +136,13 @@ describe('shopify', () => {
       expect([...shop.hooks.values()].map((h) => h.topic)).toEqual(Object.values(topics));
     });
 
-    it("refuses without the app's client secret (the project's webhookSecret), calling nothing", async () => {
-      const err = await register('SHOPIFY_TRIGGER_ORDER_CREATED', {}).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ProviderError);
-      expect(err).toMatchObject({ kind: 'permanent', message: expect.stringContaining('webhookSecret') });
-      expect(shop.requests).toEqual([]);
+    it("declares that Shopify signs with the app's client secret alone (the project's webhookSecret)", () => {
+      expect(source('SHOPIFY_TRIGGER_ORDER_CREATED').appSigningKey).toMatchObject({ required: true, description: expect.stringContaining('client secret') });
     });
 
     it('refuses a credential without its shop, calling nothing', async () => {
       const s = source('SHOPIFY_TRIGGER_ORDER_CREATED');
-      const err = await s.register({ ...ctx(), credential: { id: 'c', providerAccountId: null, extra: {} }, hookUrl, secret: 's', appWebhookSecret: 'k' }).catch((e: unknown) => e);
+      const err = await s.register({ ...ctx(), credential: { id: 'c', providerAccountId: null, extra: {} }, hookUrl, secret: 's' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ kind: 'permanent', message: expect.stringContaining('extra.shop') });
       expect(shop.requests).toEqual([]);
     });

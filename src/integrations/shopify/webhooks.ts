@@ -107,14 +107,10 @@ export function shopifyWebhook(topic: ShopifyTopic): WebhookSource {
     // No redeliveryDays: Shopify documents its automatic retries (8 over 4 hours) but created triggers are keyed by
     // object id, and whether anything can announce the same object again is not documented; a marker kept costs a
     // few hundred bytes, a marker missing a duplicate (ADR 0016).
+    // App-wide signing key (see the header): the engine verifies with the project's webhookSecret, which must
+    // be the app's client secret, and refuses to subscribe without it.
+    appSigningKey: { required: true, description: "the Shopify app's client secret (Dev Dashboard or Partner Dashboard → your app → Settings)" },
     async register(ctx) {
-      // App-wide signing key (see the header): the project's webhookSecret must be the app's client secret.
-      if (!ctx.appWebhookSecret) {
-        throw new ProviderError(
-          'permanent',
-          "Shopify signs webhooks with the app's client secret: set webhookSecret in the project's shopify integration configuration to the app's client secret first",
-        );
-      }
       shopDomain(ctx.credential.extra);
       const data = await adminGraphql<{ webhookSubscriptionCreate?: { webhookSubscription?: { id?: unknown } | null; userErrors?: UserError[] } }>(
         ctx,
@@ -126,7 +122,7 @@ export function shopifyWebhook(topic: ShopifyTopic): WebhookSource {
       if (result?.userErrors?.length) throw userErrorsError('the webhook subscription', result.userErrors);
       const id = result?.webhookSubscription?.id;
       if (typeof id !== 'string' || !SUBSCRIPTION_ID.test(id)) throw new ProviderError('permanent', 'Shopify created the webhook subscription but answered without its id');
-      return { state: { webhookSubscriptionId: id, topic }, secret: ctx.appWebhookSecret };
+      return { state: { webhookSubscriptionId: id, topic } };
     },
     async unregister(ctx) {
       const id = subscriptionId(ctx.state);
