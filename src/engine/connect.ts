@@ -42,6 +42,8 @@ export interface CallbackQuery {
   state?: string;
   error?: string;
   error_description?: string;
+  /** The provider's other redirect parameters (QuickBooks' realmId), offered to accountId(). */
+  params?: Record<string, string>;
 }
 
 /** Where the callback sends the browser, or (when the state cannot be trusted) an error page. */
@@ -192,7 +194,7 @@ export class ConnectService {
     if (q.code === undefined || q.code === '') return this.back(state, { error: 'invalid_request', error_description: 'The provider sent no authorization code.' });
 
     try {
-      const credential = await this.complete(state, q.code, now);
+      const credential = await this.complete(state, q.code, q.params ?? {}, now);
       return { kind: 'redirect', location: withQuery(state.redirectUrl, { credentialId: credential.id }), credentialId: credential.id };
     } catch (err) {
       if (!(err instanceof ConnectFailure)) throw err;
@@ -206,7 +208,7 @@ export class ConnectService {
   }
 
   /** Exchange the code, identify the account, store the credential. Throws ConnectFailure. */
-  private async complete(state: OauthState, code: string, now: number): Promise<Credential> {
+  private async complete(state: OauthState, code: string, callbackParams: Record<string, string>, now: number): Promise<Credential> {
     const { storage } = this.deps;
     const integration = (await this.deps.catalogFor(state.projectId)).integration(state.integration);
     if (!integration || integration.auth.kind !== 'oauth2') throw new ConnectFailure('server_error', `${state.integration} is no longer available`);
@@ -237,12 +239,17 @@ export class ConnectService {
       throw new ConnectFailure('token_exchange_failed', (err as Error).message);
     }
     const extra = Object.fromEntries(Object.entries(body).filter(([k]) => !TOKEN_RESPONSE_FIELDS.has(k)));
-    const account = await this.identify(integration, config.apiBaseUrl ?? integration.apiBaseUrl, { ...tokens, extra });
+    const account = await this.identify(integration, config.apiBaseUrl ?? integration.apiBaseUrl, { ...tokens, extra }, callbackParams);
     await storage.users.touch(state.projectId, state.userId);
     return this.store(state, integration, tokens, account);
   }
 
-  private async identify(integration: IntegrationDefinition, apiBaseUrl: string, token: TokenSet): Promise<{ providerAccountId: string | null; extra: Record<string, unknown> }> {
+  private async identify(
+    integration: IntegrationDefinition,
+    apiBaseUrl: string,
+    token: TokenSet,
+    callbackParams: Record<string, string>,
+  ): Promise<{ providerAccountId: string | null; extra: Record<string, unknown> }> {
     if (!integration.accountId) return { providerAccountId: null, extra: {} };
     const http = createProviderHttp({
       integration,
@@ -251,7 +258,7 @@ export class ConnectService {
       signal: AbortSignal.timeout(30_000),
     });
     try {
-      const r = await integration.accountId({ http, token });
+      const r = await integration.accountId({ http, token, callbackParams });
       return { providerAccountId: r.providerAccountId, extra: r.extra ?? {} };
     } catch (err) {
       throw new ConnectFailure('account_lookup_failed', `Connected, but the account could not be identified: ${(err as Error).message}`);

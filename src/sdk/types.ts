@@ -329,8 +329,13 @@ export interface IntegrationDefinition {
   docsUrl?: string;
   /** Extra headers on every provider call (e.g. Notion-Version). */
   defaultHeaders?: Record<string, string>;
-  /** Find the provider account id (Slack team, Dropbox account, …) after connect. */
-  accountId?(ctx: { http: HttpClient; token: TokenSet }): Promise<{ providerAccountId: string; extra?: Record<string, unknown> }>;
+  /**
+   * Find the provider account id (Slack team, Dropbox account, …) after connect. `callbackParams` are the
+   * parameters the provider added to the OAuth redirect besides code and state (QuickBooks' `realmId`); they
+   * pass through the user's browser, so confirm them with an API call where the provider allows it. Empty
+   * or absent for credentials not made by the connect flow.
+   */
+  accountId?(ctx: { http: HttpClient; token: TokenSet; callbackParams?: Readonly<Record<string, string>> }): Promise<{ providerAccountId: string; extra?: Record<string, unknown> }>;
   /** Present when the provider sends one app-wide webhook for all accounts. */
   appWebhook?: AppWebhookConfig;
   triggers: AnyTriggerDefinition[];

@@ -80,6 +80,27 @@ describe.each(DIALECTS)('QuickBooks end to end on %s', (dialect) => {
     await qb.close();
   });
 
+  it('connects through OAuth: the realmId Intuit adds to the redirect is the account, confirmed with the new token', async () => {
+    const authorize = async () => {
+      const start = await w.user.post(`${w.base}/connect/quickbooks`, { redirectUrl: 'https://app.example.com/connected' });
+      expect(start.status, start.text).toBe(200);
+      return encodeURIComponent(new URL(start.body.authorizationUrl).searchParams.get('state')!);
+    };
+    const back = (location: unknown) => new URL(String(location)).searchParams;
+    // A realmId that is not the token's company (changed in the browser): refused, nothing stored.
+    qb.codes.set('code-1', REALM_B);
+    const forged = await t.admin.get(`/oauth/callback?code=code-1&state=${await authorize()}&realmId=${REALM_A}`);
+    expect(forged.status).toBe(302);
+    expect(back(forged.headers.location).get('error')).toBe('account_lookup_failed');
+    // Intuit's redirect as documented: ?code=…&state=…&realmId=…
+    qb.codes.set('code-2', REALM_B);
+    const cb = await t.admin.get(`/oauth/callback?code=code-2&state=${await authorize()}&realmId=${REALM_B}`);
+    expect(cb.status, cb.text).toBe(302);
+    const credentialId = back(cb.headers.location).get('credentialId')!;
+    expect(await t.svc.storage.credentials.get(credentialId)).toMatchObject({ userId: 'user-1', providerAccountId: REALM_B });
+    expect(qb.requests.filter((r) => r.path.endsWith(`/companyinfo/${REALM_B}`))).toHaveLength(1);
+  });
+
   it('routes a signed notification by realmId: only that company\'s subscriptions read and deliver the full entity', async () => {
     const subA = await subscribeA('QUICKBOOKS_TRIGGER_INVOICE_CREATED');
     const subB = await subscribeB('QUICKBOOKS_TRIGGER_INVOICE_CREATED');

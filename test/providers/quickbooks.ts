@@ -7,8 +7,9 @@
 //   fault. Timestamps are written, as Intuit does, in the company's time zone (here -07:00).
 // - auth: `Authorization: Bearer`; an unknown or expired token is 401 with an AUTHENTICATION fault; a token of
 //   another company is 403 (ApplicationAuthorizationFailed).
-// - the OAuth token endpoint (`refresh_token` grant, client id and secret as HTTP Basic), rotating the refresh
-//   token as Intuit may.
+// - `GET /v3/company/{realmId}/companyinfo/{realmId}`: the company's CompanyInfo, for its own token only.
+// - the OAuth token endpoint (`authorization_code` for codes in `codes`, `refresh_token` grant, client id and
+//   secret as HTTP Basic), rotating the refresh token as Intuit may.
 // - scripted failures (`failNext`): 429 ThrottleExceeded, 5xx, 400 faults.
 // - Intuit's side of webhooks: `notify` POSTs a notification signed `intuit-signature` = base64 HMAC-SHA256 of
 //   the body with the verifier token, signed with the SDK's signRequest from the scheme as Intuit documents it.
@@ -36,6 +37,8 @@ export interface FakeQuickbooks {
   verifierToken: string;
   /** access token → realmId */
   validTokens: Map<string, string>;
+  /** authorization code → realmId, for the authorization_code grant */
+  codes: Map<string, string>;
   refreshTokens: Map<string, string>;
   requests: Array<{ method: string; path: string; query: string | null; auth: string | undefined; body: any }>;
   /** Issue an access/refresh token pair for a company. */
@@ -72,6 +75,7 @@ export async function startFakeQuickbooks(opts: { now?: () => number } = {}): Pr
     clientSecret: 'fake-client-secret',
     verifierToken: 'fake-verifier-token-5e1f',
     validTokens: new Map<string, string>(),
+    codes: new Map<string, string>(),
     refreshTokens: new Map<string, string>(),
     requests: [] as FakeQuickbooks['requests'],
   };
@@ -103,13 +107,16 @@ export async function startFakeQuickbooks(opts: { now?: () => number } = {}): Pr
       if (req.method === 'POST' && url.pathname === '/oauth2/v1/tokens/bearer') {
         const basic = `Basic ${Buffer.from(`${state.clientId}:${state.clientSecret}`).toString('base64')}`;
         if (req.headers.authorization !== basic) return json(res, 401, { error: 'invalid_client' });
-        const realm = body?.grant_type === 'refresh_token' ? state.refreshTokens.get(body.refresh_token) : undefined;
+        const realm = body?.grant_type === 'refresh_token' ? state.refreshTokens.get(body.refresh_token)
+          : body?.grant_type === 'authorization_code' ? state.codes.get(body.code) : undefined;
         if (realm === undefined) return json(res, 400, { error: 'invalid_grant' });
         state.refreshTokens.delete(body.refresh_token);
+        state.codes.delete(body.code);
         const t = issue(realm);
         return json(res, 200, { token_type: 'bearer', expires_in: 3600, refresh_token: t.refreshToken, x_refresh_token_expires_in: 8_726_400, access_token: t.accessToken });
       }
-      const m = /^\/v3\/company\/(\d+)\/query$/.exec(url.pathname);
+      const info = /^\/v3\/company\/(\d+)\/companyinfo\/(\d+)$/.exec(url.pathname);
+      const m = info ?? /^\/v3\/company\/(\d+)\/query$/.exec(url.pathname);
       if (req.method !== 'GET' || !m) return json(res, 404, fault('ValidationFault', '610', 'Object Not Found', `no route ${url.pathname}`));
       const token = req.headers.authorization?.replace(/^Bearer /, '');
       const tokenRealm = token ? state.validTokens.get(token) : undefined;
@@ -120,6 +127,10 @@ export async function startFakeQuickbooks(opts: { now?: () => number } = {}): Pr
       if (failure) return json(res, failure.status, failure.body, failure.headers);
       const realm = m[1]!;
       if (tokenRealm !== realm) return json(res, 403, fault('AuthorizationFault', '003100', 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403', 'the token is not for this company'));
+      if (info) {
+        if (info[2] !== realm) return json(res, 400, fault('ValidationFault', '2500', 'Invalid Reference Id', `no CompanyInfo ${info[2]}`));
+        return json(res, 200, { CompanyInfo: { Id: realm, CompanyName: `Company ${realm}`, domain: 'QBO', sparse: false }, time: intuitTime(now()) });
+      }
       const q = QUERY.exec(url.searchParams.get('query') ?? '');
       const [, entity, field, from, untilField, until, orderBy, start, max] = q ?? [];
       if (!q || !ENTITIES.has(entity!) || (untilField && untilField !== field) || orderBy !== field || !Number.isFinite(Date.parse(from!)) || (until !== undefined && !Number.isFinite(Date.parse(until)))) {

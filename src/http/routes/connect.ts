@@ -67,6 +67,25 @@ export function connectPlugin(): AppPlugin {
   };
 }
 
+const OWN_PARAMS = new Set(['code', 'state', 'error', 'error_description']);
+const MAX_PROVIDER_PARAMS = 20;
+const MAX_PROVIDER_PARAM_LENGTH = 512;
+
+/**
+ * The provider's own redirect parameters (QuickBooks' realmId, Zoho's accounts-server): single string values
+ * of bounded size, at most 20 of them; anything else is dropped rather than refused, since providers add
+ * parameters we never read.
+ */
+function providerParams(query: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (Object.keys(out).length >= MAX_PROVIDER_PARAMS) break;
+    if (OWN_PARAMS.has(k) || typeof v !== 'string' || v.length > MAX_PROVIDER_PARAM_LENGTH || k.length > 64) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 function registerCallback(app: FastifyInstance, connect: ConnectService) {
   app.get('/oauth/callback', {
     schema: {
@@ -87,12 +106,13 @@ function registerCallback(app: FastifyInstance, connect: ConnectService) {
   }, async (req, reply) => {
     // The URL carries an authorization code: keep it out of caches and of Referer headers.
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    const q = req.query as CallbackQuery;
+    const q = req.query as Omit<CallbackQuery, 'params'> & Record<string, unknown>;
     const r = await connect.callback({
       ...(q.code !== undefined ? { code: q.code } : {}),
       ...(q.state !== undefined ? { state: q.state } : {}),
       ...(q.error !== undefined ? { error: q.error } : {}),
       ...(q.error_description !== undefined ? { error_description: q.error_description } : {}),
+      params: providerParams(q),
     });
     if (r.kind === 'refused') return sendError(reply, r.error);
     return reply.redirect(r.location, 302);
