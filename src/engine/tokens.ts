@@ -107,6 +107,7 @@ export class TokenManager {
           const c = await this.load(credentialId);
           const key = c.secrets.apiKey ?? c.secrets.accessToken;
           if (!key) throw new ProviderError('auth', 'credential has no API key');
+          if (auth.basicPassword !== undefined) return { authorization: `Basic ${Buffer.from(`${key}:${auth.basicPassword}`).toString('base64')}` };
           return { [auth.header]: `${auth.prefix ?? ''}${key}` };
         },
       };
@@ -185,7 +186,8 @@ export class TokenManager {
       if (!updated) throw new ProviderError('auth', 'credential was deleted');
       return updated;
     }
-    if (REFUSED_REFRESH_ERRORS.has(String(body.error)) || status === 401) {
+    const refused = REFUSED_REFRESH_ERRORS.has(String(body.error)) || (integration.auth.kind === 'oauth2' && integration.auth.refusedRefreshErrors?.includes(String(body.error)) === true);
+    if (refused || status === 401) {
       await this.invalidate(c, RECONNECT_MESSAGE);
       throw new ProviderError('auth', `token refresh refused: ${typeof body.error === 'string' ? body.error : `HTTP ${status}`}`);
     }

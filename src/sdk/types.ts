@@ -303,6 +303,12 @@ export interface OAuth2Auth {
    * grant's scopes apply); the Microsoft identity platform requires it.
    */
   refreshWithScope?: boolean;
+  /**
+   * The provider's own token-endpoint error codes meaning "this refresh token will never work again", beyond
+   * the standard ones the engine knows (invalid_grant, …): Zoho's `invalid_code`. The credential is then
+   * marked INVALID at once instead of failing every poll until the subscription turns ERRORED.
+   */
+  refusedRefreshErrors?: string[];
 }
 
 export interface ApiKeyAuth {
@@ -310,6 +316,11 @@ export interface ApiKeyAuth {
   /** How the key is sent: header name and optional prefix (e.g. Authorization + 'Bearer '). */
   header: string;
   prefix?: string;
+  /**
+   * Send the key as HTTP Basic credentials instead (`header` and `prefix` are then not used): the key as the
+   * user name and this fixed password (Freshdesk: "X"), so users store the key exactly as the provider shows it.
+   */
+  basicPassword?: string;
 }
 
 export type IntegrationAuth = OAuth2Auth | ApiKeyAuth;

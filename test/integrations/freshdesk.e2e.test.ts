@@ -48,7 +48,7 @@ describe.each(DIALECTS)('Freshdesk end to end on %s', (dialect) => {
       now: clock.now,
       poller: true,
       config: { apiBaseUrl: 'http://127.0.0.1:9' },
-      credential: { apiKey: basicAuth('fd-key-1'), extra: { domain: fd.url } },
+      credential: { apiKey: 'fd-key-1', extra: { domain: fd.url } },
     });
     ({ t, receiver, worker } = w);
     poller = w.poller!;

@@ -138,19 +138,17 @@ describe.each(DIALECTS)('Zoho CRM end to end on %s', (dialect) => {
     expect(deliveries().map((d) => [d.triggerSubscriptionId, d.payload.id])).toEqual([[sub.id, c.id]]);
   });
 
-  it('a refused refresh (Zoho answers {"error":"invalid_code"}) fails the poll and delivers nothing', async () => {
-    // The engine marks a credential INVALID only for the refusal codes it knows (invalid_grant, …); Zoho's
-    // invalid_code is not among them (src/engine/tokens.ts, outside this integration), so today the poll fails as
-    // `permanent` and the subscription turns ERRORED after repeated failures instead. See docs/integrations/zohocrm.md.
+  it('a refused refresh (Zoho answers {"error":"invalid_code"}) marks the credential INVALID at once and delivers nothing', async () => {
+    // Declared by the integration (refusedRefreshErrors): the user must reconnect, no point in retrying.
     const sub = await subscribed('ZOHO_CRM_TRIGGER_RECORD_CREATED', { recordType: 'Leads' });
     zoho.validTokens.delete('valid-token');
     zoho.refreshTokens.delete('refresh-1');
     zoho.add('Leads', { created: clock.now() });
     await tick();
     expect(zoho.requests.filter((r) => r.path === '/oauth/v2/token')).toHaveLength(1);
-    expect((await t.svc.storage.subscriptions.get(sub.id))!.consecutiveFailures).toBe(1);
+    expect((await t.svc.storage.credentials.get(credentialId))!.status).toBe('INVALID');
     const logs = JSON.stringify((await t.admin.get(`/admin/v1/projects/${project.id}/subscriptions/${sub.id}/logs`)).body);
-    expect(logs).toContain('token refresh failed: invalid_code');
+    expect(logs).toContain('ask the user to reconnect it');
     expect(logs).not.toContain('refresh-1');
     expect(receiver.requests).toHaveLength(0);
   });

@@ -2,9 +2,8 @@
 // extra as `domain` (api.ts). Setup: docs/integrations/freshdesk.md.
 //
 // Auth: HTTP Basic with the API key as the user name and `X` as the password
-// (https://developers.freshdesk.com/api/#authentication). The SDK's apiKey auth sends one stored string after a
-// prefix, so the credential's `apiKey` is the Basic credential itself, `base64("<API key>:X")`, and the prefix is
-// `Basic `: the key stays in the credential store, never in a URL or a log line.
+// (https://developers.freshdesk.com/api/#authentication): the credential's `apiKey` is the key as Freshdesk shows
+// it, sent as Basic `<key>:X` (basicPassword); it stays in the credential store, never in a URL or a log line.
 //
 // Design choice — polling, not webhooks: Freshdesk sends webhooks only from automation rules that an admin
 // creates in the helpdesk UI (Admin → Automations → "Trigger webhook"); its API offers no call to register,
@@ -18,7 +17,7 @@ import { ticketUpdatedTrigger } from './triggers/ticket-updated.js';
 export const freshdeskIntegration = defineIntegration({
   key: 'freshdesk',
   name: 'Freshdesk',
-  auth: { kind: 'apiKey', header: 'authorization', prefix: 'Basic ' },
+  auth: { kind: 'apiKey', header: 'authorization', basicPassword: 'X' },
   // Never used for calls: they go to the credential's domain (https://{domain}.freshdesk.com/api/v2).
   apiBaseUrl: 'https://freshdesk.com/api/v2',
   docsUrl: 'https://developers.freshdesk.com/api/',

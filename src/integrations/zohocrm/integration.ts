@@ -20,6 +20,8 @@ export const zohoCrmIntegration = defineIntegration({
     scopeSeparator: ',',
     pkce: false,
     clientAuth: 'body',
+    // Zoho answers a revoked or expired refresh token with `{"error": "invalid_code"}`.
+    refusedRefreshErrors: ['invalid_code'],
     // A refresh token is only issued with access_type=offline; prompt=consent issues one on a reconnect too.
     extraAuthorizationParams: { access_type: 'offline', prompt: 'consent' },
   },
