@@ -62,7 +62,7 @@ describe('freshdesk', () => {
     expect(freshdeskIntegration.triggers.map((t) => [t.type, t.source.kind])).toEqual([
       ['FRESHDESK_TRIGGER_TICKET_CREATED', 'poll'], ['FRESHDESK_TRIGGER_TICKET_UPDATED', 'poll'], ['FRESHDESK_TRIGGER_CONTACT_CREATED', 'poll'],
     ]);
-    expect(freshdeskIntegration.auth).toEqual({ kind: 'apiKey', header: 'authorization', prefix: 'Basic ' });
+    expect(freshdeskIntegration.auth).toEqual({ kind: 'apiKey', header: 'authorization', basicPassword: 'X' });
     for (const t of freshdeskIntegration.triggers) expect(t.docsUrl).toMatch(/^https:\/\/developers\.freshdesk\.com\/api\/#/);
   });
 
