@@ -17,6 +17,7 @@ import { googleSheetsIntegration } from './googleSheets/integration.js';
 import { hubspotIntegration } from './hubspot/integration.js';
 import { intercomIntegration } from './intercom/integration.js';
 import { jiraIntegration } from './jira/integration.js';
+import { klaviyoIntegration } from './klaviyo/integration.js';
 import { linearIntegration } from './linear/integration.js';
 import { mailchimpIntegration } from './mailchimp/integration.js';
 import { microsoftTeamsIntegration } from './microsoftTeams/integration.js';
@@ -38,4 +39,4 @@ import { zendeskIntegration } from './zendesk/integration.js';
 import { zohoCrmIntegration } from './zohocrm/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration];
