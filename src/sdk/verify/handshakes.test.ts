@@ -45,6 +45,36 @@ describe('handshake phases (the verify/handshake order)', () => {
   });
 });
 
+describe('challengeEcho selected by a field\'s presence (no equals)', () => {
+  const presence: Handshake = {
+    kind: 'challengeEcho',
+    match: { jsonPath: 'challenge' },
+    respondWith: { jsonPath: 'challenge', as: 'json', responseKey: 'smartsheetHookResponse' },
+    signed: false,
+  };
+  const scheme: VerificationScheme = { kind: 'hmac', algorithm: 'sha256', header: 'smartsheet-hmac-sha256', encoding: 'hex' };
+
+  it('answers a probe carrying the field, before verification, under the declared key', () => {
+    const probe = req('POST', '/hooks/s/1', '{"challenge":"d78dd1d3-01ce-4481-81de-92b4f3aa5ab1","webhookId":2674017481058180}');
+    expect(classifyInbound({ verification: scheme, handshakes: [presence] }, probe, undefined, NOW)).toEqual({
+      kind: 'handshake',
+      response: {
+        kind: 'challengeEcho', phase: 'beforeVerification', status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: '{"smartsheetHookResponse":"d78dd1d3-01ce-4481-81de-92b4f3aa5ab1"}',
+      },
+    });
+  });
+
+  it('does not select bodies without the field, or with an empty or non-string one', () => {
+    for (const body of ['{"webhookId":1,"events":[]}', '{"challenge":""}', '{"challenge":{"a":1}}', 'not json']) {
+      expect(detectHandshake([presence], req('POST', '/', body))).toBeNull();
+    }
+    expect(classifyInbound({ verification: scheme, handshakes: [presence] }, req('POST', '/', '{"events":[]}'), { secret: 's' }, NOW))
+      .toMatchObject({ kind: 'rejected' });
+  });
+});
+
 describe('Slack url_verification (challengeEcho)', () => {
   const body = '{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}';
 

@@ -37,10 +37,14 @@ import {
 import { createHmac } from 'node:crypto';
 import type { HmacAlgorithm, SignatureEncoding, VerificationScheme } from './schemes.js';
 
-/** Slack-style: a JSON body field selects the handshake, another field is echoed back. */
+/**
+ * Slack-style: a JSON body field selects the handshake, another field is echoed back. Without `equals`, the
+ * field's presence (a non-empty string) selects it: Smartsheet's probe is `{"challenge","webhookId"}`, with
+ * no type field to compare.
+ */
 export interface ChallengeEchoHandshake {
   kind: 'challengeEcho';
-  match: { jsonPath: string; equals: string };
+  match: { jsonPath: string; equals?: string };
   respondWith: {
     jsonPath: string;
     /** `json` answers `{"<key>": value}` (key: `responseKey`, default the path's last segment); `text` answers the bare value. */
@@ -180,7 +184,7 @@ function answer(handshake: Handshake, req: VerifiableRequest, key: VerifyKey | u
       const body = parseJsonBody(req.rawBody);
       if (!body.ok) return null;
       const selector = resolveJsonPath(body.value, handshake.match.jsonPath)[0];
-      if (selector !== handshake.match.equals) return null;
+      if (handshake.match.equals !== undefined ? selector !== handshake.match.equals : typeof selector !== 'string' || selector === '') return null;
       const value = resolveJsonPath(body.value, handshake.respondWith.jsonPath)[0];
       if (typeof value !== 'string' && typeof value !== 'number') {
         return textResponse(handshake.kind, phase, 400, `the ${handshake.respondWith.jsonPath} field is missing`);
