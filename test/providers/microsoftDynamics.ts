@@ -49,6 +49,8 @@ export interface FakeDataverse {
   validTokens: Set<string>;
   refreshTokens: Set<string>;
   codes: Set<string>;
+  /** What the user consented to at the authorize step (returned when a code is redeemed without `scope`). */
+  grantedScope: string;
   rows: Map<string, FakeRow[]>;
   requests: RecordedDataverseRequest[];
   failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void;
@@ -115,12 +117,13 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
     const grant = form.get('grant_type');
     const ok = grant === 'authorization_code' ? state.codes.delete(form.get('code') ?? '') : grant === 'refresh_token' && state.refreshTokens.has(form.get('refresh_token') ?? '');
     if (!ok) return json(res, 400, { error: 'invalid_grant', error_description: 'AADSTS70000: The provided value for the grant is not valid.', error_codes: [70000] });
-    if (!form.get('scope')) return json(res, 400, { error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'scope'.", error_codes: [900144] });
+    // `scope` is optional when a code is redeemed (the consented scopes apply) and required on a refresh.
+    if (grant === 'refresh_token' && !form.get('scope')) return json(res, 400, { error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'scope'.", error_codes: [900144] });
     const accessToken = `eyJ0eXAi.dataverse-${++tokenN}`;
     const refreshToken = `0.AXEA-refresh-${tokenN}`;
     state.validTokens.add(accessToken);
     state.refreshTokens.add(refreshToken);
-    const scope = (form.get('scope') ?? '').split(' ').filter((s) => s !== 'offline_access' && s !== 'openid' && s !== 'profile').join(' ');
+    const scope = (form.get('scope') ?? fake.grantedScope).split(' ').filter((s) => s !== 'offline_access' && s !== 'openid' && s !== 'profile').join(' ');
     return json(res, 200, { token_type: 'Bearer', scope, expires_in: 3599, ext_expires_in: 3599, access_token: accessToken, refresh_token: refreshToken });
   };
 
@@ -187,8 +190,9 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return Object.assign(state, {
+  const fake: FakeDataverse = Object.assign(state, {
     url: base,
+    grantedScope: `${base}/user_impersonation offline_access`,
     tokenUrl: `${base}/common/oauth2/v2.0/token`,
     authorizationUrl: `${base}/common/oauth2/v2.0/authorize`,
     failNext(count: number, status: number, body: unknown = { error: { code: '0x80040216', message: 'An unexpected error occurred.' } }, headers: Record<string, string> = {}) {
@@ -219,4 +223,5 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
         server.close(() => r());
       }),
   });
+  return fake;
 }
