@@ -8,6 +8,7 @@ export {
   type AsymmetricScheme,
   type HmacAlgorithm,
   type HmacScheme,
+  type JwtScheme,
   type MultipleSignatures,
   type NoVerificationScheme,
   type SecretEncoding,
@@ -20,6 +21,7 @@ export {
   type VerificationScheme,
 } from './schemes.js';
 export {
+  signJwt,
   signRequest,
   verifyRequest,
   type VerifiableRequest,

@@ -176,7 +176,22 @@ export interface NoVerificationScheme {
   reason: string;
 }
 
-export type VerificationScheme = HmacScheme | AsymmetricScheme | SharedSecretScheme | NoVerificationScheme;
+/**
+ * A JSON Web Token in a header, HMAC-signed with the secret (monday.com: `Authorization: <JWT>` signed
+ * HS256 with the app's signing secret). The token signs its own header and claims, not the request body:
+ * it proves who sent the request, not what. Checked: the token has three base64url parts, its header's
+ * `alg` is exactly `algorithm` (never `none`), the signature matches in constant time, and — when the claims
+ * carry them — `exp` has not passed and `nbf` has been reached, each within `leewaySeconds` (default 0).
+ * A leading `Bearer ` is accepted and ignored.
+ */
+export interface JwtScheme {
+  kind: 'jwt';
+  algorithm: 'HS256';
+  header: string;
+  leewaySeconds?: number;
+}
+
+export type VerificationScheme = HmacScheme | AsymmetricScheme | SharedSecretScheme | JwtScheme | NoVerificationScheme;
 
 /**
  * The sequences HubSpot's official SDKs URL-decode in the request URI before computing a v3 signature
@@ -268,6 +283,11 @@ export function schemeProblems(scheme: VerificationScheme): string[] {
       if (scheme.prefix !== undefined && scheme.header === undefined) problems.push('prefix applies to header only');
       break;
     }
+    case 'jwt':
+      if (!scheme.header) problems.push('header is required');
+      if (scheme.algorithm !== 'HS256') problems.push('algorithm must be HS256');
+      if (scheme.leewaySeconds !== undefined && !(scheme.leewaySeconds >= 0)) problems.push('leewaySeconds must not be negative');
+      break;
     case 'none':
       if (!scheme.reason.trim()) problems.push('say in reason how requests of this provider are trusted');
       break;

@@ -35,6 +35,7 @@ import {
   schemeProblems,
   type AsymmetricScheme,
   type HmacScheme,
+  type JwtScheme,
   type SecretEncoding,
   type SharedSecretScheme,
   type SignatureEncoding,
@@ -92,6 +93,8 @@ export function verifyRequest(
       return OK;
     case 'sharedSecret':
       return verifySharedSecret(scheme, req, secretOf(key, scheme.kind));
+    case 'jwt':
+      return verifyJwt(scheme, req, secretOf(key, scheme.kind), now);
     case 'hmac': {
       const hmacKey = deriveHmacKey(secretOf(key, scheme.kind), scheme.secretEncoding ?? 'utf8');
       return verifySigned(scheme, req, now, (data, candidates) => {
@@ -145,6 +148,11 @@ export function signRequest(
       const secret = secretOf(key, scheme.kind);
       return scheme.header ? { [scheme.header.toLowerCase()]: (scheme.prefix ?? '') + secret } : {};
     }
+    case 'jwt': {
+      // A fresh token valid for five minutes, as a provider would mint per request.
+      const iat = Math.floor(now / 1000);
+      return { [scheme.header.toLowerCase()]: signJwt({ iat, exp: iat + 300 }, secretOf(key, scheme.kind)) };
+    }
     case 'hmac':
     case 'asymmetric': {
       const timestamp = timestampToSign(scheme, req, now);
@@ -164,6 +172,56 @@ export function signRequest(
       return headers;
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JWT (HS256)
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** An HS256 JWT of these claims: `base64url(header).base64url(claims).base64url(HMAC-SHA256(secret, the first two))`. */
+export function signJwt(claims: Record<string, unknown>, secret: string): string {
+  const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const signature = createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${signature}`;
+}
+
+function verifyJwt(scheme: JwtScheme, req: VerifiableRequest, secret: string, now: number): VerifyResult {
+  const name = scheme.header.toLowerCase();
+  const raw = headerValues(req.headers, name)[0]?.trim();
+  if (!raw) return fail('missing_signature', `the ${name} header is missing`);
+  const token = /^bearer\s+/i.test(raw) ? raw.replace(/^bearer\s+/i, '') : raw;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => p !== '' && BASE64URL.test(p))) {
+    return fail('malformed', `the ${name} header is not a JWT`);
+  }
+  const [head = '', body = '', signature = ''] = parts;
+  let header: unknown;
+  let claims: unknown;
+  try {
+    header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return fail('malformed', `the ${name} header is not a JWT`);
+  }
+  if (!header || typeof header !== 'object' || (header as { alg?: unknown }).alg !== scheme.algorithm) {
+    return fail('bad_signature', `the JWT in the ${name} header is not signed with ${scheme.algorithm}`);
+  }
+  const expected = createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${head}.${body}`).digest('base64url');
+  if (!constantTimeEqualText(signature, expected)) {
+    return fail('bad_signature', `the JWT in the ${name} header does not match`);
+  }
+  if (!claims || typeof claims !== 'object') return fail('malformed', 'the JWT claims are not an object');
+  const leewayMs = (scheme.leewaySeconds ?? 0) * 1000;
+  const { exp, nbf } = claims as { exp?: unknown; nbf?: unknown };
+  if (exp !== undefined && (typeof exp !== 'number' || now > exp * 1000 + leewayMs)) {
+    return fail('stale_timestamp', 'the JWT has expired');
+  }
+  if (nbf !== undefined && (typeof nbf !== 'number' || now < nbf * 1000 - leewayMs)) {
+    return fail('stale_timestamp', 'the JWT is not valid yet');
+  }
+  return OK;
 }
 
 // ---------------------------------------------------------------------------------------------------
