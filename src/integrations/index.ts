@@ -23,6 +23,7 @@ import { linearIntegration } from './linear/integration.js';
 import { mailchimpIntegration } from './mailchimp/integration.js';
 import { microsoftDynamicsIntegration } from './microsoftDynamics/integration.js';
 import { microsoftTeamsIntegration } from './microsoftTeams/integration.js';
+import { mondayIntegration } from './monday/integration.js';
 import { notionIntegration } from './notion/integration.js';
 import { oneDriveIntegration } from './onedrive/integration.js';
 import { outlookIntegration } from './outlook/integration.js';
@@ -43,4 +44,4 @@ import { zendeskIntegration } from './zendesk/integration.js';
 import { zohoCrmIntegration } from './zohocrm/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration, mondayIntegration];
