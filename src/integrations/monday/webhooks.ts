@@ -31,6 +31,8 @@ export const MONDAY_SIGNATURE: JwtScheme = { kind: 'jwt', algorithm: 'HS256', he
 
 export const MONDAY_CHALLENGE: ChallengeEchoHandshake = {
   kind: 'challengeEcho',
+  // monday's probe is a bare {"challenge": "…"}: the field's presence selects it.
+  match: { jsonPath: 'challenge' },
   respondWith: { jsonPath: 'challenge', as: 'json' },
   signed: false,
 };

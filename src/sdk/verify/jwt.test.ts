@@ -61,8 +61,8 @@ describe('jwt scheme', () => {
   });
 });
 
-describe('challengeEcho without match', () => {
-  const echo = { kind: 'challengeEcho', respondWith: { jsonPath: 'challenge', as: 'json' }, signed: false } as const;
+describe('challengeEcho selected by the field it echoes', () => {
+  const echo = { kind: 'challengeEcho', match: { jsonPath: 'challenge' }, respondWith: { jsonPath: 'challenge', as: 'json' }, signed: false } as const;
 
   it('answers any body carrying the field, before verification', () => {
     const probe = req({}, '{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}');
