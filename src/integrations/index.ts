@@ -31,6 +31,7 @@ import { pagerdutyIntegration } from './pagerduty/integration.js';
 import { pipedriveIntegration } from './pipedrive/integration.js';
 import { quickbooksIntegration } from './quickbooks/integration.js';
 import { salesforceIntegration } from './salesforce/integration.js';
+import { serviceNowIntegration } from './servicenow/integration.js';
 import { sharePointIntegration } from './sharepoint/integration.js';
 import { shopifyIntegration } from './shopify/integration.js';
 import { slackIntegration } from './slack/integration.js';
@@ -44,4 +45,4 @@ import { zendeskIntegration } from './zendesk/integration.js';
 import { zohoCrmIntegration } from './zohocrm/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration, mondayIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration, mondayIntegration, serviceNowIntegration];
