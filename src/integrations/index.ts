@@ -2,6 +2,7 @@
 import type { IntegrationDefinition } from '../sdk/index.js';
 import { airtableIntegration } from './airtable/integration.js';
 import { asanaIntegration } from './asana/integration.js';
+import { azureDevOpsIntegration } from './azureDevOps/integration.js';
 import { bitbucketIntegration } from './bitbucket/integration.js';
 import { boxIntegration } from './box/integration.js';
 import { calendlyIntegration } from './calendly/integration.js';
@@ -45,4 +46,4 @@ import { zendeskIntegration } from './zendesk/integration.js';
 import { zohoCrmIntegration } from './zohocrm/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration, mondayIntegration, serviceNowIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration, mondayIntegration, serviceNowIntegration, azureDevOpsIntegration];
