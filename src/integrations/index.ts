@@ -22,6 +22,7 @@ import { jiraIntegration } from './jira/integration.js';
 import { klaviyoIntegration } from './klaviyo/integration.js';
 import { linearIntegration } from './linear/integration.js';
 import { mailchimpIntegration } from './mailchimp/integration.js';
+import { marketoIntegration } from './marketo/integration.js';
 import { microsoftDynamicsIntegration } from './microsoftDynamics/integration.js';
 import { microsoftTeamsIntegration } from './microsoftTeams/integration.js';
 import { mondayIntegration } from './monday/integration.js';
@@ -46,4 +47,4 @@ import { zendeskIntegration } from './zendesk/integration.js';
 import { zohoCrmIntegration } from './zohocrm/integration.js';
 import { zoomIntegration } from './zoom/integration.js';
 
-export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration, mondayIntegration, serviceNowIntegration, azureDevOpsIntegration];
+export const integrations: IntegrationDefinition[] = [linearIntegration, asanaIntegration, stripeIntegration, slackIntegration, githubIntegration, googleCalendarIntegration, gmailIntegration, googleDriveIntegration, microsoftTeamsIntegration, outlookIntegration, jiraIntegration, notionIntegration, hubspotIntegration, salesforceIntegration, intercomIntegration, calendlyIntegration, dropboxIntegration, clickupIntegration, boxIntegration, typeformIntegration, gitlabIntegration, trelloIntegration, airtableIntegration, pipedriveIntegration, zoomIntegration, mailchimpIntegration, webflowIntegration, oneDriveIntegration, googleSheetsIntegration, zendeskIntegration, bitbucketIntegration, freshdeskIntegration, zohoCrmIntegration, sharePointIntegration, quickbooksIntegration, shopifyIntegration, pagerdutyIntegration, klaviyoIntegration, smartsheetIntegration, figmaIntegration, microsoftDynamicsIntegration, xeroIntegration, mondayIntegration, serviceNowIntegration, azureDevOpsIntegration, marketoIntegration];
