@@ -160,6 +160,8 @@ export async function startFakeConfluence(opts: { now: () => number }) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     fake.requests.push({ method: req.method ?? 'GET', path: url.pathname, auth: req.headers.authorization, query: url.searchParams });
+    // Atlassian's token endpoint refuses an unknown refresh token (the only grant these tests exercise).
+    if (req.method === 'POST' && url.pathname === '/oauth/token') return json(res, 403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
     const failure = failures.shift();
     if (failure) return json(res, failure.status, failure.body ?? { statusCode: failure.status, message: 'scripted failure' }, failure.headers);
     const token = req.headers.authorization?.replace(/^Bearer /, '');
