@@ -96,6 +96,15 @@ describe.each(DIALECTS)('Confluence end to end on %s', (dialect) => {
     expect(got.map((d) => [d.triggerSubscriptionId, d.payload.id, d.payload.version.number])).toEqual([[sub.id, '393229', 2], [sub.id, '393229', 3]]);
   });
 
+  it('delivers every page of a crowded minute read across several result pages, each once', async () => {
+    await subscribe('CONFLUENCE_TRIGGER_PAGE_CREATED');
+    fake.maxPageSize = 5;
+    const ids = Array.from({ length: 12 }, (_, i) => fake.addPage({ id: String(600 + i), created: clock.now() }).id);
+    await tick();
+    await tick(61 * SEC);
+    expect(deliveries().map((d) => d.payload.id).sort()).toEqual(ids.sort());
+  });
+
   it('refuses a bad space key with 400 naming the parameter', async () => {
     const r = await user.post(`${base}/trigger-subscriptions`, { integration: 'confluence', type: 'CONFLUENCE_TRIGGER_PAGE_CREATED', parameters: { spaceKey: 'A" OR space = "B' } });
     expect(r.status).toBe(400);
