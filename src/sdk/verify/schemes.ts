@@ -57,8 +57,9 @@ export type TimestampUnit = 's' | 'ms' | 'rfc3339';
  *   "whsec_…" string this way).
  * - `base64`: the secret is base64 of the key bytes.
  * - `whsec`: Standard Webhooks — base64 of the key bytes after an optional "whsec_" prefix.
+ * - `hex`: the secret is hex of the key bytes (Close's webhook `signature_key`).
  */
-export type SecretEncoding = 'utf8' | 'base64' | 'whsec';
+export type SecretEncoding = 'utf8' | 'base64' | 'whsec' | 'hex';
 
 /** A timestamp carried inside the JSON body rather than in a header (Linear's `webhookTimestamp`). */
 export interface TimestampFromBody {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { HUBSPOT_V3_URL_DECODES, schemeProblems, type VerificationScheme } from './schemes.js';
@@ -651,5 +651,29 @@ describe('scheme declarations', () => {
     const none: VerificationScheme = { kind: 'none', reason: 'verified by channel id lookup' };
     expect(verifyRequest(none, { method: 'POST', url: '/', rawBody: Buffer.alloc(0), headers: {} }, { secret: '' }, NOW)).toEqual({ ok: true });
     expect(signRequest(none, { method: 'POST', url: '/', rawBody: Buffer.alloc(0), headers: {} }, { secret: '' }, NOW)).toEqual({});
+  });
+});
+
+describe('secretEncoding hex (Close: the signature_key is hex of the HMAC key bytes)', () => {
+  const scheme: VerificationScheme = {
+    kind: 'hmac', algorithm: 'sha256', header: 'close-sig-hash', encoding: 'hex', signingString: '{timestamp}{body}',
+    timestampHeader: 'close-sig-timestamp', toleranceSeconds: 300, secretEncoding: 'hex',
+  };
+  const key = '3a9f0c5b7e21d4886f1e2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f';
+  const body = '{"event":{"id":"ev_1"}}';
+  const at = 1700000000;
+  const req = (headers: Record<string, string>): VerifiableRequest => ({ method: 'POST', url: '/', rawBody: Buffer.from(body), headers });
+
+  it('keys the HMAC with the hex-decoded bytes, not the hex text', () => {
+    const expected = createHmac('sha256', Buffer.from(key, 'hex')).update(`${at}${body}`).digest('hex');
+    expect(signRequest(scheme, req({}), { secret: key }, at * 1000)).toEqual({ 'close-sig-hash': expected, 'close-sig-timestamp': String(at) });
+    expect(verifyRequest(scheme, req({ 'close-sig-hash': expected, 'close-sig-timestamp': String(at) }), { secret: key }, at * 1000)).toEqual({ ok: true });
+    const asText = createHmac('sha256', Buffer.from(key, 'utf8')).update(`${at}${body}`).digest('hex');
+    expect(verifyRequest(scheme, req({ 'close-sig-hash': asText, 'close-sig-timestamp': String(at) }), { secret: key }, at * 1000).ok).toBe(false);
+  });
+
+  it('refuses a secret that is not hex', () => {
+    expect(() => signRequest(scheme, req({}), { secret: 'abc' }, at * 1000)).toThrow(/not valid hex/);
+    expect(() => signRequest(scheme, req({}), { secret: 'zz' }, at * 1000)).toThrow(/not valid hex/);
   });
 });

@@ -576,6 +576,11 @@ function decode(text: string, encoding: SignatureEncoding): Buffer | undefined {
 
 function deriveHmacKey(secret: string, encoding: SecretEncoding): Buffer {
   if (encoding === 'utf8') return Buffer.from(secret, 'utf8');
+  if (encoding === 'hex') {
+    // Strict: Buffer.from(…, 'hex') stops at the first invalid character instead of failing.
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(secret)) throw new Error('the secret is not valid hex key material');
+    return Buffer.from(secret, 'hex');
+  }
   const base64 = encoding === 'whsec' && secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
   const key = Buffer.from(base64, 'base64');
   if (key.length === 0) throw new Error(`the secret is not valid ${encoding} key material`);
