@@ -13,7 +13,7 @@ const roundTrip = (scheme: VerificationScheme) => {
   if (scheme.kind !== 'hmac') return;
   const req = { method: 'POST', url: '/hooks/x', headers: {} as Record<string, string>, rawBody: Buffer.from('{"id":"1","webhookTimestamp":0}'), publicUrl: 'https://ot.example/hooks/x' };
   const now = Date.now();
-  const secret = scheme.secretEncoding === 'whsec' ? `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}` : 'a-secret';
+  const secret = scheme.secretEncoding === 'whsec' ? `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}` : scheme.secretEncoding === 'hex' ? '6b'.repeat(32) : 'a-secret';
   const body = scheme.timestampFrom ? Buffer.from(JSON.stringify({ id: '1', [scheme.timestampFrom.jsonPath]: scheme.timestampFrom.unit === 'ms' ? now : Math.floor(now / 1000) })) : req.rawBody;
   // Headers the signing string reads (e.g. {header:webhook-id}) must exist before signing.
   const referenced = Object.fromEntries([...(scheme.signingString ?? '').matchAll(/\{header:([^}]+)\}/g)].map((m) => [String(m[1]).toLowerCase(), 'test-value']));
