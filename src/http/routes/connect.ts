@@ -67,7 +67,8 @@ export function connectPlugin(): AppPlugin {
   };
 }
 
-const OWN_PARAMS = new Set(['code', 'state', 'error', 'error_description']);
+// Ours, or names that could reach an object's prototype.
+const OWN_PARAMS = new Set(['code', 'state', 'error', 'error_description', '__proto__', 'constructor', 'prototype']);
 const MAX_PROVIDER_PARAMS = 20;
 const MAX_PROVIDER_PARAM_LENGTH = 512;
 
