@@ -6,3 +6,4 @@ export * from './verify/index.js';
 export { evaluateCondition, validateCondition } from './filters.js';
 export * from './polling.js';
 export { inboundHeader, inboundJson } from './inbound.js';
+export { providerErrorFor, retryAfterMs } from './http-failures.js';

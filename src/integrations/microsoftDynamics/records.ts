@@ -17,7 +17,7 @@
 //   administrator, and the first request returns the whole table. Why not webhooks: Dataverse sends them only for
 //   steps registered with the Plug-in Registration tool (serviceendpoint + sdkmessageprocessingstep), a
 //   customization of the organization, not something a connected user's token should do to it.
-import { pollByTimestamp, ProviderError, type HttpClient, type HttpResponse, type Item, type PollContext, type PollResult, type TimestampPosition } from '../../sdk/index.js';
+import { pollByTimestamp, ProviderError, providerErrorFor, type HttpClient, type HttpResponse, type Item, type PollContext, type PollResult, type TimestampPosition } from '../../sdk/index.js';
 
 export const API_PATH = '/api/data/v9.2';
 export const PAGE_SIZE = 200;
@@ -104,17 +104,7 @@ export function dataverseError(res: HttpResponse<unknown>, now: number): Provide
   const code = typeof body?.code === 'string' ? body.code : undefined;
   const message = typeof body?.message === 'string' ? body.message.slice(0, 300) : undefined;
   const text = `Dataverse ${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''}`;
-  if (res.status === 401) return new ProviderError('auth', text, 401);
-  if (res.status === 429) return new ProviderError('rate_limited', text, 429, retryAfter(res.headers['retry-after'], now) ?? RATE_LIMIT_PAUSE_MS);
-  if (res.status >= 500) return new ProviderError('transient', text, res.status);
-  return new ProviderError('permanent', text, res.status);
-}
-
-function retryAfter(v: string | undefined, now: number): number | undefined {
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * SECOND;
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+  return providerErrorFor(res, text, { now, rateLimitPauseMs: RATE_LIMIT_PAUSE_MS });
 }
 
 const ALLOWED = [400, 403, 404, 405, 412, 429, 500, 502, 503, 504];

@@ -11,7 +11,7 @@
 // - Both triggers read by sys_updated_on (a new record has one too): "created" keeps records created since the
 //   subscription started, keyed by sys_id; "updated" keeps every version but the creation, keyed by
 //   `sys_id:sys_mod_count` (ServiceNow's update counter).
-import { pollByTimestamp, ProviderError, type HttpResponse, type Item, type PollContext, type PollResult, type TimestampPosition } from '../../sdk/index.js';
+import { pollByTimestamp, ProviderError, providerErrorFor, type HttpResponse, type Item, type PollContext, type PollResult, type TimestampPosition } from '../../sdk/index.js';
 
 export const PAGE_SIZE = 100;
 export const OVERLAP_MS = 5 * 60_000;
@@ -88,17 +88,7 @@ export function serviceNowError(res: HttpResponse<unknown>, now: number): Provid
   const message = typeof body.error?.message === 'string' ? body.error.message : undefined;
   const detail = typeof body.error?.detail === 'string' ? body.error.detail : undefined;
   const text = `ServiceNow HTTP ${res.status}${message ? `: ${message}` : ''}${detail ? ` (${detail})` : ''}`;
-  if (res.status === 401) return new ProviderError('auth', text, 401);
-  if (res.status === 429) return new ProviderError('rate_limited', text, 429, retryAfter(res.headers['retry-after'], now) ?? RATE_LIMIT_PAUSE_MS);
-  if (res.status >= 500) return new ProviderError('transient', text, res.status);
-  return new ProviderError('permanent', text, res.status);
-}
-
-function retryAfter(v: string | undefined, now: number): number | undefined {
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * SECOND;
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+  return providerErrorFor(res, text, { now, rateLimitPauseMs: RATE_LIMIT_PAUSE_MS });
 }
 
 /** The `rel="next"` link's sysparm_offset, if the Link header has one. */

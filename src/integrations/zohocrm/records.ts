@@ -15,7 +15,7 @@
 // - The next poll starts OVERLAP before the newest Modified_Time seen. Baseline: the last BASELINE_LOOKBACK,
 //   recorded as seen.
 // - 304 (nothing modified since the header's instant) and 204 (no records) are empty pages.
-import { pollByTimestamp, ProviderError, type HttpClient, type HttpResponse, type Item, type PollContext, type PollResult, type TimestampPosition } from '../../sdk/index.js';
+import { pollByTimestamp, ProviderError, providerErrorFor, type HttpClient, type HttpResponse, type Item, type PollContext, type PollResult, type TimestampPosition } from '../../sdk/index.js';
 
 export const API_VERSION = 'v2';
 export const PAGE_SIZE = 200; // the most per_page allows
@@ -84,16 +84,7 @@ export function zohoError(res: HttpResponse<unknown>, now: number): ProviderErro
   const message = typeof body.message === 'string' ? body.message : undefined;
   const text = `Zoho CRM ${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''}`;
   if (res.status === 401 || code === 'INVALID_TOKEN' || code === 'AUTHENTICATION_FAILURE') return new ProviderError('auth', text, res.status);
-  if (res.status === 429) return new ProviderError('rate_limited', text, 429, retryAfter(res.headers['retry-after'], now) ?? RATE_LIMIT_PAUSE_MS);
-  if (res.status >= 500) return new ProviderError('transient', text, res.status);
-  return new ProviderError('permanent', text, res.status);
-}
-
-function retryAfter(v: string | undefined, now: number): number | undefined {
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * SECOND;
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+  return providerErrorFor(res, text, { now, rateLimitPauseMs: RATE_LIMIT_PAUSE_MS });
 }
 
 // ── reading ──────────────────────────────────────────────────────────────────────────────────────────
