@@ -17,7 +17,8 @@ import type { Catalog } from './catalog.js';
 import { oauthRedirectUrl } from './context.js';
 import { readOrigins } from './origins.js';
 import { createProviderHttp } from './provider-http.js';
-import { oauthClientFor, tokenRequest, tokenSetFrom } from './tokens.js';
+import { accountValuesFromInput, fillAccountTemplate, templatesInEffect } from './account-parameters.js';
+import { oauthClientFor, requestedScopes, tokenHeaders, tokenRequest, tokenSetFrom } from './tokens.js';
 
 /** How long a user has between asking for the authorization URL and coming back from the provider. */
 export const STATE_TTL_MS = 10 * 60_000;
@@ -124,7 +125,8 @@ export class ConnectService {
   constructor(private readonly deps: ConnectDeps) {}
 
   /** POST /projects/{projectId}/connect/{integration}: the URL to send the user's browser to. */
-  async start(projectId: string, userId: string, integrationKey: string, redirectUrl: string): Promise<{ authorizationUrl: string; expiresAt: number }> {
+  /** `parameters`: the account parameters (Shopify's `shop`) of integrations whose OAuth lives on the account's host. */
+  async start(projectId: string, userId: string, integrationKey: string, redirectUrl: string, parameters?: Record<string, unknown>): Promise<{ authorizationUrl: string; expiresAt: number }> {
     const { storage } = this.deps;
     const integration = (await this.deps.catalogFor(projectId)).integration(integrationKey);
     if (!integration) throw new AppError('VALIDATION_FAILED', `integration: unknown integration ${integrationKey}`, { parameter: 'integration' });
@@ -134,19 +136,20 @@ export class ConnectService {
     const auth: OAuth2Auth = integration.auth;
     const config = await storage.integrationConfigs.get(projectId, integration.key);
     if (!config?.enabled) throw new AppError('INTEGRATION_NOT_CONFIGURED', `${integration.key} is not enabled for this project`);
-    if (!oauthClientFor(integration, config)) {
+    if (!config.clientId || !config.clientSecret) {
       throw new AppError('INTEGRATION_NOT_CONFIGURED', `${integration.key} has no OAuth client id and secret configured for this project`);
     }
     checkRedirectUrl(redirectUrl, await allowedRedirectOrigins(storage, projectId));
+    const accountValues = accountValuesFromInput(integration, parameters, { field: 'parameters', strict: true, templates: templatesInEffect(integration, config) });
 
     const now = this.deps.now();
     const id = b64url(randomBytes(24));
     const expiresAt = now + STATE_TTL_MS;
     const codeVerifier = auth.pkce ? b64url(randomBytes(32)) : '';
-    await storage.oauthStates.create({ id, projectId, userId, integration: integration.key, redirectUrl, codeVerifier, expiresAt });
+    await storage.oauthStates.create({ id, projectId, userId, integration: integration.key, redirectUrl, codeVerifier, accountValues, expiresAt });
 
-    const url = new URL(config.authorizationUrl ?? auth.authorizationUrl);
-    const scopes = config.scopes ?? auth.scopes;
+    const url = new URL(fillAccountTemplate(integration, config.authorizationUrl ?? auth.authorizationUrl, accountValues));
+    const scopes = requestedScopes(integration, config, accountValues);
     const params: Record<string, string> = {
       ...auth.extraAuthorizationParams,
       response_type: 'code',
@@ -213,7 +216,7 @@ export class ConnectService {
     const integration = (await this.deps.catalogFor(state.projectId)).integration(state.integration);
     if (!integration || integration.auth.kind !== 'oauth2') throw new ConnectFailure('server_error', `${state.integration} is no longer available`);
     const config = await storage.integrationConfigs.get(state.projectId, integration.key);
-    const client = oauthClientFor(integration, config);
+    const client = oauthClientFor(integration, config, state.accountValues);
     if (!client || !config?.enabled) throw new ConnectFailure('server_error', `${integration.key} is no longer configured for this project`);
 
     let exchanged: Awaited<ReturnType<typeof tokenRequest>>;
@@ -239,7 +242,10 @@ export class ConnectService {
       throw new ConnectFailure('token_exchange_failed', (err as Error).message);
     }
     const extra = Object.fromEntries(Object.entries(body).filter(([k]) => !TOKEN_RESPONSE_FIELDS.has(k)));
-    const account = await this.identify(integration, config.apiBaseUrl ?? integration.apiBaseUrl, { ...tokens, extra }, callbackParams);
+    const apiBaseUrl = fillAccountTemplate(integration, config.apiBaseUrl ?? integration.apiBaseUrl, state.accountValues);
+    const identified = await this.identify(integration, apiBaseUrl, { ...tokens, extra }, callbackParams);
+    // The account parameters go last: they chose the host the token is for, whatever accountId() returned.
+    const account = { ...identified, extra: { ...identified.extra, ...state.accountValues } };
     await storage.users.touch(state.projectId, state.userId);
     return this.store(state, integration, tokens, account);
   }
@@ -254,7 +260,7 @@ export class ConnectService {
     const http = createProviderHttp({
       integration,
       apiBaseUrl,
-      auth: { canRefresh: false, headers: async () => ({ authorization: `Bearer ${token.accessToken}` }) },
+      auth: { canRefresh: false, headers: async () => tokenHeaders(integration, token.accessToken) },
       signal: AbortSignal.timeout(30_000),
     });
     try {

@@ -2,6 +2,7 @@
 import type { Logger as PinoLogger } from 'pino';
 import type { CredentialView, HttpClient, IntegrationDefinition, Logger, SourceContext } from '../sdk/index.js';
 import type { Credential, Storage } from '../storage/port.js';
+import { accountValuesOf, fillAccountTemplate } from './account-parameters.js';
 import { createProviderHttp } from './provider-http.js';
 import type { TokenManager } from './tokens.js';
 
@@ -68,7 +69,8 @@ export function sourceContext<P>(
   const ctx: SourceContext<P> = {
     http: lazyHttp(async () => {
       const config = await deps.storage.integrationConfigs.get(projectId, integration.key);
-      const apiBaseUrl = config?.apiBaseUrl ?? integration.apiBaseUrl;
+      // The account's own host (Shopify's store) when the integration's URL names one.
+      const apiBaseUrl = fillAccountTemplate(integration, config?.apiBaseUrl ?? integration.apiBaseUrl, accountValuesOf(integration, credential?.secrets.extra));
       const auth = credential
         ? deps.tokens.authFor(integration, credential.id, config)
         : { canRefresh: false, headers: async () => ({}) };

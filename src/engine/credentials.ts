@@ -3,6 +3,7 @@
 import { AppError, notFound } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Credential, Storage } from '../storage/port.js';
+import { accountValuesFromInput, templatesInEffect } from './account-parameters.js';
 import { inBatches } from './housekeeping-pass.js';
 import type { SubscriptionService } from './subscriptions.js';
 
@@ -41,6 +42,10 @@ export class CredentialService {
       expiresAt = typeof input.expiresAt === 'number' ? input.expiresAt : Date.parse(input.expiresAt);
       if (!Number.isFinite(expiresAt)) throw new AppError('VALIDATION_FAILED', 'expiresAt: must be an ISO-8601 date or epoch milliseconds', { parameter: 'expiresAt' });
     }
+    // The account's host (Shopify's shop) where the integration's URLs name one: checked, and kept normalized.
+    const config = await this.storage.integrationConfigs.get(projectId, integration.key);
+    const accountValues = accountValuesFromInput(integration, input.extra, { field: 'extra', strict: false, templates: templatesInEffect(integration, config) });
+    const extra = input.extra === undefined && Object.keys(accountValues).length === 0 ? undefined : { ...input.extra, ...accountValues };
     await this.storage.users.touch(projectId, userId);
     return this.storage.credentials.create({
       projectId,
@@ -51,7 +56,7 @@ export class CredentialService {
         ...(input.accessToken !== undefined ? { accessToken: input.accessToken } : {}),
         ...(input.refreshToken !== undefined ? { refreshToken: input.refreshToken } : {}),
         ...(input.apiKey !== undefined ? { apiKey: input.apiKey } : {}),
-        ...(input.extra !== undefined ? { extra: input.extra } : {}),
+        ...(extra !== undefined ? { extra } : {}),
       },
       expiresAt,
     });

@@ -4,6 +4,7 @@
 import { request } from 'undici';
 import { ProviderError, type IntegrationDefinition, type OAuth2Auth, type TokenSet } from '../sdk/index.js';
 import type { Credential, IntegrationConfig, Storage } from '../storage/port.js';
+import { accountValuesOf, fillAccountTemplate, type AccountValues } from './account-parameters.js';
 import type { AuthProvider } from './provider-http.js';
 
 /** Refresh this long before the provider's expiry, so a poll never starts with a token about to lapse. */
@@ -19,24 +20,37 @@ export interface OAuthClient {
   encoding: 'form' | 'json';
 }
 
-export function oauthClientFor(integration: IntegrationDefinition, config: IntegrationConfig | null): OAuthClient | null {
+/** `values`: the credential's account parameters, for a token URL on the account's own host (Shopify). */
+export function oauthClientFor(integration: IntegrationDefinition, config: IntegrationConfig | null, values: AccountValues): OAuthClient | null {
   if (integration.auth.kind !== 'oauth2') return null;
   const auth: OAuth2Auth = integration.auth;
   if (!config?.clientId || !config.clientSecret) return null;
   return {
     clientId: config.clientId,
     clientSecret: config.clientSecret,
-    tokenUrl: config.tokenUrl ?? auth.tokenUrl,
+    tokenUrl: fillAccountTemplate(integration, config.tokenUrl ?? auth.tokenUrl, values),
     clientAuth: auth.clientAuth ?? 'body',
     encoding: auth.tokenRequestEncoding ?? 'form',
   };
 }
 
+/** How an OAuth access token is sent: `Authorization: Bearer`, unless the integration names its own header. */
+export function tokenHeaders(integration: IntegrationDefinition, accessToken: string): Record<string, string> {
+  const h = integration.auth.kind === 'oauth2' ? integration.auth.tokenHeader : undefined;
+  return h ? { [h.header]: `${h.prefix ?? ''}${accessToken}` } : { authorization: `Bearer ${accessToken}` };
+}
+
+/** The scopes to ask for: the project's or the integration's, with account parameters filled in (Dynamics' org URL). */
+export function requestedScopes(integration: IntegrationDefinition, config: IntegrationConfig | null, values: AccountValues): string[] {
+  if (integration.auth.kind !== 'oauth2') return [];
+  return (config?.scopes ?? integration.auth.scopes).map((s) => fillAccountTemplate(integration, s, values));
+}
+
 /** The `scope` field of a refresh_token grant, for providers that require it: the scopes the user granted at connect. */
-function refreshScope(integration: IntegrationDefinition, config: IntegrationConfig | null): { scope?: string } {
+function refreshScope(integration: IntegrationDefinition, config: IntegrationConfig | null, values: AccountValues): { scope?: string } {
   const auth = integration.auth;
   if (auth.kind !== 'oauth2' || !auth.refreshWithScope) return {};
-  const scopes = config?.scopes ?? auth.scopes;
+  const scopes = requestedScopes(integration, config, values);
   return scopes.length > 0 ? { scope: scopes.join(auth.scopeSeparator ?? ' ') } : {};
 }
 
@@ -119,7 +133,7 @@ export class TokenManager {
         const expiring = c.expiresAt !== null && c.expiresAt - REFRESH_MARGIN_MS <= this.now();
         if (forceRefresh || expiring) c = await this.refresh(integration, c, config, forceRefresh ? c.secrets.accessToken : undefined);
         if (!c.secrets.accessToken) throw new ProviderError('auth', 'credential has no access token');
-        return { authorization: `Bearer ${c.secrets.accessToken}` };
+        return tokenHeaders(integration, c.secrets.accessToken);
       },
     };
   }
@@ -168,13 +182,14 @@ export class TokenManager {
   }
 
   private async callTokenEndpoint(integration: IntegrationDefinition, c: Credential, config: IntegrationConfig | null): Promise<Credential> {
-    const client = oauthClientFor(integration, config);
+    const values = accountValuesOf(integration, c.secrets.extra);
+    const client = oauthClientFor(integration, config, values);
     if (!c.secrets.refreshToken) {
       await this.invalidate(c, 'The access token expired and the connected account has no refresh token; ask the user to reconnect it.');
       throw new ProviderError('auth', 'no refresh token');
     }
     if (!client) throw new ProviderError('permanent', `${integration.key} has no OAuth client id/secret configured for this project`);
-    const { status, body } = await tokenRequest(client, { grant_type: 'refresh_token', refresh_token: c.secrets.refreshToken, ...refreshScope(integration, config) });
+    const { status, body } = await tokenRequest(client, { grant_type: 'refresh_token', refresh_token: c.secrets.refreshToken, ...refreshScope(integration, config, values) });
     // Some providers (Slack, GitHub) refuse a refresh with HTTP 200 and an `error` field.
     const refusedWith200 = status >= 200 && status < 300 && typeof body.error === 'string' && typeof body.access_token !== 'string';
     if (status >= 200 && status < 300 && !refusedWith200) {

@@ -11,6 +11,9 @@ export function defineIntegration(def: IntegrationDefinition): IntegrationDefini
       throw new Error(`${def.key}: trigger ${t.type} uses an app webhook but the integration declares none`);
     }
   }
+  for (const p of def.accountParameters ?? []) {
+    if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(p.name)) throw new Error(`${def.key}: account parameter "${p.name}" must be alphanumeric`);
+  }
   return def;
 }
 

@@ -309,6 +309,11 @@ export interface OAuth2Auth {
    * marked INVALID at once instead of failing every poll until the subscription turns ERRORED.
    */
   refusedRefreshErrors?: string[];
+  /**
+   * How the access token is sent, when not as `Authorization: Bearer <token>` (Shopify's Admin API reads
+   * `X-Shopify-Access-Token`).
+   */
+  tokenHeader?: { header: string; prefix?: string };
 }
 
 export interface ApiKeyAuth {
@@ -332,11 +337,34 @@ export interface TokenSet {
   extra?: Record<string, unknown>;
 }
 
+/**
+ * A value naming the connected account's own host, for providers whose OAuth endpoints and API live there
+ * (Shopify's `{shop}.myshopify.com`, Zendesk's `{subdomain}.zendesk.com`). The connecting user gives it
+ * (`parameters` of the connect call, or `extra` of a credential made directly); the engine checks that it is
+ * one DNS label, so it can only choose a host under the provider's domain, and replaces `{name}` with it in
+ * `apiBaseUrl`, `authorizationUrl`, `tokenUrl` and `scopes` (the SDK's and the project's configured ones).
+ * The credential keeps it in `extra[name]`.
+ */
+export interface AccountParameter {
+  /** The placeholder and the field name: letters and digits, starting with a letter. */
+  name: string;
+  /** What to enter, for error messages and the catalog ("the store's subdomain, e.g. acme"). */
+  description: string;
+  /**
+   * A domain suffix users often include (`.myshopify.com`): removed before the label check, so
+   * `acme.myshopify.com` and `acme` both mean `acme`.
+   */
+  acceptSuffix?: string;
+}
+
 export interface IntegrationDefinition {
   key: string;
   name: string;
   auth: IntegrationAuth;
+  /** May hold `{name}` placeholders of `accountParameters`. */
   apiBaseUrl: string;
+  /** Values the connecting user gives that name the account's own host (see AccountParameter). */
+  accountParameters?: AccountParameter[];
   docsUrl?: string;
   /** Extra headers on every provider call (e.g. Notion-Version). */
   defaultHeaders?: Record<string, string>;

@@ -179,6 +179,8 @@ export interface OauthState {
   integration: string;
   redirectUrl: string;
   codeVerifier: string;
+  /** The account parameters given to the connect call (Shopify's `shop`), checked; `{}` when none. */
+  accountValues: Record<string, string>;
   expiresAt: number;
   usedAt: number | null;
   createdAt: number;

@@ -151,6 +151,8 @@ export interface OauthStatesTable {
   integration: string;
   redirect_url: string;
   code_verifier: string;
+  /** JSON object of the connect call's account parameters; null when the integration takes none. */
+  account_parameters: string | null;
   expires_at: number;
   used_at: number | null;
   created_at: number;

@@ -239,10 +239,10 @@ describe.each(DIALECTS)('storage contract on %s', (dialect) => {
 
   it('hands out an OAuth state once and never after expiry', async () => {
     const p = await s.projects.create({ name: 'p', webhookUrl: null, signingSecret: 'whsec_x' });
-    await s.oauthStates.create({ id: 'st1', projectId: p.id, userId: 'u', integration: 'slack', redirectUrl: 'https://app/cb', codeVerifier: 'v', expiresAt: 5000 });
+    await s.oauthStates.create({ id: 'st1', projectId: p.id, userId: 'u', integration: 'slack', redirectUrl: 'https://app/cb', codeVerifier: 'v', accountValues: {}, expiresAt: 5000 });
     expect(await s.oauthStates.consume('st1', 6000)).toBeNull();
-    await s.oauthStates.create({ id: 'st2', projectId: p.id, userId: 'u', integration: 'slack', redirectUrl: 'https://app/cb', codeVerifier: 'v', expiresAt: 5000 });
-    expect((await s.oauthStates.consume('st2', 1000))?.codeVerifier).toBe('v');
+    await s.oauthStates.create({ id: 'st2', projectId: p.id, userId: 'u', integration: 'shopify', redirectUrl: 'https://app/cb', codeVerifier: 'v', accountValues: { shop: 'acme' }, expiresAt: 5000 });
+    expect(await s.oauthStates.consume('st2', 1000)).toMatchObject({ codeVerifier: 'v', accountValues: { shop: 'acme' } });
     expect(await s.oauthStates.consume('st2', 1000)).toBeNull();
     // Readable (not consumable) afterwards, to answer a late or replayed callback; purged after expiry.
     expect(await s.oauthStates.get('st2')).toMatchObject({ projectId: p.id, redirectUrl: 'https://app/cb', usedAt: 1000 });

@@ -48,10 +48,18 @@ describe.each(DIALECTS)('Shopify end to end on %s', (dialect) => {
     w = await startIntegrationWorld({
       dialect,
       integration: shopifyIntegration,
-      // Shopify signs with the app's client secret: the integration's webhookSecret holds the same value. apiBaseUrl
-      // is deliberately not the fake: calls must follow the credential's shop.
-      config: { apiBaseUrl: 'http://127.0.0.1:9', webhookSecret: shop.clientSecret },
-      credential: { apiKey: TOKEN, providerAccountId: shop.shop, extra: { shop: shop.shop, adminOrigin: shop.url } },
+      // Shopify signs with the app's client secret: the integration's webhookSecret holds the same value. The URLs keep
+      // the `{shop}` placeholder, so every call shows the engine filled in the credential's store.
+      config: {
+        apiBaseUrl: `${shop.url}/{shop}`,
+        authorizationUrl: `${shop.url}/{shop}/admin/oauth/authorize`,
+        tokenUrl: `${shop.url}/{shop}/admin/oauth/access_token`,
+        clientId: shop.clientId,
+        clientSecret: shop.clientSecret,
+        webhookSecret: shop.clientSecret,
+      },
+      // A token obtained elsewhere, stored directly; the store given as Shopify names it (the engine keeps `john-apparel`).
+      credential: { accessToken: TOKEN, providerAccountId: shop.shop, extra: { shop: shop.shop } },
     });
     ({ t, receiver, project, base, user, worker } = w);
     credentialId = w.credentialId!;
@@ -134,14 +142,7 @@ describe.each(DIALECTS)('Shopify end to end on %s', (dialect) => {
     await receiver.waitFor(1);
   });
 
-  it("reports Shopify's refusals at subscribe time (401, 429 with its wait, THROTTLED) without storing anything", async () => {
-    shop.validTokens.clear();
-    const unauthorized = await subscribe('SHOPIFY_TRIGGER_ORDER_PAID');
-    expect(unauthorized.status).toBe(422);
-    expect(unauthorized.body.message).toContain('credentials');
-    expect(unauthorized.text).not.toContain(TOKEN);
-    shop.validTokens.add(TOKEN);
-
+  it("reports Shopify's refusals at subscribe time (429 with its wait, THROTTLED, 402, then 401) without storing anything", async () => {
     shop.failNext(1, 429, { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, { 'retry-after': '2.0' });
     expect((await subscribe('SHOPIFY_TRIGGER_ORDER_PAID')).status).toBe(429);
     shop.throttleNext();
@@ -155,6 +156,57 @@ describe.each(DIALECTS)('Shopify end to end on %s', (dialect) => {
     expect(shop.hooks.size).toBe(0);
     // And once Shopify answers again, the same subscribe works.
     expect((await subscribed('SHOPIFY_TRIGGER_ORDER_PAID')).status).toBe('ACTIVE');
+
+    // A revoked token (the app uninstalled): offline tokens have no refresh token, so the account needs reconnecting.
+    shop.validTokens.clear();
+    const unauthorized = await subscribe('SHOPIFY_TRIGGER_ORDER_CREATED');
+    expect(unauthorized.status).toBe(422);
+    expect(unauthorized.text).not.toContain(TOKEN);
+    expect(await t.svc.storage.credentials.get(credentialId)).toMatchObject({ status: 'INVALID' });
+  });
+
+  it("connects through OAuth on the store's own host, named by parameters.shop, and subscribes with the new token", async () => {
+    const connect = (parameters?: Record<string, string>) => user.post(`${base}/connect/shopify`, { redirectUrl: 'https://app.example.com/connected', ...(parameters ? { parameters } : {}) });
+    // The store is required, and must be one name under myshopify.com: nothing else can choose the host.
+    for (const [parameters, why] of [[undefined, 'required'], [{ shop: 'evil.example.com/x' }, 'single host name label'], [{ shop: 'a@b' }, 'single host name label']] as const) {
+      const r = await connect(parameters);
+      expect(r.status, r.text).toBe(400);
+      expect(r.body.message).toContain('parameters.shop');
+      expect(r.body.message).toContain(why);
+    }
+    expect((await connect({ shop: 'john-apparel', realm: 'x' })).body.message).toContain('parameters.realm');
+    // A token stored directly is held to the same rule.
+    const direct = await user.post(`${base}/credentials`, { integration: 'shopify', accessToken: 'shpat_x', extra: { shop: 'evil.example.com' } });
+    expect(direct.status, direct.text).toBe(400);
+    expect(direct.body.message).toContain('extra.shop');
+
+    const start = await connect({ shop: 'John-Apparel.myshopify.com' });
+    expect(start.status, start.text).toBe(200);
+    const authorizationUrl = new URL(start.body.authorizationUrl);
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe(`${shop.url}/john-apparel/admin/oauth/authorize`);
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({ client_id: shop.clientId, scope: 'read_orders,read_customers,read_products' });
+    // Shopify's redirect as documented: code, state, shop, hmac, host, timestamp.
+    shop.codes.set('code-1', 'shpat_connected_token');
+    const state = encodeURIComponent(authorizationUrl.searchParams.get('state')!);
+    const cb = await t.admin.get(`/oauth/callback?code=code-1&state=${state}&shop=john-apparel.myshopify.com&hmac=00&host=aG9zdA&timestamp=1`);
+    expect(cb.status, cb.text).toBe(302);
+    const connectedId = new URL(String(cb.headers.location)).searchParams.get('credentialId')!;
+    // The same store as user-1's stored credential: that credential is refreshed in place, not duplicated.
+    expect(connectedId).toBe(credentialId);
+    expect(shop.tokenRequests).toEqual([expect.objectContaining({ code: 'code-1', client_id: shop.clientId })]);
+    const stored = await t.svc.storage.credentials.get(connectedId);
+    expect(stored).toMatchObject({ providerAccountId: 'john-apparel.myshopify.com', secrets: { accessToken: 'shpat_connected_token', extra: { shop: 'john-apparel', shopName: 'John Apparel' } } });
+
+    const sub = subscriptionOf(await w.subscribe('SHOPIFY_TRIGGER_ORDER_CREATED', {}, { 'x-paragon-credential': connectedId }));
+    expect(sub.credentialId).toBe(connectedId);
+    expect(shop.requests.at(-1)).toMatchObject({ path: `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, token: 'shpat_connected_token', operation: 'webhookSubscriptionCreate' });
+
+    // Another store's connect exchanges its code at that store's host (here: none), and fails without a credential.
+    const other = await connect({ shop: 'other-store' });
+    const otherState = encodeURIComponent(new URL(other.body.authorizationUrl).searchParams.get('state')!);
+    const failed = await t.admin.get(`/oauth/callback?code=code-2&state=${otherState}&shop=other-store.myshopify.com`);
+    expect(new URL(String(failed.headers.location)).searchParams.get('error')).toBe('token_exchange_failed');
+    expect(await t.svc.storage.credentials.listForUser(project.id, 'user-1', 'shopify')).toHaveLength(1);
   });
 
   it("refuses to subscribe while the integration's webhookSecret (the app's client secret) is not set, creating nothing", async () => {

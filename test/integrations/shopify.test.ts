@@ -11,7 +11,7 @@ import orderFulfilled from '../../src/integrations/shopify/fixtures/order-fulfil
 import orderPaid from '../../src/integrations/shopify/fixtures/order-paid.json' with { type: 'json' };
 import productCreated from '../../src/integrations/shopify/fixtures/product-created.json' with { type: 'json' };
 import productUpdated from '../../src/integrations/shopify/fixtures/product-updated.json' with { type: 'json' };
-import { adminOrigin, SHOPIFY_API_VERSION, shopDomain } from '../../src/integrations/shopify/api.js';
+import { SHOPIFY_API_VERSION, shopDomain } from '../../src/integrations/shopify/api.js';
 import { shopifyIntegration } from '../../src/integrations/shopify/integration.js';
 import { SHOPIFY_SIGNATURE } from '../../src/integrations/shopify/webhooks.js';
 import { ProviderError, signRequest, verifyRequest, type HttpClient, type InboundRequest, type Item, type WebhookSource } from '../../src/sdk/index.js';
@@ -32,7 +32,7 @@ const hmac = (secret: string, body: string) => createHmac('sha256', secret).upda
 describe('shopify', () => {
   let shop: FakeShopify;
   let http: HttpClient;
-  const credential = () => ({ id: 'cred-1', providerAccountId: shop.shop, extra: { shop: shop.shop, adminOrigin: shop.url } });
+  const credential = () => ({ id: 'cred-1', providerAccountId: shop.shop, extra: { shop: shop.label } });
   const ctx = () => ({ http, params: {}, credential: credential(), log: silent, signal: AbortSignal.timeout(10_000), now: Date.now });
   const hookUrl = 'https://ot.example/hooks/s/sub-1';
   const register = (type: string) => source(type).register({ ...ctx(), hookUrl, secret: 'f'.repeat(64) });
@@ -40,20 +40,27 @@ describe('shopify', () => {
   beforeEach(async () => {
     shop = await startFakeShopify();
     shop.validTokens.add(TOKEN);
-    // The engine's client for an apiKey integration; its apiBaseUrl is one no call may use.
-    http = createProviderHttp({ integration: shopifyIntegration, apiBaseUrl: 'http://127.0.0.1:9', auth: { canRefresh: false, headers: async () => ({ 'x-shopify-access-token': TOKEN }) } });
+    // The engine's client, on the store's apiBaseUrl (the engine fills `{shop}` from the credential).
+    http = createProviderHttp({ integration: shopifyIntegration, apiBaseUrl: shop.storeUrl, auth: { canRefresh: false, headers: async () => ({ 'x-shopify-access-token': TOKEN }) } });
   });
   afterEach(async () => {
     await shop.close();
   });
 
-  it('declares its triggers, the X-Shopify-Access-Token header and no usable default host', () => {
+  it("declares its triggers, OAuth on the store's host, the X-Shopify-Access-Token header and the shop parameter", () => {
     expect(shopifyIntegration.triggers.map((t) => t.type)).toEqual([
       'SHOPIFY_TRIGGER_ORDER_CREATED', 'SHOPIFY_TRIGGER_ORDER_PAID', 'SHOPIFY_TRIGGER_ORDER_FULFILLED',
       'SHOPIFY_TRIGGER_CUSTOMER_CREATED', 'SHOPIFY_TRIGGER_PRODUCT_CREATED', 'SHOPIFY_TRIGGER_PRODUCT_UPDATED',
     ]);
-    expect(shopifyIntegration.auth).toEqual({ kind: 'apiKey', header: 'x-shopify-access-token' });
-    expect(new URL(shopifyIntegration.apiBaseUrl).hostname.endsWith('.invalid')).toBe(true);
+    expect(shopifyIntegration.auth).toMatchObject({
+      kind: 'oauth2',
+      authorizationUrl: 'https://{shop}.myshopify.com/admin/oauth/authorize',
+      tokenUrl: 'https://{shop}.myshopify.com/admin/oauth/access_token',
+      scopeSeparator: ',',
+      tokenHeader: { header: 'x-shopify-access-token' },
+    });
+    expect(shopifyIntegration.apiBaseUrl).toBe('https://{shop}.myshopify.com');
+    expect(shopifyIntegration.accountParameters).toEqual([expect.objectContaining({ name: 'shop', acceptSuffix: '.myshopify.com' })]);
     for (const t of shopifyIntegration.triggers) {
       expect(t.docsUrl).toMatch(/^https:\/\/shopify\.dev\//);
       expect(t.parameters).toEqual([]);
@@ -62,17 +69,10 @@ describe('shopify', () => {
   });
 
   describe('the shop', () => {
-    it("is the credential's myshopify.com domain; calls go to https://{shop} unless adminOrigin says otherwise", () => {
-      expect(shopDomain({ shop: 'Acme-Store.myshopify.com' })).toBe('acme-store.myshopify.com');
-      expect(adminOrigin({ shop: 'acme.myshopify.com' })).toBe('https://acme.myshopify.com');
-      expect(adminOrigin({ shop: 'acme.myshopify.com', adminOrigin: 'http://127.0.0.1:4000/ignored' })).toBe('http://127.0.0.1:4000');
-    });
-
-    it('refuses a missing or foreign shop and a bad adminOrigin with a permanent error', () => {
-      for (const extra of [{}, { shop: '' }, { shop: 'acme.example.com' }, { shop: 'https://acme.myshopify.com' }, { shop: 'acme.myshopify.com', adminOrigin: 'ftp://x' }, { shop: 'acme.myshopify.com', adminOrigin: 'http://u:p@x' }]) {
-        expect(() => adminOrigin(extra)).toThrow(ProviderError);
-      }
-      expect(() => shopDomain({})).toThrow(/extra\.shop/);
+    it("is the credential's account parameter, named as Shopify's headers name it", () => {
+      expect(shopDomain({ shop: 'acme-store' })).toBe('acme-store.myshopify.com');
+      expect(() => shopDomain({})).toThrow(ProviderError);
+      expect(() => shopDomain({ shop: '' })).toThrow(/parameters\.shop/);
     });
   });
 

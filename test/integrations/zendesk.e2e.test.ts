@@ -193,3 +193,4 @@ describe.each(DIALECTS)('Zendesk end to end on %s', (dialect) => {
     expect(zd.requests.at(-1)).toMatchObject({ method: 'DELETE' });
   });
 });
+

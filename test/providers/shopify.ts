@@ -14,6 +14,13 @@
 // https://shopify.dev/docs/apps/build/webhooks/delivery-structure, https://shopify.dev/apps/build/webhooks/ignore-duplicates,
 // https://shopify.dev/changelog/updates-to-webhook-retry-mechanism, https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
 // The real Shopify also requires an HTTPS `uri`; the fake accepts http so that it can call the test service.
+//
+// Each store has its own host (`https://{shop}.myshopify.com`); the fake serves its one store under the path prefix
+// `/{shop}` instead (`storeUrl`), so a project configured with `${url}/{shop}` shows the engine filled in the right
+// store, and any other store's prefix answers 404. It also plays the store's OAuth token endpoint
+// (`POST /{shop}/admin/oauth/access_token` with client_id, client_secret and code →
+// `{access_token, scope}`; https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant)
+// and answers the `shop { myshopifyDomain name }` query.
 import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,10 +39,19 @@ export interface ShopifyHookSubscription {
 }
 
 export interface FakeShopify {
-  /** The store's Admin API origin (what the credential's `extra.adminOrigin` says). */
+  /** The fake's origin; the store is under `/{shop}`. */
   url: string;
-  /** The store's permanent domain (the credential's `extra.shop`). */
+  /** The store's own "host": `${url}/${label}` (what `https://{shop}.myshopify.com` is for a real store). */
+  storeUrl: string;
+  /** The store's permanent domain, as Shopify names it in headers. */
   shop: string;
+  /** Its myshopify.com name (the account parameter `shop`). */
+  label: string;
+  /** Authorization codes the token endpoint accepts once, each for the access token it gives. */
+  codes: Map<string, string>;
+  tokenRequests: Array<Record<string, unknown>>;
+  /** The app's client id (its token endpoint checks it). */
+  clientId: string;
   /** The app's client secret: Shopify signs every webhook of the app with it. */
   clientSecret: string;
   validTokens: Set<string>;
@@ -63,6 +79,10 @@ export async function startFakeShopify(): Promise<FakeShopify> {
   let nextId = 1047897672;
   const state = {
     shop: 'john-apparel.myshopify.com',
+    label: 'john-apparel',
+    clientId: 'shopify-client-id',
+    codes: new Map<string, string>(),
+    tokenRequests: [] as Array<Record<string, unknown>>,
     clientSecret: 'shpss_fake_client_secret_0123456789abcdef',
     validTokens: new Set<string>(),
     hooks: new Map<string, ShopifyHookSubscription>(),
@@ -82,16 +102,29 @@ export async function startFakeShopify(): Promise<FakeShopify> {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const body = req.method === 'POST' ? await readJsonOrFormBody(req) : {};
+      const store = /^\/([a-z0-9-]+)(\/.*)$/.exec(url.pathname);
+      if (!store || store[1] !== state.label) return json(res, 404, { errors: 'Not Found' });
+      const path = store[2]!;
+      if (path === '/admin/oauth/access_token') {
+        state.tokenRequests.push(body);
+        const token = typeof body.code === 'string' ? state.codes.get(body.code) : undefined;
+        if (body.client_id !== state.clientId || body.client_secret !== state.clientSecret || token === undefined) {
+          return json(res, 400, { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' });
+        }
+        state.codes.delete(body.code as string);
+        state.validTokens.add(token);
+        return json(res, 200, { access_token: token, scope: 'read_orders,read_customers,read_products' });
+      }
       const query = typeof body.query === 'string' ? body.query : '';
-      const operation = /\b(webhookSubscriptionCreate|webhookSubscriptionDelete|webhookSubscription)\s*\(/.exec(query.replace(/^[^{]*\{/, ''))?.[1] ?? '';
+      const operation = /\b(webhookSubscriptionCreate|webhookSubscriptionDelete|webhookSubscription|shop)\s*[({]/.exec(query.replace(/^[^{]*\{/, ''))?.[1] ?? '';
       const token = req.headers['x-shopify-access-token'];
-      state.requests.push({ method: req.method ?? 'GET', path: url.pathname, token: typeof token === 'string' ? token : undefined, operation, variables: body.variables });
+      state.requests.push({ method: req.method ?? 'GET', path, token: typeof token === 'string' ? token : undefined, operation, variables: body.variables });
       const failure = failures.shift();
       if (failure) return json(res, failure.status, failure.body, failure.headers);
       if (typeof token !== 'string' || !state.validTokens.has(token)) {
         return json(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
       }
-      if (req.method !== 'POST' || url.pathname !== `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`) return json(res, 404, { errors: 'Not Found' });
+      if (req.method !== 'POST' || path !== `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`) return json(res, 404, { errors: 'Not Found' });
       const v = (body.variables ?? {}) as Record<string, any>;
 
       if (operation === 'webhookSubscriptionCreate') {
@@ -112,6 +145,9 @@ export async function startFakeShopify(): Promise<FakeShopify> {
         state.deletedHooks.push(hook);
         return json(res, 200, { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: hook.id, userErrors: [] } }, extensions: cost(10, 1990) });
       }
+      if (operation === 'shop') {
+        return json(res, 200, { data: { shop: { myshopifyDomain: state.shop, name: 'John Apparel' } }, extensions: cost(1, 1999) });
+      }
       if (operation === 'webhookSubscription') {
         const hook = state.hooks.get(String(v.id));
         return json(res, 200, { data: { webhookSubscription: hook ? { id: hook.id, topic: hook.topic, uri: hook.uri } : null }, extensions: cost(1, 1999) });
@@ -124,6 +160,7 @@ export async function startFakeShopify(): Promise<FakeShopify> {
 
   return Object.assign(state, {
     url: base,
+    storeUrl: `${base}/${state.label}`,
     failNext(count: number, status: number, body: unknown = { errors: 'Internal Server Error' }, headers: Record<string, string> = {}) {
       failures = [...failures, ...Array.from({ length: count }, () => ({ status, body, headers }))];
     },

@@ -1,6 +1,7 @@
 // Per-project integration settings: OAuth client, inbound webhook secret, and host overrides.
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../../errors.js';
+import { describeAccountParameters } from '../../engine/account-parameters.js';
 import { appHookUrl, oauthRedirectUrl } from '../../engine/context.js';
 import type { IntegrationConfig } from '../../storage/port.js';
 import type { AppContext } from '../app.js';
@@ -96,7 +97,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
         projectId, integration: def.key, enabled: false, clientId: null, clientSecret: null, webhookSecret: null, scopes: null,
         apiBaseUrl: null, authorizationUrl: null, tokenUrl: null, createdAt: 0, updatedAt: 0,
       };
-      out.push({ ...(await present(projectId, c)), name: def.name, configured: configs.has(def.key), authKind: def.auth.kind, defaultApiBaseUrl: def.apiBaseUrl });
+      out.push({ ...(await present(projectId, c)), name: def.name, configured: configs.has(def.key), authKind: def.auth.kind, defaultApiBaseUrl: def.apiBaseUrl, accountParameters: describeAccountParameters(def) });
     }
     return { integrations: out };
   });

@@ -34,7 +34,15 @@ export function connectPlugin(): AppPlugin {
             type: 'object',
             required: ['redirectUrl'],
             additionalProperties: false,
-            properties: { redirectUrl: { type: 'string', minLength: 1, maxLength: 2048, description: 'http(s) URL the browser returns to' } },
+            properties: {
+              redirectUrl: { type: 'string', minLength: 1, maxLength: 2048, description: 'http(s) URL the browser returns to' },
+              parameters: {
+                type: 'object',
+                maxProperties: 10,
+                additionalProperties: { type: 'string', maxLength: 255 },
+                description: "The account parameters of integrations whose OAuth runs on the account's own host, e.g. {\"shop\": \"acme\"} for Shopify (GET /integrations lists them as accountParameters)",
+              },
+            },
           },
           response: {
             200: { type: 'object', properties: { authorizationUrl: { type: 'string' }, expiresAt: { type: 'string' } } },
@@ -44,8 +52,8 @@ export function connectPlugin(): AppPlugin {
       }, async (req) => {
         const me = principal(req);
         const { integration } = req.params as { integration: string };
-        const { redirectUrl } = req.body as { redirectUrl: string };
-        const r = await connect.start(me.projectId, me.userId, integration, redirectUrl);
+        const { redirectUrl, parameters } = req.body as { redirectUrl: string; parameters?: Record<string, string> };
+        const r = await connect.start(me.projectId, me.userId, integration, redirectUrl, parameters);
         return { authorizationUrl: r.authorizationUrl, expiresAt: new Date(r.expiresAt).toISOString() };
       });
     },

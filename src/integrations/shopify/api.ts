@@ -2,15 +2,14 @@
 // to ProviderError kinds.
 //
 // Host: every Shopify store has its own Admin API at `https://{shop}.myshopify.com/admin/api/{version}/graphql.json`
-// (https://shopify.dev/docs/api/admin-graphql — every example posts there with `X-Shopify-Access-Token`). The shop's
-// myshopify.com domain is kept with the credential as `extra.shop` (what Shopify's OAuth redirect names in its `shop`
-// query parameter), like Pipedrive's `api_domain`; `extra.adminOrigin` may point the calls elsewhere (a test double,
-// an egress proxy) and defaults to `https://{shop}`.
+// (https://shopify.dev/docs/api/admin-graphql — every example posts there with `X-Shopify-Access-Token`). The store is
+// the credential's account parameter `shop` (`extra.shop`, e.g. `acme`), which the engine puts into the integration's
+// apiBaseUrl, so the calls here are relative.
 //
 // Why GraphQL, not REST `POST /admin/api/{version}/webhooks.json`: "The REST Admin API is a legacy API as of October 1,
 // 2024. Starting April 1, 2025, all new public apps must be built exclusively with the GraphQL Admin API"
 // (https://shopify.dev/api/admin-rest/latest/resources/webhook).
-import { ProviderError, type CredentialView, type HttpClient, type HttpResponse } from '../../sdk/index.js';
+import { ProviderError, type HttpClient, type HttpResponse } from '../../sdk/index.js';
 
 /**
  * The Admin API version the calls (and so the webhook payloads: a subscription inherits the version of the call that
@@ -20,40 +19,22 @@ import { ProviderError, type CredentialView, type HttpClient, type HttpResponse 
  */
 export const SHOPIFY_API_VERSION = '2026-07';
 
-/** A shop's permanent domain, e.g. `acme.myshopify.com` (lower case). */
-export const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+/** The Admin API endpoint, relative to the store's apiBaseUrl. */
+export const GRAPHQL_PATH = `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
 
-const noShop = () =>
-  new ProviderError('permanent', "the Shopify credential has no shop: create it with extra.shop set to the store's myshopify.com domain (e.g. acme.myshopify.com)");
+/** The store behind a token (https://shopify.dev/docs/api/admin-graphql/latest/queries/shop). */
+export const SHOP_QUERY = 'query { shop { myshopifyDomain name } }';
 
-/** The credential's shop domain (`extra.shop`), lower-cased and checked. */
+/**
+ * The credential's store as Shopify names it in webhook headers (`acme.myshopify.com`), from its account parameter
+ * `shop` (the engine keeps it as one checked, lower-case label).
+ */
 export function shopDomain(extra: Record<string, unknown>): string {
-  const raw = extra.shop;
-  if (typeof raw !== 'string' || raw === '') throw noShop();
-  const shop = raw.trim().toLowerCase();
-  if (!SHOP_DOMAIN.test(shop)) throw new ProviderError('permanent', 'the Shopify credential\'s extra.shop is not a myshopify.com domain (e.g. acme.myshopify.com)');
-  return shop;
-}
-
-/** Where the shop's Admin API is reached: `extra.adminOrigin` when set (an http(s) origin), else `https://{shop}`. */
-export function adminOrigin(extra: Record<string, unknown>): string {
-  const shop = shopDomain(extra);
-  const override = extra.adminOrigin;
-  if (override === undefined || override === null || override === '') return `https://${shop}`;
-  let url: URL | null = null;
-  try {
-    url = typeof override === 'string' ? new URL(override) : null;
-  } catch {
-    url = null;
+  const shop = extra.shop;
+  if (typeof shop !== 'string' || shop === '') {
+    throw new ProviderError('permanent', "the Shopify credential has no shop: connect it with parameters.shop, or create it with extra.shop (e.g. acme)");
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') {
-    throw new ProviderError('permanent', "the Shopify credential's extra.adminOrigin is not an http(s) origin");
-  }
-  return url.origin;
-}
-
-export function graphqlUrl(credential: CredentialView): string {
-  return `${adminOrigin(credential.extra)}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
+  return `${shop}.myshopify.com`;
 }
 
 interface GraphqlError {
@@ -140,14 +121,14 @@ export function userErrorsError(what: string, errors: UserError[]): ProviderErro
 
 /** POST one GraphQL operation to the credential's shop and return `data`. */
 export async function adminGraphql<T>(
-  ctx: { http: HttpClient; credential: CredentialView },
+  ctx: { http: HttpClient },
   what: string,
   query: string,
   variables: Record<string, unknown>,
 ): Promise<T> {
   const res = await ctx.http.request<GraphqlBody<T>>({
     method: 'POST',
-    path: graphqlUrl(ctx.credential),
+    path: GRAPHQL_PATH,
     json: { query, variables },
     allowStatus: [400, 402, 403, 404, 406, 422, 423, 429],
   });

@@ -18,7 +18,9 @@ export const zendeskIntegration = defineIntegration({
     kind: 'oauth2',
     // Zendesk's OAuth flow: GET https://{subdomain}.zendesk.com/oauth/authorizations/new, POST
     // https://{subdomain}.zendesk.com/oauth/tokens, space-separated scopes (what was and was not confirmed:
-    // docs/integrations/zendesk.md). The `{subdomain}` placeholders are replaced by the project's configuration.
+    // docs/integrations/zendesk.md). The `{subdomain}` placeholders are filled from the connect call's
+    // `parameters.subdomain` (a global OAuth client serves every account), unless the project configured one
+    // account's URLs.
     authorizationUrl: 'https://{subdomain}.zendesk.com/oauth/authorizations/new',
     tokenUrl: 'https://{subdomain}.zendesk.com/oauth/tokens',
     // `read` for users/me and the webhook reads, `write` to create and delete webhooks (an admin's token).
@@ -26,7 +28,9 @@ export const zendeskIntegration = defineIntegration({
     pkce: false,
     clientAuth: 'body',
   },
-  // Replaced per project by the account's URL (https://acme.zendesk.com); trigger calls use the credential's.
+  accountParameters: [{ name: 'subdomain', description: "the Zendesk account's subdomain, e.g. acme for acme.zendesk.com", acceptSuffix: '.zendesk.com' }],
+  // The account's URL (https://acme.zendesk.com) from the subdomain or the project's configuration; trigger calls
+  // use the credential's (api.ts).
   apiBaseUrl: 'https://{subdomain}.zendesk.com',
   docsUrl: 'https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/',
   async accountId({ http }) {

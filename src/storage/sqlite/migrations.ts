@@ -250,4 +250,11 @@ INSERT INTO deleted_subscriptions (id, project_id, user_id, deleted_at)
     AND EXISTS (SELECT 1 FROM projects p WHERE p.id = e.project_id);
 `,
   },
+  {
+    version: 6,
+    name: 'account parameters of a connect in progress',
+    // Shopify's OAuth runs on the store's own host: the host chosen when the connect started is needed again
+    // for the token exchange at the callback, and it must not travel through the browser (ADR 0027).
+    sql: `ALTER TABLE oauth_states ADD COLUMN account_parameters TEXT;`,
+  },
 ];
