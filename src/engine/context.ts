@@ -1,5 +1,7 @@
 // Building the narrow ctx handed to a trigger's source functions.
 import type { Logger as PinoLogger } from 'pino';
+import { Agent } from 'undici';
+import { createGuardedConnector } from '../delivery/ssrf.js';
 import type { CredentialView, HttpClient, IntegrationDefinition, Logger, SourceContext } from '../sdk/index.js';
 import type { Credential, Storage } from '../storage/port.js';
 import { accountValuesOf, fillAccountTemplate } from './account-parameters.js';
@@ -31,6 +33,15 @@ function triggerLogger(base: PinoLogger, bindings: Record<string, unknown>): Log
     info: (msg, data) => log().info(data ?? {}, msg),
     warn: (msg, data) => log().warn(data ?? {}, msg),
   };
+}
+
+let foreignHosts: Agent | undefined;
+/**
+ * One agent per process for provider calls to hosts that credential data names (provider-http.ts): it refuses
+ * private addresses at connect time, like webhook deliveries (OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS lifts both).
+ */
+function foreignHostAgent(): Agent {
+  return (foreignHosts ??= new Agent({ connect: createGuardedConnector({ allowPrivate: false }) }));
 }
 
 /** An HttpClient made on its first request: most inbound webhooks map to items without calling the provider. */
@@ -75,7 +86,7 @@ export function sourceContext<P>(
         ? deps.tokens.authFor(integration, credential.id, config)
         : { canRefresh: false, headers: async () => ({}) };
       // The cursor-holding state lives in the engine; the trigger only sees this narrow view.
-      return createProviderHttp({ integration, apiBaseUrl, auth, signal: ctx.signal });
+      return createProviderHttp({ integration, apiBaseUrl, auth, signal: ctx.signal, ...(deps.allowPrivateWebhookUrls ? {} : { foreignHostDispatcher: foreignHostAgent() }) });
     }),
     params,
     credential: credentialView(credential),

@@ -4,6 +4,7 @@
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { ProviderError, type HttpClient, type HttpRequest, type HttpResponse, type IntegrationDefinition } from '../sdk/index.js';
 import { parseRetryAfter } from '../delivery/retry-schedule.js';
+import { ERR_SSRF_FORBIDDEN_ADDRESS } from '../delivery/ssrf.js';
 
 export interface AuthProvider {
   /** Headers that authenticate a request; `forceRefresh` after a 401 asks for a fresh token first. */
@@ -19,15 +20,31 @@ export interface ProviderHttpOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   dispatcher?: Dispatcher;
+  /**
+   * For requests to an absolute URL on another origin than apiBaseUrl: a host named by credential data or a
+   * provider's answer (Salesforce's instance_url, a Zendesk account URL), which a connected user can set through
+   * `POST /credentials`. The engine passes a dispatcher that refuses private addresses (src/delivery/ssrf.ts),
+   * so such a host cannot turn the service into a proxy to its own network (ADR 0027). apiBaseUrl itself is the
+   * operator's (SDK default or project configuration, account parameters filling in one host name label only).
+   */
+  foreignHostDispatcher?: Dispatcher;
 }
 
 const MAX_ERROR_EXCERPT = 300;
 
-function buildUrl(base: string, path: string, query?: HttpRequest['query']): string {
+function buildUrl(base: string, path: string, query?: HttpRequest['query']): URL {
   const url = /^https?:\/\//.test(path) ? new URL(path) : new URL(base.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-  return url.toString();
+  return url;
 }
+
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
 
 function encodeForm(form: Record<string, string | string[]>): string {
   const p = new URLSearchParams();
@@ -48,6 +65,7 @@ export function classifyStatus(status: number, headers: Record<string, string>, 
 
 export function createProviderHttp(opts: ProviderHttpOptions): HttpClient {
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  const baseOrigin = originOf(opts.apiBaseUrl);
   async function send<T>(req: HttpRequest, forceRefresh: boolean): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -64,19 +82,25 @@ export function createProviderHttp(opts: ProviderHttpOptions): HttpClient {
       body = encodeForm(req.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
+    const url = buildUrl(opts.apiBaseUrl, req.path, req.query);
+    const foreign = opts.foreignHostDispatcher !== undefined && url.origin !== baseOrigin;
     let res: Dispatcher.ResponseData;
     try {
-      res = await undiciRequest(buildUrl(opts.apiBaseUrl, req.path, req.query), {
+      res = await undiciRequest(url, {
         method: req.method ?? 'GET',
         headers,
         body,
         signal: opts.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        dispatcher: opts.dispatcher,
+        dispatcher: foreign ? opts.foreignHostDispatcher : opts.dispatcher,
       });
     } catch (err) {
-      throw new ProviderError('transient', `provider unreachable: ${(err as Error).message}`);
+      const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+      if (e.code === ERR_SSRF_FORBIDDEN_ADDRESS || e.cause?.code === ERR_SSRF_FORBIDDEN_ADDRESS) {
+        throw new ProviderError('permanent', `the account's API host is not a public address: ${e.cause?.message ?? e.message}`);
+      }
+      throw new ProviderError('transient', `provider unreachable: ${e.message}`);
     }
     const text = await res.body.text();
     const resHeaders: Record<string, string> = {};

@@ -194,3 +194,30 @@ describe.each(DIALECTS)('Zendesk end to end on %s', (dialect) => {
   });
 });
 
+// A credential made through the user API can name its account's URL (extra.baseUrl). Unless private destinations
+// are allowed, a URL on a private address is refused before anything is sent: a connected user cannot make the
+// service call into its own network (ADR 0027).
+describe('Zendesk with private destinations refused', () => {
+  it("refuses a credential's account URL on a private address, sending nothing", async () => {
+    const zd = await startFakeZendesk();
+    zd.validTokens.add('valid-token');
+    const w = await startIntegrationWorld({
+      dialect: 'sqlite',
+      integration: zendeskIntegration,
+      config: { clientId: 'zdg-opentriggers', clientSecret: 'zendesk-client-secret', apiBaseUrl: 'https://acme.zendesk.com', authorizationUrl: `${zd.url}/oauth/authorizations/new`, tokenUrl: `${zd.url}/oauth/tokens` },
+      credential: { accessToken: 'valid-token', providerAccountId: `acme:${zd.userId}`, extra: { baseUrl: zd.url } },
+    });
+    // The world allows private destinations for its own receiver (the project's webhook URL is checked when it is
+    // set); the engine reads the setting per call, so it is turned off for the provider calls alone.
+    (w.t.svc.deps as { allowPrivateWebhookUrls: boolean }).allowPrivateWebhookUrls = false;
+    try {
+      const r = await w.subscribe('ZENDESK_TRIGGER_TICKET_CREATED', {});
+      expect(r.status, r.text).toBe(422);
+      expect(r.body.message).toContain('not a public address');
+      expect(zd.requests).toEqual([]);
+    } finally {
+      await w.close();
+      await zd.close();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGuardedConnector } from '../delivery/ssrf.js';
+import { defineIntegration, ProviderError } from '../sdk/index.js';
+import { createProviderHttp } from './provider-http.js';
+
+const integration = defineIntegration({ key: 'sample', name: 'Sample', auth: { kind: 'apiKey', header: 'x-key' }, apiBaseUrl: 'https://api.sample.example', triggers: [] });
+const auth = { canRefresh: false, headers: async () => ({ 'x-key': 'k' }) };
+
+describe('provider HTTP: hosts named by credential data', () => {
+  let server: Server;
+  let origin: string;
+  const paths: string[] = [];
+  const guarded = new Agent({ connect: createGuardedConnector({ allowPrivate: false }) });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await guarded.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it("reach the operator's apiBaseUrl even on a private address (GitHub Enterprise, a test double)", async () => {
+    const http = createProviderHttp({ integration, apiBaseUrl: origin, auth, foreignHostDispatcher: guarded });
+    expect(await http.get('/same')).toEqual({ ok: true });
+    expect(await http.get(`${origin}/same-origin-absolute`)).toEqual({ ok: true });
+  });
+
+  it('refuse a private address on another origin, permanently, without sending anything', async () => {
+    const http = createProviderHttp({ integration, apiBaseUrl: 'https://api.sample.example', auth, foreignHostDispatcher: guarded });
+    const before = paths.length;
+    const err = await http.get(`${origin}/metadata`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ kind: 'permanent', message: expect.stringContaining('not a public address') });
+    expect(paths.length).toBe(before);
+  });
+
+  it('send anywhere when no guard is given (OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS=true)', async () => {
+    const http = createProviderHttp({ integration, apiBaseUrl: 'https://api.sample.example', auth });
+    expect(await http.get(`${origin}/allowed`)).toEqual({ ok: true });
+  });
+});
