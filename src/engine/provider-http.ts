@@ -77,7 +77,8 @@ export function createProviderHttp(opts: ProviderHttpOptions): HttpClient {
     let body: string | undefined;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
-      headers['content-type'] = 'application/json';
+      // A JSON media type the provider requires (JSON:API's application/vnd.api+json) may be set by the caller.
+      if (!Object.keys(req.headers ?? {}).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     } else if (req.form !== undefined) {
       body = encodeForm(req.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
