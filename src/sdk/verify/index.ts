@@ -14,6 +14,7 @@ export {
   type SecretEncoding,
   type SharedSecretScheme,
   type SignatureEncoding,
+  type SignatureFromBody,
   type StructuredHeader,
   type TemplatePart,
   type TimestampFromBody,
@@ -23,6 +24,7 @@ export {
 export {
   signJwt,
   signRequest,
+  signatureForBody,
   verifyRequest,
   type VerifiableRequest,
   type SigningKey,

@@ -37,6 +37,9 @@
  *                    timestampUnit: 'rfc3339', toleranceSeconds: 600 }
  *   Discord-style  { kind: 'asymmetric', algorithm: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex',
  *                    signingString: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp' }
+ *   Lever          { kind: 'hmac', algorithm: 'sha256', signatureFrom: { jsonPath: 'signature' }, encoding: 'hex',
+ *                    signingString: '{json:token}{timestamp}', timestampFrom: { jsonPath: 'triggeredAt', unit: 'ms' } }
+ *                    (signature and signed values are body fields; the rest of the body is not signed)
  *   MS Graph       { kind: 'sharedSecret', jsonPath: 'value[].clientState' }
  *   Google push    { kind: 'sharedSecret', header: 'x-goog-channel-token' }
  */
@@ -69,6 +72,16 @@ export interface TimestampFromBody {
 }
 
 /**
+ * The signature carried inside the JSON body rather than in a header (Lever's `signature`, next to the
+ * `token` and `triggeredAt` it signs). The signing string then must not contain `{body}`: the body holds
+ * the signature itself.
+ */
+export interface SignatureFromBody {
+  /** Dot path into the parsed JSON body, e.g. `signature`. */
+  jsonPath: string;
+}
+
+/**
  * One header carrying a timestamp and one or more signatures as key/value pairs, e.g.
  * `Stripe-Signature: t=1700000000,v1=abc…,v1=def…,v0=…`. Every pair whose key is `signatureKey` is a
  * candidate (several appear during secret rotation); other keys are ignored.
@@ -91,8 +104,10 @@ export interface MultipleSignatures {
 
 /** Fields shared by the signed schemes (hmac and asymmetric). */
 interface SignedSchemeBase {
-  /** Header carrying the signature(s). Case-insensitive (looked up in lower case). */
-  header: string;
+  /** Header carrying the signature(s). Case-insensitive (looked up in lower case). Exactly one of `header` and `signatureFrom`. */
+  header?: string;
+  /** Alternative to `header`: the signature is a JSON body field (Lever). */
+  signatureFrom?: SignatureFromBody;
   /**
    * Further headers carrying a signature of the same request, each made with another of the provider's
    * keys: Box signs every delivery twice, with the app's primary key into BOX-SIGNATURE-PRIMARY and with
@@ -112,6 +127,8 @@ interface SignedSchemeBase {
    * - `{url}`         path + query as received
    * - `{publicUrl}`   the absolute URL the provider addressed (request.publicUrl), for HubSpot v3
    * - `{header:Name}` the value of another request header (Standard Webhooks `{header:webhook-id}`)
+   * - `{json:path}`   the value of a JSON body field at a dot path, as text: a string as is, a number or
+   *                   boolean as JavaScript writes it (Lever's `{json:token}`)
    */
   signingString?: string;
   /** Header carrying the timestamp (unit: `timestampUnit`, default seconds). */
@@ -209,7 +226,8 @@ const SIMPLE_PLACEHOLDERS = new Set(['body', 'timestamp', 'method', 'url', 'publ
 export type TemplatePart =
   | { type: 'literal'; text: string }
   | { type: 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' }
-  | { type: 'header'; name: string };
+  | { type: 'header'; name: string }
+  | { type: 'json'; path: string };
 
 /** Splits a signing-string template; throws on an unknown placeholder (a catalog bug, not bad input). */
 export function parseSigningString(template: string): TemplatePart[] {
@@ -221,6 +239,8 @@ export function parseSigningString(template: string): TemplatePart[] {
     if (index > last) parts.push({ type: 'literal', text: template.slice(last, index) });
     if (name.startsWith('header:') && name.length > 'header:'.length) {
       parts.push({ type: 'header', name: name.slice('header:'.length).toLowerCase() });
+    } else if (name.startsWith('json:') && name.length > 'json:'.length) {
+      parts.push({ type: 'json', path: name.slice('json:'.length) });
     } else if (SIMPLE_PLACEHOLDERS.has(name)) {
       parts.push({ type: name as 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' });
     } else {
@@ -241,14 +261,24 @@ export function schemeProblems(scheme: VerificationScheme): string[] {
   switch (scheme.kind) {
     case 'hmac':
     case 'asymmetric': {
-      if (!scheme.header) problems.push('header is required');
+      if (!scheme.header === !scheme.signatureFrom) problems.push('declare exactly one of header and signatureFrom');
       let usesTimestamp = false;
+      let usesBody = false;
       try {
-        usesTimestamp = parseSigningString(scheme.signingString ?? '{body}').some((p) => p.type === 'timestamp');
+        const parts = parseSigningString(scheme.signingString ?? '{body}');
+        usesTimestamp = parts.some((p) => p.type === 'timestamp');
+        usesBody = parts.some((p) => p.type === 'body');
       } catch (error) {
         problems.push((error as Error).message);
       }
       const structured = scheme.kind === 'hmac' ? scheme.structuredHeader : undefined;
+      if (scheme.signatureFrom) {
+        if (!scheme.signatureFrom.jsonPath) problems.push('signatureFrom.jsonPath must not be empty');
+        if (usesBody) problems.push('with signatureFrom the signing string cannot contain {body}: the body carries the signature');
+        if (structured || scheme.multiple || scheme.alternateHeaders?.length) {
+          problems.push('signatureFrom excludes structuredHeader, multiple and alternateHeaders');
+        }
+      }
       const timestampSources = [scheme.timestampHeader, scheme.timestampFrom, structured].filter((s) => s !== undefined);
       if (timestampSources.length > 1) {
         problems.push('use only one of timestampHeader, timestampFrom and structuredHeader as the timestamp source');
@@ -264,7 +294,7 @@ export function schemeProblems(scheme: VerificationScheme): string[] {
       if (structured && scheme.alternateHeaders?.length) problems.push('structuredHeader and alternateHeaders are exclusive');
       for (const alternate of scheme.alternateHeaders ?? []) {
         if (!alternate) problems.push('alternateHeaders must not contain an empty name');
-        else if (alternate.toLowerCase() === scheme.header.toLowerCase()) problems.push(`alternateHeaders repeats the header ${alternate}`);
+        else if (alternate.toLowerCase() === scheme.header?.toLowerCase()) problems.push(`alternateHeaders repeats the header ${alternate}`);
       }
       if (structured && scheme.prefix) problems.push('prefix has no meaning with structuredHeader');
       if (scheme.multiple && !scheme.multiple.separator) problems.push('multiple.separator must not be empty');

@@ -148,7 +148,7 @@ function signed(c: ProviderCase, signedAt: number, bodyOverride?: string): Verif
 
 function signatureHeader(scheme: VerificationScheme): string {
   if (scheme.kind !== 'hmac' && scheme.kind !== 'asymmetric') throw new Error('not a signed scheme');
-  return scheme.header.toLowerCase();
+  return (scheme.header ?? '').toLowerCase();
 }
 
 function tolerance(scheme: VerificationScheme): number | undefined {

@@ -156,10 +156,11 @@ export function signRequest(
     case 'hmac':
     case 'asymmetric': {
       const timestamp = timestampToSign(scheme, req, now);
-      const data = buildSigningData(signingParts(scheme), req, timestamp, scheme.decodeUrlSequences);
-      if (!data.ok) throw new Error(`cannot sign: ${data.detail}`);
-      const signature = encode(computeSignature(scheme, key, data.bytes), scheme.encoding);
       const headers: Record<string, string> = {};
+      if (scheme.timestampHeader && timestamp !== undefined) headers[scheme.timestampHeader.toLowerCase()] = timestamp;
+      // With signatureFrom the signature goes into the body, which the caller builds (signatureForBody).
+      if (!scheme.header) return headers;
+      const signature = signatureOf(scheme, req, key, timestamp);
       const structured = scheme.kind === 'hmac' ? scheme.structuredHeader : undefined;
       if (structured) {
         const { timestampKey, signatureKey, pairSeparator, kvSeparator } = structured;
@@ -168,10 +169,34 @@ export function signRequest(
       } else {
         headers[scheme.header.toLowerCase()] = (scheme.prefix ?? '') + signature;
       }
-      if (scheme.timestampHeader && timestamp !== undefined) headers[scheme.timestampHeader.toLowerCase()] = timestamp;
       return headers;
     }
   }
+}
+
+/**
+ * For schemes whose signature is a body field (`signatureFrom`, Lever): the value the provider puts in that
+ * field (prefix included). `req.rawBody` must already carry the signed fields (e.g. `token` and
+ * `triggeredAt`); the signature field itself is not signed, so it may be absent. The caller writes the value
+ * into the body at `signatureFrom.jsonPath`.
+ */
+export function signatureForBody(
+  scheme: VerificationScheme,
+  req: VerifiableRequest,
+  key: SigningKey,
+  now: number,
+): string {
+  assertWellFormed(scheme);
+  if ((scheme.kind !== 'hmac' && scheme.kind !== 'asymmetric') || !scheme.signatureFrom) {
+    throw new TypeError('signatureForBody is for hmac and asymmetric schemes with signatureFrom');
+  }
+  return (scheme.prefix ?? '') + signatureOf(scheme, req, key, timestampToSign(scheme, req, now));
+}
+
+function signatureOf(scheme: SignedScheme, req: VerifiableRequest, key: SigningKey, timestamp: string | undefined): string {
+  const data = buildSigningData(signingParts(scheme), req, timestamp, scheme.decodeUrlSequences);
+  if (!data.ok) throw new Error(`cannot sign: ${data.detail}`);
+  return encode(computeSignature(scheme, key, data.bytes), scheme.encoding);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -236,20 +261,30 @@ function verifySigned(
   now: number,
   matches: (data: Buffer, candidates: string[]) => boolean,
 ): VerifyResult {
-  const headerNames = [scheme.header, ...(scheme.alternateHeaders ?? [])].map((name) => name.toLowerCase());
-  const headerName = headerNames.join(' or ');
-  const present = headerNames
-    .map((name) => ({ name, values: headerValues(req.headers, name).filter((v) => v.trim() !== '') }))
-    .filter((h) => h.values.length > 0);
-  if (present.length === 0) return fail('missing_signature', `the ${headerName} header is missing`);
+  let extracted: { candidates: string[]; structuredTimestamp?: string | undefined };
+  let where: string;
+  if (scheme.signatureFrom) {
+    const found = bodySignatures(scheme, scheme.signatureFrom.jsonPath, req);
+    if (!found.ok) return found;
+    extracted = found;
+    where = `the body field ${scheme.signatureFrom.jsonPath}`;
+  } else {
+    const headerNames = [scheme.header ?? '', ...(scheme.alternateHeaders ?? [])].map((name) => name.toLowerCase());
+    const headerName = headerNames.join(' or ');
+    where = `the ${headerName} header`;
+    const present = headerNames
+      .map((name) => ({ name, values: headerValues(req.headers, name).filter((v) => v.trim() !== '') }))
+      .filter((h) => h.values.length > 0);
+    if (present.length === 0) return fail('missing_signature', `the ${headerName} header is missing`);
 
-  // With alternate headers (Box's primary and secondary signatures), a header without a usable signature
-  // is skipped as long as another one has one.
-  const perHeader = present.map((h) => extractCandidates(scheme, h.name, h.values));
-  const usable = perHeader.filter((e): e is Extracted & { ok: true } => e.ok);
-  const first = perHeader[0];
-  if (usable.length === 0 && first && !first.ok) return first;
-  const extracted = { candidates: usable.flatMap((e) => e.candidates), structuredTimestamp: usable[0]?.structuredTimestamp };
+    // With alternate headers (Box's primary and secondary signatures), a header without a usable signature
+    // is skipped as long as another one has one.
+    const perHeader = present.map((h) => extractCandidates(scheme, h.name, h.values));
+    const usable = perHeader.filter((e): e is Extracted & { ok: true } => e.ok);
+    const first = perHeader[0];
+    if (usable.length === 0 && first && !first.ok) return first;
+    extracted = { candidates: usable.flatMap((e) => e.candidates), structuredTimestamp: usable[0]?.structuredTimestamp };
+  }
 
   const timestamp = readTimestamp(scheme, req, extracted.structuredTimestamp);
   if (!timestamp.ok) return timestamp;
@@ -258,7 +293,7 @@ function verifySigned(
   if (!data.ok) return fail('malformed', data.detail);
 
   if (!matches(data.bytes, extracted.candidates)) {
-    return fail('bad_signature', `no signature in the ${headerName} header matches the request`);
+    return fail('bad_signature', `no signature in ${where} matches the request`);
   }
 
   if (scheme.toleranceSeconds !== undefined && timestamp.ms !== undefined) {
@@ -315,6 +350,19 @@ function extractCandidates(scheme: SignedScheme, headerName: string, values: str
       : `the ${headerName} header has no signature`);
   }
   return { ok: true, candidates };
+}
+
+/** The signature in a JSON body field (signatureFrom), prefix removed. */
+function bodySignatures(scheme: SignedScheme, jsonPath: string, req: VerifiableRequest): Extracted {
+  const body = parseJsonBody(req.rawBody);
+  if (!body.ok) return fail('malformed', `the body is not JSON, so it has no ${jsonPath} signature`);
+  const value = resolveJsonPath(body.value, jsonPath)[0];
+  if (value === undefined || value === null || value === '') return fail('missing_signature', `the body field ${jsonPath} is missing`);
+  const prefix = scheme.prefix ?? '';
+  if (typeof value !== 'string' || !value.startsWith(prefix) || value.length === prefix.length) {
+    return fail('malformed', `the body field ${jsonPath} is not a signature`);
+  }
+  return { ok: true, candidates: [value.slice(prefix.length)] };
 }
 
 type Timestamp = { ok: true; text?: string; ms?: number } | VerifyFailure;
@@ -401,6 +449,7 @@ function buildSigningData(
   decodeUrlSequences: readonly string[] | undefined,
 ): SigningData {
   const chunks: Buffer[] = [];
+  let body: { ok: true; value: unknown } | { ok: false } | undefined;
   for (const part of parts) {
     switch (part.type) {
       case 'literal':
@@ -429,6 +478,16 @@ function buildSigningData(
         const value = headerValues(req.headers, part.name)[0];
         if (value === undefined) return { ok: false, detail: `the ${part.name} header is missing` };
         chunks.push(Buffer.from(value, 'utf8'));
+        break;
+      }
+      case 'json': {
+        body ??= parseJsonBody(req.rawBody);
+        if (!body.ok) return { ok: false, detail: `the body is not JSON, so it has no ${part.path} field` };
+        const value = resolveJsonPath(body.value, part.path)[0];
+        if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+          return { ok: false, detail: `the body field ${part.path} is missing or not a string, number or boolean` };
+        }
+        chunks.push(Buffer.from(String(value), 'utf8'));
         break;
       }
     }
