@@ -6,21 +6,44 @@ import { Catalog } from '../../src/engine/catalog.js';
 import { forgettableTriggerTypes } from '../../src/engine/retention.js';
 import { validateParameters } from '../../src/engine/parameters.js';
 import { integrations } from '../../src/integrations/index.js';
-import { schemeProblems, signRequest, verifyRequest, type VerificationScheme } from '../../src/sdk/index.js';
+import { schemeProblems, signRequest, signatureForBody, verifyRequest, type VerificationScheme } from '../../src/sdk/index.js';
 import { renderCatalog } from '../../scripts/catalog-doc.js';
+
+/** Sets a dot path in a plain object, creating the objects on the way. */
+const setPath = (root: Record<string, unknown>, path: string, value: unknown) => {
+  const names = path.split('.');
+  let node = root;
+  for (const name of names.slice(0, -1)) node = (node[name] ??= {}) as Record<string, unknown>;
+  node[names.at(-1)!] = value;
+};
 
 const roundTrip = (scheme: VerificationScheme) => {
   if (scheme.kind !== 'hmac') return;
   const req = { method: 'POST', url: '/hooks/x', headers: {} as Record<string, string>, rawBody: Buffer.from('{"id":"1","webhookTimestamp":0}'), publicUrl: 'https://ot.example/hooks/x' };
   const now = Date.now();
   const secret = scheme.secretEncoding === 'whsec' ? `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}` : scheme.secretEncoding === 'hex' ? '6b'.repeat(32) : 'a-secret';
-  const body = scheme.timestampFrom ? Buffer.from(JSON.stringify({ id: '1', [scheme.timestampFrom.jsonPath]: scheme.timestampFrom.unit === 'ms' ? now : Math.floor(now / 1000) })) : req.rawBody;
+  // Body fields the signing string reads ({json:path}) must exist before signing.
+  const bodyFields = [...(scheme.signingString ?? '').matchAll(/\{json:([^}]+)\}/g)].map((m) => String(m[1]));
+  const fields: Record<string, unknown> = { id: '1' };
+  if (scheme.timestampFrom) setPath(fields, scheme.timestampFrom.jsonPath, scheme.timestampFrom.unit === 'ms' ? now : Math.floor(now / 1000));
+  for (const path of bodyFields) setPath(fields, path, 'test-value');
+  let body = scheme.timestampFrom || bodyFields.length > 0 ? Buffer.from(JSON.stringify(fields)) : req.rawBody;
   // Headers the signing string reads (e.g. {header:webhook-id}) must exist before signing.
   const referenced = Object.fromEntries([...(scheme.signingString ?? '').matchAll(/\{header:([^}]+)\}/g)].map((m) => [String(m[1]).toLowerCase(), 'test-value']));
   const signed = { ...req, rawBody: body, headers: referenced as Record<string, string> };
   signed.headers = { ...referenced, ...signRequest(scheme, signed, { secret }, now) };
+  if (scheme.signatureFrom) {
+    // The signature is a body field (Lever): the sender writes it into the body it built.
+    setPath(fields, scheme.signatureFrom.jsonPath, signatureForBody(scheme, signed, { secret }, now));
+    body = Buffer.from(JSON.stringify(fields));
+    signed.rawBody = body;
+  }
   expect(verifyRequest(scheme, signed, { secret }, now)).toEqual({ ok: true });
-  expect(verifyRequest(scheme, { ...signed, rawBody: Buffer.concat([body, Buffer.from(' ')]) }, { secret }, now).ok).toBe(false);
+  // Tampering with what is signed fails: the body, or — when only body fields are signed — one of them.
+  const tampered = scheme.signatureFrom && bodyFields[0] !== undefined
+    ? (setPath(fields, bodyFields[0], 'changed'), Buffer.from(JSON.stringify(fields)))
+    : Buffer.concat([body, Buffer.from(' ')]);
+  expect(verifyRequest(scheme, { ...signed, rawBody: tampered }, { secret }, now).ok).toBe(false);
 };
 
 describe('catalog contract', () => {
