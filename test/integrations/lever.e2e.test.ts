@@ -70,8 +70,8 @@ describe.each(DIALECTS)('Lever end to end on %s', (dialect) => {
     expect((sent!.json as { payload: unknown }).payload).toEqual(candidateHired);
     expectSignedDelivery(sent!, project.signingSecret);
 
-    // Lever retries the same event (our answer was lost) with a fresh token: acknowledged, nothing new.
-    expect((await lv.deliver(hook.id, candidateHired)).status).toBe(200);
+    // Lever retries the same delivery (our answer was lost): acknowledged, nothing new.
+    expect((await lv.deliver(hook.id, candidateHired, { token: String(first.sent.token) })).status).toBe(200);
     // Lever's test request (`data: {}`) and another event reaching this URL are acknowledged and ignored.
     expect((await lv.deliver(hook.id, { event: 'candidateHired', triggeredAt: Date.now(), data: {} })).status).toBe(200);
     expect((await lv.deliver(hook.id, candidateDeleted)).status).toBe(200);
@@ -134,13 +134,12 @@ describe.each(DIALECTS)('Lever end to end on %s', (dialect) => {
     expect(receiver.requests).toHaveLength(0);
   });
 
-  it('a captured signature replayed with a changed body maps to the stored key and is dropped', async () => {
+  it('a captured signature replayed with another id and data maps to the stored key and is dropped', async () => {
     const hook = hookFor((await subscribed('LEVER_TRIGGER_CANDIDATE_HIRED')).id)!;
-    const { id: _id, ...withoutId } = candidateHired;
-    const original = await lv.deliver(hook.id, withoutId, { token: 'a'.repeat(48) });
+    const original = await lv.deliver(hook.id, candidateHired, { token: 'a'.repeat(48) });
     expect(original.status).toBe(200);
-    // Same token, triggeredAt and signature (all valid), other candidate: Lever does not sign `data`.
-    const replay = await lv.deliver(hook.id, withoutId, { token: 'a'.repeat(48), alter: (b) => ({ ...b, data: { opportunityId: 'forged' } }) });
+    // Same token, triggeredAt and signature (all valid), another event id and candidate: Lever signs neither.
+    const replay = await lv.deliver(hook.id, candidateHired, { token: 'a'.repeat(48), alter: (b) => ({ ...b, id: 'forged-event', data: { opportunityId: 'forged' } }) });
     expect(replay.status).toBe(200);
     await worker.drain();
     const [sent] = await receiver.waitFor(1);

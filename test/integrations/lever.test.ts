@@ -1,6 +1,6 @@
 // Lever, unit level: the body-field signature scheme against an independent HMAC (Lever's documented recipe:
 // hex HMAC-SHA256 with the signatureToken over token + triggeredAt), the triggers' mapping of Lever bodies (keys are
-// the event id, else the signed token; token and signature are not delivered; the test request is ignored), both
+// the signed token, not the unsigned event id; token and signature are not delivered; the test request is ignored), both
 // shapes of the create-webhook answer, parameter validation, and the error mapping.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -38,26 +38,28 @@ describe('Lever signature scheme', () => {
 });
 
 describe('Lever triggers', () => {
-  it('map a body to one item keyed by the event id, without token and signature, at triggeredAt', () => {
+  it('map a body to one item keyed by its signed token, without token and signature, at triggeredAt', () => {
     const withAuth = { ...candidateHired, token: 't'.repeat(48), signature: 'ab'.repeat(32) };
-    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', withAuth)).toEqual([{ key: candidateHired.id, payload: candidateHired, occurredAt: candidateHired.triggeredAt }]);
-    // A retry with a fresh token keeps the key.
-    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...withAuth, token: 'u'.repeat(48) })[0]!.key).toBe(candidateHired.id);
+    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', withAuth)).toEqual([{ key: 't'.repeat(48), payload: candidateHired, occurredAt: candidateHired.triggeredAt }]);
+    // The unsigned id and data do not change the key: a replay with other values is the same item.
+    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...withAuth, id: 'forged', data: { opportunityId: 'forged' } })[0]!.key).toBe('t'.repeat(48));
+    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...withAuth, token: 'u'.repeat(48) })[0]!.key).toBe('u'.repeat(48));
   });
-  it('key a body without id by its signed token', () => {
-    const { id: _id, ...noId } = candidateHired;
-    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...noId, token: 'k'.repeat(48) }).map((i) => i.key)).toEqual(['k'.repeat(48)]);
-    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', noId)).toEqual([]);
+  it('ignore a body without token', () => {
+    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', candidateHired)).toEqual([]);
   });
   it('ignore other events, Lever\'s test request (data {}) and non-object bodies', () => {
-    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', candidateStageChange)).toEqual([]);
-    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...candidateHired, data: {} })).toEqual([]);
+    const token = { token: 't'.repeat(48) };
+    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...candidateStageChange, ...token })).toEqual([]);
+    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...candidateHired, ...token, data: {} })).toEqual([]);
+    expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', { ...candidateHired, ...token })).toHaveLength(1);
     expect(items('LEVER_TRIGGER_CANDIDATE_HIRED', [])).toEqual([]);
   });
   it('filter stage changes by toStageId when given', () => {
-    expect(items('LEVER_TRIGGER_CANDIDATE_STAGE_CHANGED', candidateStageChange)).toHaveLength(1);
-    expect(items('LEVER_TRIGGER_CANDIDATE_STAGE_CHANGED', candidateStageChange, { toStageId: '7c2690d8-6308-4ed9-ae2a-cbfe7db26593' })).toHaveLength(1);
-    expect(items('LEVER_TRIGGER_CANDIDATE_STAGE_CHANGED', candidateStageChange, { toStageId: 'offer' })).toEqual([]);
+    const body = { ...candidateStageChange, token: 't'.repeat(48) };
+    expect(items('LEVER_TRIGGER_CANDIDATE_STAGE_CHANGED', body)).toHaveLength(1);
+    expect(items('LEVER_TRIGGER_CANDIDATE_STAGE_CHANGED', body, { toStageId: '7c2690d8-6308-4ed9-ae2a-cbfe7db26593' })).toHaveLength(1);
+    expect(items('LEVER_TRIGGER_CANDIDATE_STAGE_CHANGED', body, { toStageId: 'offer' })).toEqual([]);
   });
   it('validate toStageId', () => {
     expect(validStageId('7c2690d8-6308-4ed9-ae2a-cbfe7db26593')).toBeNull();

@@ -11,9 +11,11 @@
 // times with growing waits and lets admins rerun deliveries of the past two weeks, and whether a retry carries a
 // new triggeredAt is not documented, so a window could refuse genuine retries.
 //
-// Keys: the event's `id` ("Unique ID for this event"), or, when a body has none (Lever's example deliveries
-// show none), its signed `token`. A replayed signature with a changed body therefore maps to the key already
-// stored and is dropped as a duplicate. No `redeliveryDays`: whether reruns carry the same id is not confirmed.
+// Keys: the signed `token`, the nonce Lever suggests caching against replays ("not honor any subsequent request
+// with the same token"). Not the event's `id`: it is outside the signature, so one captured delivery could be
+// replayed with a new id and made-up data forever (there is no time window). With the token as key, a replay with
+// any change to the unsigned fields maps to the key already stored and is dropped; a retry that resends the same
+// body is one event. No `redeliveryDays`: whether reruns keep the token is not confirmed.
 import { ProviderError, type HmacScheme, type InboundRequest, type Item, type WebhookSource } from '../../sdk/index.js';
 import { LEVER_ERROR_STATUSES, leverError } from './api.js';
 
@@ -53,10 +55,9 @@ export function leverDeliveryOf(body: unknown): LeverDelivery | null {
   return body && typeof body === 'object' && !Array.isArray(body) ? body : null;
 }
 
-/** The event id, else the signed per-delivery token. */
+/** The signed per-delivery token: the item key. */
 export function leverEventKey(body: unknown): string | null {
-  const delivery = leverDeliveryOf(body);
-  return text(delivery?.id) ?? text(delivery?.token);
+  return text(leverDeliveryOf(body)?.token);
 }
 
 /** `data.data` in Lever's documented 201 example, `data` in what integrators read; both are accepted. */
@@ -104,7 +105,7 @@ export function leverWebhook<P extends Record<string, unknown>>(spec: LeverWebho
       if (!list) throw new ProviderError('transient', 'Lever answered GET /webhooks without a data list');
       return list.some((h) => h && h.id === id) ? 'active' : 'gone';
     },
-    deliveryId: (req: InboundRequest) => leverEventKey(req.body) ?? undefined,
+    deliveryId: (req: InboundRequest) => text(leverDeliveryOf(req.body)?.id) ?? leverEventKey(req.body) ?? undefined,
     toItems(req, ctx): Item[] {
       const delivery = leverDeliveryOf(req.body);
       const key = leverEventKey(req.body);
