@@ -1,5 +1,5 @@
 // A fake Microsoft Graph (v1.0) and Microsoft identity platform token endpoint over real HTTP, for the
-// microsoftTeams and outlook integrations. It speaks what they use, as documented:
+// microsoftTeams, outlook, onedrive, sharepoint and microsoftToDo integrations. It speaks what they use, as documented:
 // - POST /subscriptions validates the request (resource, changeType, lifetime per resource, lifecycle URL
 //   required over one hour for Teams, clientState ≤ 128) and, DURING the call, POSTs
 //   `{notificationUrl}?validationToken=…` and the same for lifecycleNotificationUrl, requiring 200,
@@ -18,6 +18,10 @@
 //   minutes) whose notifications name no item, and the list item delta query (`token=latest`, a full round,
 //   `$expand=fields`, `$top`, a deltaLink; 410 resyncChangesApplyDifferences with a Location header once tokens
 //   are expired; deleted items with the `deleted` facet).
+// - Microsoft To Do: task lists (`/me/todo/lists`), a subscription on a list's tasks (`/me/todo/lists/{id}/tasks`,
+//   changeType created / updated / deleted, 4,230 minutes) whose thin notifications name the task, GET of one task,
+//   and the todoTask delta query (a full round, `Prefer: odata.maxpagesize`, $skiptoken pages, a $deltatoken
+//   deltaLink, `@removed` for deleted tasks; 410 SyncStateNotFound once tokens are expired).
 // - Thin change notifications POSTed to the notificationUrl when a resource is created (as `{value: [...]}`,
 //   each item with clientState), lifecycle notifications on demand.
 // - 401 InvalidAuthenticationToken for unknown/expired tokens, a refresh_token grant that rotates tokens,
@@ -40,6 +44,7 @@ import rateLimitedFixture from '../../src/integrations/microsoftTeams/fixtures/r
 import eventFixture from '../../src/integrations/outlook/fixtures/event.json' with { type: 'json' };
 import messageFixture from '../../src/integrations/outlook/fixtures/message.json' with { type: 'json' };
 import driveItemFixture from '../../src/integrations/onedrive/fixtures/drive-item.json' with { type: 'json' };
+import todoTaskFixture from '../../src/integrations/microsoftToDo/fixtures/todo-task.json' with { type: 'json' };
 import listItemFixture from '../../src/integrations/sharepoint/fixtures/list-item.json' with { type: 'json' };
 
 export type Target =
@@ -48,7 +53,8 @@ export type Target =
   | { kind: 'mail'; userId: string; folder: string }
   | { kind: 'events'; userId: string }
   | { kind: 'drive' }
-  | { kind: 'list'; siteId: string; listId: string };
+  | { kind: 'list'; siteId: string; listId: string }
+  | { kind: 'todo'; listId: string };
 
 export interface FakeSubscription {
   id: string;
@@ -104,6 +110,16 @@ export interface FakeGraphOptions {
   outlookMaxMinutes?: number;
   driveMaxMinutes?: number;
   listMaxMinutes?: number;
+  todoMaxMinutes?: number;
+}
+
+/** A Microsoft To Do task as Graph returns it. */
+export interface FakeTodoTask extends Record<string, unknown> {
+  id: string;
+  title: string;
+  status: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
 }
 
 /** A SharePoint listItem as Graph returns it with `$expand=fields`. */
@@ -154,6 +170,13 @@ export interface FakeGraph {
   createListItem(siteId: string, listId: string, fields: Record<string, unknown>): Promise<{ item: FakeListItem; deliveries: Delivery[] }>;
   updateListItem(siteId: string, listId: string, id: string, fields: Record<string, unknown>): Promise<{ item: FakeListItem; deliveries: Delivery[] }>;
   deleteListItem(siteId: string, listId: string, id: string): Promise<{ item: Record<string, unknown>; deliveries: Delivery[] }>;
+  todoMaxMinutes: number;
+  /** Microsoft To Do: a task list; tasks created, updated (fields merged), completed, deleted. */
+  addTodoList(listId: string, opts?: { displayName?: string; wellknownListName?: string }): void;
+  createTodoTask(listId: string, title: string, fields?: Record<string, unknown>): Promise<{ task: FakeTodoTask; deliveries: Delivery[] }>;
+  updateTodoTask(listId: string, id: string, fields: Record<string, unknown>): Promise<{ task: FakeTodoTask; deliveries: Delivery[] }>;
+  completeTodoTask(listId: string, id: string): Promise<{ task: FakeTodoTask; deliveries: Delivery[] }>;
+  deleteTodoTask(listId: string, id: string): Promise<{ deliveries: Delivery[] }>;
   /** Answer the next N API requests (not the token endpoint) matching `match` with this status. */
   failNext(count: number, status: number, opts?: { headers?: Record<string, string>; body?: unknown; match?: (method: string, path: string) => boolean }): void;
   addTeam(teamId: string): void;
@@ -214,7 +237,11 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     driveRootId: '01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ',
     driveId: 'b!-RIj2DuyvEyV1T4NlOaMHk8XkS_I8MdFlUCq1BlcjgmhRfAj3-Z8RY2VpuvV_tpd',
     listMaxMinutes: opts.listMaxMinutes ?? 42_300,
+    todoMaxMinutes: opts.todoMaxMinutes ?? 4230,
   };
+  /** To Do lists by id: the list and its tasks with the sequence number of their last change (deleted ones stay, as `@removed`). */
+  const todoLists = new Map<string, { list: Record<string, unknown>; tasks: Map<string, { task: FakeTodoTask | Record<string, unknown>; seq: number }> }>();
+  let todoSeq = 0;
   const driveId = fake.driveId;
   /** SharePoint lists by `${siteId}/${listId}`: items with the sequence number of their last change. */
   const lists = new Map<string, Map<string, { item: FakeListItem | Record<string, unknown>; seq: number }>>();
@@ -262,9 +289,11 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (m && m[1] === fake.driveId) return { kind: 'drive' };
     m = /^sites\/([^/]+)\/lists\/([^/]+)$/i.exec(r);
     if (m) return { kind: 'list', siteId: m[1]!, listId: m[2]! };
+    m = /^(?:me|users\/([^/]+))\/todo\/lists\/([^/]+)\/tasks$/i.exec(r);
+    if (m && (m[1] === undefined || isUser(m[1]))) return { kind: 'todo', listId: m[2]! };
     return null;
   }
-  const maxMinutes = (t: Target) => (t.kind === 'channels' || t.kind === 'channelMessages' ? fake.teamsMaxMinutes : t.kind === 'drive' ? fake.driveMaxMinutes : t.kind === 'list' ? fake.listMaxMinutes : fake.outlookMaxMinutes);
+  const maxMinutes = (t: Target) => (t.kind === 'channels' || t.kind === 'channelMessages' ? fake.teamsMaxMinutes : t.kind === 'drive' ? fake.driveMaxMinutes : t.kind === 'list' ? fake.listMaxMinutes : t.kind === 'todo' ? fake.todoMaxMinutes : fake.outlookMaxMinutes);
   const targetExists = (t: Target) => {
     switch (t.kind) {
       case 'channels':
@@ -279,6 +308,8 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
         return true;
       case 'list':
         return lists.has(listKey(t.siteId, t.listId));
+      case 'todo':
+        return todoLists.has(t.listId);
     }
   };
   const live = (s: FakeSubscription) => Date.parse(s.expirationDateTime) > now();
@@ -476,6 +507,41 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     });
   }
 
+  /** Microsoft To Do: lists, one task, and the todoTask delta query ($skiptoken pages, a $deltatoken deltaLink). */
+  function todoRoute(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, rest: string[]) {
+    if (rest.length === 0) return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#users('${user.id}')/todo/lists`, value: [...todoLists.values()].map((l) => l.list) });
+    const l = todoLists.get(rest[0]!);
+    if (!l) return json(res, 404, GRAPH_ERROR('ErrorItemNotFound', 'The specified object was not found in the store.'));
+    if (rest[1] !== 'tasks') return json(res, 404, GRAPH_ERROR('NotFound', 'The requested resource does not exist.'));
+    if (rest.length === 3 && rest[2] !== 'delta') {
+      const e = l.tasks.get(rest[2]!);
+      if (!e || e.task['@removed'] !== undefined) return json(res, 404, GRAPH_ERROR('ErrorItemNotFound', 'The specified object was not found in the store.'));
+      return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#users('${user.id}')/todo/lists('${rest[0]}')/tasks/$entity`, ...e.task });
+    }
+    if (rest.length !== 3) return json(res, 404, GRAPH_ERROR('NotFound', 'The requested resource does not exist.'));
+    const skip = decodeToken(query.get('$skiptoken'));
+    const delta = decodeToken(query.get('$deltatoken'));
+    if (query.get('$deltatoken') !== null && !delta) return json(res, 400, GRAPH_ERROR('BadRequest', 'Invalid delta token.'));
+    const round: { afterSeq: number; full: boolean; offset: number; upTo: number; epoch: number; size?: number } = skip ?? (delta
+      ? { afterSeq: delta.afterSeq, full: false, offset: 0, upTo: todoSeq, epoch: delta.epoch }
+      : { afterSeq: 0, full: true, offset: 0, upTo: todoSeq, epoch: tokenEpoch });
+    if (round.epoch !== tokenEpoch) return gone(res);
+    const changed = [...l.tasks.values()]
+      .filter((e) => e.seq > round.afterSeq && e.seq <= round.upTo && !(round.full && e.task['@removed'] !== undefined))
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => e.task);
+    const size = round.size ?? pageSize(req, 10);
+    const page = changed.slice(round.offset, round.offset + size);
+    const link = `${baseUrl}/v1.0${path}`;
+    return json(res, 200, {
+      '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(todoTask)`,
+      value: page,
+      ...(round.offset + size < changed.length
+        ? { '@odata.nextLink': `${link}?$skiptoken=${encodeToken({ ...round, offset: round.offset + size, size })}` }
+        : { '@odata.deltaLink': `${link}?$deltatoken=${encodeToken({ afterSeq: round.upTo, epoch: tokenEpoch })}` }),
+    });
+  }
+
   // ── routes ────────────────────────────────────────────────────────────────────────────────────────
   async function api(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, rawBody: string) {
     const method = req.method ?? 'GET';
@@ -526,6 +592,8 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     }
     if (seg[0] === 'me' || seg[0] === 'users') {
       if (mailboxSeg.length === 0) return json(res, 200, { '@odata.context': `${baseUrl}/v1.0/$metadata#users/$entity`, ...user });
+      // /todo/lists[/{id}/tasks[/delta | /{taskId}]]
+      if (mailboxSeg[0] === 'todo' && mailboxSeg[1] === 'lists') return todoRoute(req, res, path, query, mailboxSeg.slice(2));
       // /me/drive/root/delta: `token=latest`, a full round, or a round from a delta token
       if (seg[0] === 'me' && mailboxSeg.join('/') === 'drive/root/delta') return driveDelta(res, path, query);
       // /messages/{id}
@@ -713,6 +781,26 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     return { item: structuredClone(item), deliveries };
   }
 
+  // ── Microsoft To Do ───────────────────────────────────────────────────────────────────────────────
+  let nextTodoN = 1;
+  const todoListOf = (listId: string) => {
+    const l = todoLists.get(listId);
+    if (!l) throw new Error(`no To Do list ${listId}`);
+    return l;
+  };
+  const liveTodoTask = (listId: string, id: string) => {
+    const e = todoListOf(listId).tasks.get(id);
+    if (!e || e.task['@removed'] !== undefined) throw new Error(`no To Do task ${id}`);
+    return structuredClone(e.task) as FakeTodoTask;
+  };
+  /** Record a change to a task (a new sequence number) and notify the list's subscriptions, naming the task. */
+  async function todoChange(listId: string, task: FakeTodoTask | Record<string, unknown>, changeType: 'created' | 'updated' | 'deleted') {
+    todoListOf(listId).tasks.set(String(task.id), { task, seq: ++todoSeq });
+    // As Graph sends them for To Do: the user's tasks as `resource`, the task in resourceData.
+    const deliveries = await notify((t) => t.kind === 'todo' && t.listId === listId, `todob2/graph/v1/users(${user.id})/tasks`, { id: task.id, '@odata.type': '#microsoft.graph.todoTask' }, changeType);
+    return { task: structuredClone(task) as FakeTodoTask, deliveries };
+  }
+
   const api_ = {
     url: baseUrl,
     apiBaseUrl: `${baseUrl}/v1.0`,
@@ -845,6 +933,34 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
       if (!e || e.item.deleted !== undefined) throw new Error(`no list item ${id}`);
       // A deleted item comes back with the deleted facet and little else (listItem: delta, example 2).
       return listChange(siteId, listId, { id, parentReference: { siteId }, contentType: (e.item as FakeListItem).contentType, deleted: { state: 'deleted' } });
+    },
+    addTodoList(listId: string, o: { displayName?: string; wellknownListName?: string } = {}) {
+      if (!todoLists.has(listId)) {
+        todoLists.set(listId, { list: { '@odata.etag': 'W/"xzyPKP0BiUGgld+lMKXwbQAAgdhkVw=="', displayName: o.displayName ?? 'Tasks', isOwner: true, isShared: false, wellknownListName: o.wellknownListName ?? 'none', id: listId }, tasks: new Map() });
+      }
+    },
+    async createTodoTask(listId: string, title: string, fields: Record<string, unknown> = {}) {
+      todoListOf(listId);
+      const created = now();
+      const id = `AAMkAD${String(nextTodoN++).padStart(4, '0')}${randomUUID().replace(/-/g, '').slice(0, 20)}=`;
+      // Graph sets lastModifiedDateTime a moment after createdDateTime on a new task.
+      const task: FakeTodoTask = { ...structuredClone(todoTaskFixture), status: 'notStarted', ...fields, id, title, createdDateTime: iso(created), lastModifiedDateTime: iso(created + 200) };
+      return todoChange(listId, task, 'created');
+    },
+    async updateTodoTask(listId: string, id: string, fields: Record<string, unknown>) {
+      const task = { ...liveTodoTask(listId, id), ...fields, lastModifiedDateTime: iso() };
+      return todoChange(listId, task, 'updated');
+    },
+    async completeTodoTask(listId: string, id: string) {
+      const at = iso();
+      const task = { ...liveTodoTask(listId, id), status: 'completed', completedDateTime: { dateTime: at.replace('Z', '0000'), timeZone: 'UTC' }, lastModifiedDateTime: at };
+      return todoChange(listId, task, 'updated');
+    },
+    async deleteTodoTask(listId: string, id: string) {
+      liveTodoTask(listId, id);
+      // A delta round reports a deleted item with `@removed` and little else.
+      const { deliveries } = await todoChange(listId, { id, '@removed': { reason: 'deleted' } }, 'deleted');
+      return { deliveries };
     },
     changeNotificationBody,
     async post(url: string, body: string, headers: Record<string, string> = {}) {
