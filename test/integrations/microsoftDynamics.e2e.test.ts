@@ -171,6 +171,32 @@ describe.each(DIALECTS)('Dynamics 365 Sales end to end on %s', (dialect) => {
     expect((await t.svc.storage.subscriptions.get(sub.id))!.consecutiveFailures).toBe(0);
   });
 
+  it("without the project's scopes, the connect names the organization: its scope in the authorization URL and in every refresh", async () => {
+    const put = await t.admin.put(`/admin/v1/projects/${project.id}/integrations/microsoftDynamics`, { enabled: true, scopes: null });
+    expect(put.status, put.text).toBe(200);
+    const connect = (parameters?: Record<string, string>) => user.post(`${base}/connect/microsoftDynamics`, { redirectUrl: 'https://app.example.com/connected', ...(parameters ? { parameters } : {}) });
+    const missing = await connect();
+    expect([missing.status, missing.body.message]).toEqual([400, expect.stringContaining('parameters.organization')]);
+    const badRegion = await connect({ organization: 'contoso', region: 'crm4.evil.example' });
+    expect([badRegion.status, badRegion.body.message]).toEqual([400, expect.stringContaining('parameters.region')]);
+    const start = await connect({ organization: 'Contoso', region: 'crm4' });
+    expect(start.status, start.text).toBe(200);
+    expect(new URL(start.body.authorizationUrl).searchParams.get('scope')).toBe('https://contoso.crm4.dynamics.com/user_impersonation offline_access');
+
+    // A credential of that organization (orgUrl pointing at the fake) whose token has expired: the refresh asks for
+    // the organization's scope again, filled from the credential's parameters.
+    dv.refreshTokens.add('0.AXEA-refresh-contoso');
+    const made = await user.post(`${base}/credentials`, {
+      integration: 'microsoftDynamics', accessToken: 'expired-token', refreshToken: '0.AXEA-refresh-contoso', expiresAt: clock.now() - 1000,
+      providerAccountId: `${ORG_ID}:contoso-user`, extra: { organization: 'contoso', region: 'crm4', orgUrl: dv.url },
+    });
+    expect(made.status, made.text).toBe(201);
+    const sub = subscriptionOf(await w.subscribe(CREATED, { recordType: 'lead' }, { 'x-paragon-credential': made.body.id }));
+    expect(sub.status).toBe('ACTIVE');
+    const refresh = dv.tokenCalls().filter((r) => r.body?.get('grant_type') === 'refresh_token');
+    expect(refresh.map((r) => r.body!.get('scope'))).toEqual(['https://contoso.crm4.dynamics.com/user_impersonation offline_access']);
+  });
+
   it('a 401 is refreshed (with the scope) and retried; a refused refresh marks the credential INVALID and the subscription ERRORED', async () => {
     const sub = await subscribed(CREATED, { recordType: 'lead' });
     dv.validTokens.clear(); // the access token expired
