@@ -132,6 +132,17 @@ describe('compiled webhook source', () => {
   });
 });
 
+describe('verification schemes of custom webhook triggers', () => {
+  it('accepts a jwt scheme (monday.com style) and hex-encoded hmac keys (Close style), and refuses other JWT algorithms', () => {
+    const webhook = (verification: unknown) => ({ ...acme, source: { kind: 'webhook', verification, secret: 'integrationConfig', keyField: 'id' } });
+    const jwt = validate(webhook({ kind: 'jwt', algorithm: 'HS256', header: 'authorization', leewaySeconds: 30 }));
+    expect(compileCustomTrigger('ACME_TRIGGER_X', jwt).source).toMatchObject({ verification: { kind: 'jwt', algorithm: 'HS256', header: 'authorization' } });
+    const hex = validate(webhook({ kind: 'hmac', algorithm: 'sha256', header: 'close-sig-hash', encoding: 'hex', secretEncoding: 'hex' }));
+    expect(compileCustomTrigger('ACME_TRIGGER_X', hex).source).toMatchObject({ verification: { secretEncoding: 'hex' } });
+    expect(() => validate(webhook({ kind: 'jwt', algorithm: 'none', header: 'authorization' }))).toThrow(/source\.verification/);
+  });
+});
+
 describe('project integrations', () => {
   it('compiles a new integration with its API-key header, and appends triggers to built-in ones', () => {
     const builtin = new Catalog([{ key: 'gh', name: 'GH', auth: { kind: 'apiKey', header: 'authorization' }, apiBaseUrl: 'https://gh', triggers: [] }]);

@@ -69,7 +69,7 @@ const verificationSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('hmac'),
     algorithm: z.enum(['sha256', 'sha1', 'sha512']),
-    secretEncoding: z.enum(['utf8', 'base64', 'whsec']).optional(),
+    secretEncoding: z.enum(['utf8', 'base64', 'whsec', 'hex']).optional(),
     structuredHeader: z.object({ timestampKey: nonEmpty(20), signatureKey: nonEmpty(20), pairSeparator: z.string().min(1).max(5), kvSeparator: z.string().min(1).max(5) }).strict().optional(),
     ...signedBase,
   }).strict(),
@@ -85,6 +85,12 @@ const verificationSchema = z.discriminatedUnion('kind', [
     prefix: text(100).optional(),
     jsonPath: z.string().max(200).optional(),
     queryParam: z.string().max(100).optional(),
+  }).strict(),
+  z.object({
+    kind: z.literal('jwt'),
+    algorithm: z.literal('HS256'),
+    header: headerName,
+    leewaySeconds: z.number().int().min(0).max(300).optional(),
   }).strict(),
   // Accepted by the parser only to refuse it with a clear message below.
   z.object({ kind: z.literal('none'), reason: z.string().optional() }).strict(),
@@ -311,7 +317,7 @@ export function validateCustomTrigger(type: string, body: unknown, vc: Validatio
     if (s.paging && (s.query?.[s.paging.param] !== undefined || s.paging.param === s.since?.param)) throw invalid('source.paging.param', `${s.paging.param} is already used by source.query or source.since`);
   } else {
     const s = def.source;
-    if (s.verification.kind === 'none') throw invalid('source.verification.kind', 'custom webhook triggers must verify inbound requests (hmac, asymmetric or sharedSecret)');
+    if (s.verification.kind === 'none') throw invalid('source.verification.kind', 'custom webhook triggers must verify inbound requests (hmac, asymmetric, sharedSecret or jwt)');
     const problems = schemeProblems(s.verification);
     if (problems.length > 0) throw invalid('source.verification', problems.join('; '));
     if (s.secret === 'generated') {
