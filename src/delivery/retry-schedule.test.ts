@@ -120,6 +120,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('0', now)).toBe(0);
   });
 
+  it('reads decimal fractions of seconds (Shopify sends 2.0), rounded up to the millisecond', () => {
+    expect(parseRetryAfter('2.0', now)).toBe(2_000);
+    expect(parseRetryAfter('0.25', now)).toBe(250);
+    expect(parseRetryAfter('1.0004', now)).toBe(1_001);
+  });
+
   it('reads all three HTTP-date forms of RFC 9110', () => {
     const expected = 90_000;
     expect(parseRetryAfter('Wed, 15 Jan 2025 12:01:30 GMT', now)).toBe(expected);
@@ -133,7 +139,7 @@ describe('parseRetryAfter', () => {
   });
 
   it('returns undefined for anything else', () => {
-    for (const value of ['', 'abc', '1.0', '+5', '0x10', 'Wed, 15 Jan 2025 12:01:30 UTC', 'Wed, 31 Feb 2025 12:00:00 GMT', '2025-01-15T12:01:30Z']) {
+    for (const value of ['', 'abc', '1.', '.5', '1e3', '+5', '0x10', 'Wed, 15 Jan 2025 12:01:30 UTC', 'Wed, 31 Feb 2025 12:00:00 GMT', '2025-01-15T12:01:30Z']) {
       expect(parseRetryAfter(value, now)).toBeUndefined();
     }
   });

@@ -1,14 +1,12 @@
 // The usual reading of a provider's failed answer, for integrations that take 4xx/5xx answers themselves
 // (`allowStatus`) to put the provider's own message into the error: 401 → auth, 429 → rate_limited for the
 // answer's Retry-After (else a pause the integration chooses), 5xx → transient, anything else permanent.
+import { parseRetryAfter } from './retry-after.js';
 import { ProviderError, type HttpResponse } from './types.js';
 
-/** Retry-After as a wait in ms: delta-seconds, or an HTTP date (relative to `now`); undefined when absent or unreadable. */
+/** Retry-After as a wait in ms (parseRetryAfter: seconds, fractions included, or an HTTP date); undefined when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+  return value ? parseRetryAfter(value, now) : undefined;
 }
 
 /** `text` is the provider's own description of the failure (never a token or secret). */

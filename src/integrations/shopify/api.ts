@@ -9,7 +9,7 @@
 // Why GraphQL, not REST `POST /admin/api/{version}/webhooks.json`: "The REST Admin API is a legacy API as of October 1,
 // 2024. Starting April 1, 2025, all new public apps must be built exclusively with the GraphQL Admin API"
 // (https://shopify.dev/api/admin-rest/latest/resources/webhook).
-import { ProviderError, type HttpClient, type HttpResponse } from '../../sdk/index.js';
+import { ProviderError, retryAfterMs, type HttpClient, type HttpResponse } from '../../sdk/index.js';
 
 /**
  * The Admin API version the calls (and so the webhook payloads: a subscription inherits the version of the call that
@@ -64,25 +64,17 @@ function errorsText(errors: GraphqlBody<unknown>['errors']): string {
 }
 
 /**
- * Retry-After in seconds, fractions included: Shopify is reported to send values like `2.0`, which the HTTP client's
- * parser (whole seconds or an HTTP date, RFC 9110) does not take — so the calls let 429 through and read it here.
- */
-export function retryAfterMs(value: string | undefined): number | undefined {
-  const seconds = value === undefined ? NaN : Number(value.trim());
-  return value !== undefined && value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
-}
-
-/**
  * A failed HTTP answer the call let through. 401 and 5xx are classified by ctx.http before they get here; 429 is let
- * through for its fractional Retry-After; the rest are answers retrying will not change: 402 (the shop is frozen for
- * an unpaid bill), 403 (scope), 404 (no such shop), 423 (shop locked) — https://shopify.dev/docs/api/usage/response-codes.
+ * through to keep Shopify's message (its Retry-After, reportedly fractional like `2.0`, is read by the SDK); the rest
+ * are answers retrying will not change: 402 (the shop is frozen for an unpaid bill), 403 (scope), 404 (no such shop),
+ * 423 (shop locked) — https://shopify.dev/docs/api/usage/response-codes.
  */
 export function shopifyHttpError(what: string, res: HttpResponse<unknown>): ProviderError {
   const body = (res.body && typeof res.body === 'object' ? res.body : {}) as GraphqlBody<unknown>;
   const detail = errorsText(body.errors);
   const message = `Shopify ${res.status} ${what}${detail ? `: ${detail}` : ''}`;
   if (res.status === 401) return new ProviderError('auth', message, 401);
-  if (res.status === 429) return new ProviderError('rate_limited', message, 429, retryAfterMs(res.headers['retry-after']));
+  if (res.status === 429) return new ProviderError('rate_limited', message, 429, retryAfterMs(res.headers['retry-after'], Date.now()));
   if (res.status >= 500) return new ProviderError('transient', message, res.status);
   return new ProviderError('permanent', message, res.status);
 }
