@@ -1,0 +1,3 @@
+import { envelopeStatusTrigger } from './envelope-status.js';
+
+export const envelopeVoidedTrigger = envelopeStatusTrigger('voided', 'Envelope voided', 'its sender voids');
