@@ -166,6 +166,9 @@ describe.each(DIALECTS)('Shopify end to end on %s', (dialect) => {
   });
 
   it("connects through OAuth on the store's own host, named by parameters.shop, and subscribes with the new token", async () => {
+    // The admin API tells a host application what the connect call must name.
+    const listed = await t.admin.get(`/admin/v1/projects/${project.id}/integrations`);
+    expect(listed.body.integrations.find((i: { integration: string }) => i.integration === 'shopify').accountParameters).toEqual([{ name: 'shop', description: expect.stringContaining('myshopify.com') }]);
     const connect = (parameters?: Record<string, string>) => user.post(`${base}/connect/shopify`, { redirectUrl: 'https://app.example.com/connected', ...(parameters ? { parameters } : {}) });
     // The store is required, and must be one name under myshopify.com: nothing else can choose the host.
     for (const [parameters, why] of [[undefined, 'required'], [{ shop: 'evil.example.com/x' }, 'single host name label'], [{ shop: 'a@b' }, 'single host name label']] as const) {
