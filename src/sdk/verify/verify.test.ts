@@ -559,6 +559,19 @@ describe('asymmetric public key formats', () => {
     for (const publicKey of forms) expect(verifyRequest(discordLike, req, { publicKey }, NOW)).toEqual({ ok: true });
   });
 
+  it('takes a stored secret holding the public key (a subscription whose provider returned its key, SendGrid), PEM or base64 DER', () => {
+    const req = { ...unsigned, headers: signRequest(ecdsaDer, unsigned, { privateKey: ecKeys.privateKey }, NOW) };
+    for (const secret of [
+      ecKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      ecKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    ]) expect(verifyRequest(ecdsaDer, req, { secret }, NOW)).toEqual({ ok: true });
+    const other = keyPair('ec').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(verifyRequest(ecdsaDer, req, { secret: other }, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    // An Ed25519 key stored for an ECDSA scheme is a wiring bug, not a bad request.
+    const ed = edKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(() => verifyRequest(ecdsaDer, req, { secret: ed }, NOW)).toThrow(/public key/);
+  });
+
   it('refuses a key of the wrong type (a wiring bug) by throwing', () => {
     const req = { ...unsigned, headers: signRequest(discordLike, unsigned, { privateKey: edKeys.privateKey }, NOW) };
     expect(() => verifyRequest(discordLike, req, { publicKey: ecKeys.publicKey }, NOW)).toThrow(/cannot be used for ed25519/);

@@ -105,8 +105,9 @@ export function verifyRequest(
       });
     }
     case 'asymmetric': {
-      if (!('publicKey' in key)) throw new TypeError('an asymmetric scheme is verified with { publicKey }');
-      const publicKey = toPublicKey(key.publicKey, scheme.algorithm);
+      // A subscription stores what it verifies with as its secret: for an asymmetric scheme that is the
+      // provider's public key (PEM or base64 DER), returned by `register` (SendGrid's signed Event Webhook).
+      const publicKey = 'publicKey' in key ? toPublicKey(key.publicKey, scheme.algorithm) : publicKeyFromSecret(key.secret, scheme.algorithm);
       return verifySigned(scheme, req, now, (data, candidates) =>
         anyMatches(candidates, (candidate) => {
           const signature = decode(candidate, scheme.encoding);
@@ -679,6 +680,15 @@ function toPublicKey(key: string | KeyObject, algorithm: AsymmetricScheme['algor
   }
   assertKeyType(publicKey, algorithm);
   return publicKey;
+}
+
+/** A stored secret read as the provider's public key; anything else is a wiring bug, reported as such. */
+function publicKeyFromSecret(secret: string, algorithm: AsymmetricScheme['algorithm']): KeyObject {
+  try {
+    return toPublicKey(secret, algorithm);
+  } catch {
+    throw new TypeError(`an asymmetric scheme is verified with { publicKey }, or a secret holding the provider's ${algorithm} public key (PEM or base64 DER)`);
+  }
 }
 
 function assertKeyType(key: KeyObject, algorithm: AsymmetricScheme['algorithm']): void {
