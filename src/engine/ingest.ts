@@ -82,7 +82,8 @@ export class Ingest {
       this.deps.logger.debug({ subscriptionId: sub.id, deliveryId: source.deliveryId?.(req) }, 'inbound delivery already stored');
     }
     this.count(sub.integration, 'accepted');
-    return ok({ ok: true, events: stored });
+    const ack = source.acknowledgement;
+    return ack ? { status: 200, headers: { 'content-type': ack.contentType }, body: ack.body } : ok({ ok: true, events: stored });
   }
 
   /**

@@ -204,6 +204,12 @@ export interface WebhookSource<P = Record<string, unknown>> extends ProviderRepe
   verification: VerificationScheme;
   appSigningKey?: AppSigningKey;
   handshakes?: Handshake[];
+  /**
+   * The answer to an accepted request, instead of `{"ok":true,"events":n}` as JSON: for providers that read
+   * the answer's body (Twilio takes the answer to an incoming message as TwiML instructions and reports a
+   * JSON answer as error 12300, so its sources answer an empty `<Response/>` as text/xml).
+   */
+  acknowledgement?: { contentType: string; body: string };
   register(ctx: RegisterContext<P>): Promise<Registration>;
   unregister(ctx: WebhookContext<P>): Promise<void>;
   /** Extend an expiring provider subscription; throw ProviderError with status 404 to have it re-created. */

@@ -129,6 +129,9 @@ interface SignedSchemeBase {
    * - `{header:Name}` the value of another request header (Standard Webhooks `{header:webhook-id}`)
    * - `{json:path}`   the value of a JSON body field at a dot path, as text: a string as is, a number or
    *                   boolean as JavaScript writes it (Lever's `{json:token}`)
+   * - `{formParams}`  the fields of a form-encoded body (`application/x-www-form-urlencoded`), decoded,
+   *                   sorted by name (a repeated name's values sorted too) and written as name + value with
+   *                   no separators (Twilio: `{publicUrl}{formParams}`)
    */
   signingString?: string;
   /** Header carrying the timestamp (unit: `timestampUnit`, default seconds). */
@@ -220,12 +223,12 @@ export const HUBSPOT_V3_URL_DECODES: readonly string[] = [
 ];
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
-const SIMPLE_PLACEHOLDERS = new Set(['body', 'timestamp', 'method', 'url', 'publicUrl']);
+const SIMPLE_PLACEHOLDERS = new Set(['body', 'timestamp', 'method', 'url', 'publicUrl', 'formParams']);
 
 /** The parts of a signing-string template: literal text and placeholders, in order. */
 export type TemplatePart =
   | { type: 'literal'; text: string }
-  | { type: 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' }
+  | { type: 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' | 'formParams' }
   | { type: 'header'; name: string }
   | { type: 'json'; path: string };
 
@@ -242,7 +245,7 @@ export function parseSigningString(template: string): TemplatePart[] {
     } else if (name.startsWith('json:') && name.length > 'json:'.length) {
       parts.push({ type: 'json', path: name.slice('json:'.length) });
     } else if (SIMPLE_PLACEHOLDERS.has(name)) {
-      parts.push({ type: name as 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' });
+      parts.push({ type: name as 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' | 'formParams' });
     } else {
       throw new Error(`signing string ${JSON.stringify(template)}: unknown placeholder {${name}}`);
     }
@@ -267,7 +270,7 @@ export function schemeProblems(scheme: VerificationScheme): string[] {
       try {
         const parts = parseSigningString(scheme.signingString ?? '{body}');
         usesTimestamp = parts.some((p) => p.type === 'timestamp');
-        usesBody = parts.some((p) => p.type === 'body');
+        usesBody = parts.some((p) => p.type === 'body' || p.type === 'formParams');
       } catch (error) {
         problems.push((error as Error).message);
       }

@@ -475,6 +475,9 @@ function buildSigningData(
         }
         chunks.push(Buffer.from(decodeSequences(req.publicUrl, decodeUrlSequences), 'utf8'));
         break;
+      case 'formParams':
+        chunks.push(Buffer.from(sortedFormParams(req.rawBody), 'utf8'));
+        break;
       case 'header': {
         const value = headerValues(req.headers, part.name)[0];
         if (value === undefined) return { ok: false, detail: `the ${part.name} header is missing` };
@@ -555,6 +558,17 @@ export function headerValues(headers: VerifiableRequest['headers'], name: string
   const value = headers[name];
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * A form-encoded body's fields, decoded, sorted by name (byte order, as Twilio's libraries sort; a repeated
+ * name's values sorted too) and concatenated as name + value with no separators.
+ */
+export function sortedFormParams(rawBody: Buffer): string {
+  const pairs = [...new URLSearchParams(rawBody.toString('utf8'))];
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  pairs.sort(([ak, av], [bk, bv]) => compare(ak, bk) || compare(av, bv));
+  return pairs.map(([k, v]) => k + v).join('');
 }
 
 /** The query of a path+query URL, form-decoded (`+` is a space, as providers send it). */
