@@ -56,6 +56,7 @@ export class Ingest {
     const entry = (await this.opts.catalog(sub.projectId)).trigger(sub.triggerType);
     const source = entry?.trigger.source;
     if (!entry || source?.kind !== 'webhook') return reject(404, 'no webhook subscription here');
+    if (source.keyHandover?.match(req)) return this.keyHandover(source, sub, credential, entry.integration, req);
     const decision = await this.classifySubscriptionHook(source, sub, req);
     if (decision.kind === 'handshake') {
       // A handshake that hands a secret over (Asana) belongs to a registration in progress — here, the
@@ -84,6 +85,37 @@ export class Ingest {
     this.count(sub.integration, 'accepted');
     const ack = source.acknowledgement;
     return ack ? { status: 200, headers: { 'content-type': ack.contentType }, body: ack.body } : ok({ ok: true, events: stored });
+  }
+
+  /**
+   * A signing key handed over in an unsigned request after registration (FreshBooks' verifier): the source
+   * confirms it with the provider, which refuses a forged one; only then does it become the secret.
+   */
+  private async keyHandover(
+    source: WebhookSource,
+    sub: Subscription,
+    credential: Parameters<typeof sourceContext>[3],
+    integration: Parameters<typeof sourceContext>[1],
+    req: InboundRequest,
+  ): Promise<InboundResponse> {
+    let accepted: { secret: string; state: Record<string, unknown> } | null;
+    try {
+      const ctx = sourceContext(this.deps, integration, sub.projectId, credential, sub.parameters, INBOUND_TIMEOUT_MS);
+      accepted = await source.keyHandover!.accept(req, Object.assign(ctx, { state: sub.state }));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.deps.storage.logs.add({ projectId: sub.projectId, subscriptionId: sub.id, at: this.deps.now(), level: 'warn', message: `webhook key handover refused: ${message}` });
+      this.count(sub.integration, 'rejected');
+      if (err instanceof ProviderError && (err.kind === 'transient' || err.kind === 'rate_limited')) return reject(503, 'temporarily unable to confirm; retry later');
+      return reject(401, 'key handover refused');
+    }
+    if (accepted === null) {
+      this.count(sub.integration, 'rejected');
+      return reject(409, 'no key handover expected');
+    }
+    await this.deps.storage.subscriptions.update(sub.id, { secret: accepted.secret, state: accepted.state });
+    this.count(sub.integration, 'handshake');
+    return ok();
   }
 
   /**

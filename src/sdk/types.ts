@@ -195,8 +195,24 @@ export interface AppSigningKey {
   description: string;
 }
 
+/**
+ * For providers that hand the signing key over after registration, in an unsigned request to the hook URL
+ * that must then be confirmed with them (FreshBooks POSTs a `verifier`, confirmed with a PUT; it keys every
+ * later signature). The engine asks `match` before verification; for a match it runs `accept`, which
+ * confirms the key with the provider — the provider refusing a forged key is what makes the unsigned request
+ * trustworthy — and returns it with the new source state: the key becomes the subscription's verification
+ * secret. Return null when no handover is expected (already confirmed): the request is refused, changing
+ * nothing. Throw ProviderError when the provider refuses the key.
+ */
+export interface KeyHandover<P = Record<string, unknown>> {
+  match(req: InboundRequest): boolean;
+  accept(req: InboundRequest, ctx: WebhookContext<P>): Promise<{ secret: string; state: Record<string, unknown> } | null>;
+}
+
 export interface WebhookSource<P = Record<string, unknown>> extends ProviderRepeats {
   kind: 'webhook';
+  /** A signing key handed over after registration (see KeyHandover). */
+  keyHandover?: KeyHandover<P>;
   /**
    * How inbound requests for this subscription are verified: with the subscription's secret, or with the
    * app's key when `appSigningKey` says so.

@@ -132,6 +132,10 @@ interface SignedSchemeBase {
    * - `{formParams}`  the fields of a form-encoded body (`application/x-www-form-urlencoded`), decoded,
    *                   sorted by name (a repeated name's values sorted too) and written as name + value with
    *                   no separators (Twilio: `{publicUrl}{formParams}`)
+   * - `{formJson}`    the fields of a form-encoded body (first value of each name, in order) as the JSON
+   *                   object Python's `json.dumps` writes: `{"name": "value", "k": "v"}`, with `, ` and `: `
+   *                   separators and every character outside printable ASCII as `\uXXXX` (FreshBooks signs
+   *                   `json.dumps(request.form)`, not the raw body)
    */
   signingString?: string;
   /** Header carrying the timestamp (unit: `timestampUnit`, default seconds). */
@@ -223,12 +227,12 @@ export const HUBSPOT_V3_URL_DECODES: readonly string[] = [
 ];
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
-const SIMPLE_PLACEHOLDERS = new Set(['body', 'timestamp', 'method', 'url', 'publicUrl', 'formParams']);
+const SIMPLE_PLACEHOLDERS = new Set(['body', 'timestamp', 'method', 'url', 'publicUrl', 'formParams', 'formJson']);
 
 /** The parts of a signing-string template: literal text and placeholders, in order. */
 export type TemplatePart =
   | { type: 'literal'; text: string }
-  | { type: 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' | 'formParams' }
+  | { type: 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' | 'formParams' | 'formJson' }
   | { type: 'header'; name: string }
   | { type: 'json'; path: string };
 
@@ -245,7 +249,7 @@ export function parseSigningString(template: string): TemplatePart[] {
     } else if (name.startsWith('json:') && name.length > 'json:'.length) {
       parts.push({ type: 'json', path: name.slice('json:'.length) });
     } else if (SIMPLE_PLACEHOLDERS.has(name)) {
-      parts.push({ type: name as 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' | 'formParams' });
+      parts.push({ type: name as 'body' | 'timestamp' | 'method' | 'url' | 'publicUrl' | 'formParams' | 'formJson' });
     } else {
       throw new Error(`signing string ${JSON.stringify(template)}: unknown placeholder {${name}}`);
     }
@@ -270,7 +274,7 @@ export function schemeProblems(scheme: VerificationScheme): string[] {
       try {
         const parts = parseSigningString(scheme.signingString ?? '{body}');
         usesTimestamp = parts.some((p) => p.type === 'timestamp');
-        usesBody = parts.some((p) => p.type === 'body' || p.type === 'formParams');
+        usesBody = parts.some((p) => p.type === 'body' || p.type === 'formParams' || p.type === 'formJson');
       } catch (error) {
         problems.push((error as Error).message);
       }

@@ -478,6 +478,9 @@ function buildSigningData(
       case 'formParams':
         chunks.push(Buffer.from(sortedFormParams(req.rawBody), 'utf8'));
         break;
+      case 'formJson':
+        chunks.push(Buffer.from(formAsPythonJson(req.rawBody), 'utf8'));
+        break;
       case 'header': {
         const value = headerValues(req.headers, part.name)[0];
         if (value === undefined) return { ok: false, detail: `the ${part.name} header is missing` };
@@ -497,6 +500,18 @@ function buildSigningData(
     }
   }
   return { ok: true, bytes: Buffer.concat(chunks) };
+}
+
+/**
+ * A form-encoded body as Python's `json.dumps(form)` writes it: the first value of each field name, in the
+ * order of first appearance, `{"k": "v", "k2": "v2"}`, non-printable-ASCII characters as lowercase `\uXXXX`
+ * (ensure_ascii). Python and JavaScript escape quotes, backslashes and control characters alike.
+ */
+export function formAsPythonJson(rawBody: Buffer): string {
+  const fields = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(rawBody.toString('utf8'))) if (!fields.has(name)) fields.set(name, value);
+  const text = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `{${[...fields].map(([k, v]) => `${text(k)}: ${text(v)}`).join(', ')}}`;
 }
 
 function decodeSequences(url: string, sequences: readonly string[] | undefined): string {
