@@ -83,15 +83,26 @@ export async function tokenRequest(client: OAuthClient, params: Record<string, s
   return { status: res.statusCode, body };
 }
 
+/**
+ * When the token expires: RFC 6749's `expires_in` (seconds from now), else an absolute `expires_at` (RFC 3339, as
+ * Square sends), so such tokens are refreshed before they lapse rather than after a 401.
+ */
+function expiryOf(body: Record<string, unknown>, now: number): number | undefined {
+  const expiresIn = Number(body.expires_in);
+  if (body.expires_in !== undefined && body.expires_in !== null && body.expires_in !== '' && Number.isFinite(expiresIn) && expiresIn > 0) return now + expiresIn * 1000;
+  const at = typeof body.expires_at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(body.expires_at) ? Date.parse(body.expires_at) : NaN;
+  return Number.isFinite(at) && at > now ? at : undefined;
+}
+
 export function tokenSetFrom(body: Record<string, unknown>, now: number, previousRefreshToken?: string): TokenSet {
   const accessToken = body.access_token;
   if (typeof accessToken !== 'string' || accessToken === '') throw new ProviderError('permanent', 'token endpoint answered without an access_token');
-  const expiresIn = Number(body.expires_in);
+  const expiresAt = expiryOf(body, now);
   const refreshToken = typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : previousRefreshToken;
   return {
     accessToken,
     ...(refreshToken !== undefined ? { refreshToken } : {}),
-    ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresAt: now + expiresIn * 1000 } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
   };
 }
 
