@@ -7,3 +7,4 @@ export { evaluateCondition, validateCondition } from './filters.js';
 export * from './polling.js';
 export { inboundHeader, inboundJson } from './inbound.js';
 export { providerErrorFor, retryAfterMs } from './http-failures.js';
+export { hookUrlWithToken, URL_TOKEN } from './url-token.js';

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { activeCampaignError } from '../../src/integrations/activecampaign/api.js';
 import { parseActiveCampaignForm } from '../../src/integrations/activecampaign/form.js';
 import { activeCampaignIntegration } from '../../src/integrations/activecampaign/integration.js';
-import { callbackUrl, keyOf, listIdParameter, stageIdParameter, tagParameter, updatedFields } from '../../src/integrations/activecampaign/webhooks.js';
+import { keyOf, listIdParameter, stageIdParameter, tagParameter, updatedFields } from '../../src/integrations/activecampaign/webhooks.js';
 import dealUpdate from '../../src/integrations/activecampaign/fixtures/deal-update-stage.json' with { type: 'json' };
 import subscribe from '../../src/integrations/activecampaign/fixtures/subscribe.json' with { type: 'json' };
 import { encodeAcForm } from '../providers/activecampaign.js';
+import { hookUrlWithToken } from '../../src/sdk/index.js';
 
 describe('ActiveCampaign webhook bodies', () => {
   it('parses bracketed form keys into nested objects, dropping unsafe or malformed keys', () => {
@@ -26,7 +27,7 @@ describe('ActiveCampaign webhook bodies', () => {
   });
 
   it('puts the secret in the registered URL query', () => {
-    expect(callbackUrl('https://ot.example/hooks/s/abc', 's3cr3t')).toBe('https://ot.example/hooks/s/abc?token=s3cr3t');
+    expect(hookUrlWithToken('https://ot.example/hooks/s/abc', 's3cr3t')).toBe('https://ot.example/hooks/s/abc?token=s3cr3t');
   });
 });
 

@@ -4,8 +4,8 @@ import commentCreated from '../../src/integrations/basecamp/fixtures/comment-cre
 import todoCompleted from '../../src/integrations/basecamp/fixtures/todo-completed.json' with { type: 'json' };
 import todoCreated from '../../src/integrations/basecamp/fixtures/todo-created.json' with { type: 'json' };
 import { BASECAMP_USER_AGENT, basecampIntegration } from '../../src/integrations/basecamp/integration.js';
-import { basecampWebhook, idOf, keyOf, payloadUrl, projectIdParameter, todolistIdParameter } from '../../src/integrations/basecamp/webhooks.js';
-import type { InboundRequest, WebhookContext } from '../../src/sdk/index.js';
+import { basecampWebhook, idOf, keyOf, projectIdParameter, todolistIdParameter } from '../../src/integrations/basecamp/webhooks.js';
+import { hookUrlWithToken, type InboundRequest, type WebhookContext } from '../../src/sdk/index.js';
 import type { BasecampParams } from '../../src/integrations/basecamp/webhooks.js';
 
 const inbound = (body: unknown, method = 'POST'): InboundRequest => ({ method, url: '/hooks/s/x?token=t', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(JSON.stringify(body)), body });
@@ -37,7 +37,7 @@ describe('Basecamp webhook deliveries', () => {
   });
 
   it('puts the secret in the registered payload URL query and verifies it as a shared secret', () => {
-    expect(payloadUrl('https://ot.example/hooks/s/abc', 's3cr3t')).toBe('https://ot.example/hooks/s/abc?token=s3cr3t');
+    expect(hookUrlWithToken('https://ot.example/hooks/s/abc', 's3cr3t')).toBe('https://ot.example/hooks/s/abc?token=s3cr3t');
     expect(basecampWebhook({ recordingType: 'Todo', kind: 'todo_created', keyBy: 'recording' }).verification).toEqual({ kind: 'sharedSecret', queryParam: 'token' });
   });
 });

@@ -4,8 +4,8 @@ import attendee from '../../src/integrations/eventbrite/fixtures/attendee.json' 
 import event from '../../src/integrations/eventbrite/fixtures/event.json' with { type: 'json' };
 import order from '../../src/integrations/eventbrite/fixtures/order.json' with { type: 'json' };
 import { eventbriteIntegration } from '../../src/integrations/eventbrite/integration.js';
-import { endpointUrl, eventIdParameter, eventbriteWebhook, keyOf, organizationIdParameter, organizationOf, resourcePath, type EventbriteParams } from '../../src/integrations/eventbrite/webhooks.js';
-import type { HttpRequest, InboundRequest, WebhookContext } from '../../src/sdk/index.js';
+import { eventIdParameter, eventbriteWebhook, keyOf, organizationIdParameter, organizationOf, resourcePath, type EventbriteParams } from '../../src/integrations/eventbrite/webhooks.js';
+import { hookUrlWithToken, type HttpRequest, type InboundRequest, type WebhookContext } from '../../src/sdk/index.js';
 
 const inbound = (body: unknown, method = 'POST'): InboundRequest => ({ method, url: '/hooks/s/x?token=t', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(JSON.stringify(body)), body });
 const delivery = (action: string, apiUrl: string, webhookId = '77') => ({ config: { action, user_id: '1', endpoint_url: 'https://ot.example/hooks/s/x?token=t', webhook_id: webhookId }, api_url: apiUrl });
@@ -74,7 +74,7 @@ describe('Eventbrite api_url handling', () => {
   });
 
   it('puts the secret in the registered endpoint URL query and verifies it as a shared secret', () => {
-    expect(endpointUrl('https://ot.example/hooks/s/abc', 's3cr3t')).toBe('https://ot.example/hooks/s/abc?token=s3cr3t');
+    expect(hookUrlWithToken('https://ot.example/hooks/s/abc', 's3cr3t')).toBe('https://ot.example/hooks/s/abc?token=s3cr3t');
     expect(eventbriteWebhook('event.created').verification).toEqual({ kind: 'sharedSecret', queryParam: 'token' });
   });
 });

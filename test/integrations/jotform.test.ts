@@ -8,8 +8,8 @@ import { createProviderHttp } from '../../src/engine/provider-http.js';
 import { shiftJotformTime } from '../../src/integrations/jotform/api.js';
 import webhookSubmission from '../../src/integrations/jotform/fixtures/webhook-submission.json' with { type: 'json' };
 import { jotformIntegration } from '../../src/integrations/jotform/integration.js';
-import { callbackUrl, JOTFORM_URL_TOKEN, parseDelivery } from '../../src/integrations/jotform/webhooks.js';
-import { ProviderError, verifyRequest, type HttpClient, type InboundRequest, type PollSource, type WebhookSource } from '../../src/sdk/index.js';
+import { parseDelivery } from '../../src/integrations/jotform/webhooks.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, verifyRequest, type HttpClient, type InboundRequest, type PollSource, type WebhookSource } from '../../src/sdk/index.js';
 import { jotformTime, startFakeJotform, type FakeJotform, type JotformRow } from '../providers/jotform.js';
 
 const silent = { debug() {}, info() {}, warn() {} };
@@ -57,10 +57,10 @@ describe('jotform', () => {
 
   it('checks the URL token in constant time: right one accepted, wrong or missing refused', () => {
     const req = (url: string) => ({ method: 'POST', url, headers: {}, rawBody: Buffer.alloc(0) });
-    expect(callbackUrl('https://ot.example.com/hooks/s/abc', SECRET)).toBe(`https://ot.example.com/hooks/s/abc?token=${SECRET}`);
-    expect(verifyRequest(JOTFORM_URL_TOKEN, req(`/hooks/s/x?token=${SECRET}`), { secret: SECRET }, Date.now())).toEqual({ ok: true });
-    expect(verifyRequest(JOTFORM_URL_TOKEN, req(`/hooks/s/x?token=${'d'.repeat(64)}`), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(verifyRequest(JOTFORM_URL_TOKEN, req('/hooks/s/x'), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'missing_signature' });
+    expect(hookUrlWithToken('https://ot.example.com/hooks/s/abc', SECRET)).toBe(`https://ot.example.com/hooks/s/abc?token=${SECRET}`);
+    expect(verifyRequest(URL_TOKEN, req(`/hooks/s/x?token=${SECRET}`), { secret: SECRET }, Date.now())).toEqual({ ok: true });
+    expect(verifyRequest(URL_TOKEN, req(`/hooks/s/x?token=${'d'.repeat(64)}`), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(verifyRequest(URL_TOKEN, req('/hooks/s/x'), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'missing_signature' });
   });
 
   it('adds, checks and removes the form webhook, finding its position by URL', async () => {

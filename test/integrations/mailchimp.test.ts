@@ -6,14 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProviderHttp } from '../../src/engine/provider-http.js';
 import { mailchimpIntegration } from '../../src/integrations/mailchimp/integration.js';
 import { parseBracketForm } from '../../src/integrations/mailchimp/form.js';
-import { callbackUrl, keyOf, MAILCHIMP_URL_TOKEN } from '../../src/integrations/mailchimp/webhooks.js';
+import { callbackUrl, keyOf } from '../../src/integrations/mailchimp/webhooks.js';
 import campaign from '../../src/integrations/mailchimp/fixtures/campaign.json' with { type: 'json' };
 import cleaned from '../../src/integrations/mailchimp/fixtures/cleaned.json' with { type: 'json' };
 import profile from '../../src/integrations/mailchimp/fixtures/profile.json' with { type: 'json' };
 import subscribe from '../../src/integrations/mailchimp/fixtures/subscribe.json' with { type: 'json' };
 import unsubscribe from '../../src/integrations/mailchimp/fixtures/unsubscribe.json' with { type: 'json' };
 import upemail from '../../src/integrations/mailchimp/fixtures/upemail.json' with { type: 'json' };
-import { classifyInbound, ProviderError, verifyRequest, type HttpClient, type InboundRequest, type WebhookSource } from '../../src/sdk/index.js';
+import { classifyInbound, ProviderError, URL_TOKEN, verifyRequest, type HttpClient, type InboundRequest, type WebhookSource } from '../../src/sdk/index.js';
 import { encodeMailchimpForm, startFakeMailchimp, type FakeMailchimp } from '../providers/mailchimp.js';
 
 const silent = { debug() {}, info() {}, warn() {} };
@@ -76,10 +76,10 @@ describe('mailchimp', () => {
     const req = (url: string, method = 'POST') => ({ method, url, headers: {}, rawBody: Buffer.from(method === 'POST' ? 'type=subscribe' : '') });
 
     it('accepts exactly the subscription token and refuses a wrong, missing or doubled one', () => {
-      expect(verifyRequest(MAILCHIMP_URL_TOKEN, req(`/hooks/s/x?mc=validate&token=${SECRET}`), { secret: SECRET }, Date.now())).toEqual({ ok: true });
-      expect(verifyRequest(MAILCHIMP_URL_TOKEN, req(`/hooks/s/x?mc=validate&token=${'d'.repeat(64)}`), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'bad_signature' });
-      expect(verifyRequest(MAILCHIMP_URL_TOKEN, req('/hooks/s/x?mc=validate'), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'missing_signature' });
-      expect(verifyRequest(MAILCHIMP_URL_TOKEN, req(`/hooks/s/x?token=${SECRET}&token=nope`), { secret: SECRET }, Date.now())).toMatchObject({ ok: false });
+      expect(verifyRequest(URL_TOKEN, req(`/hooks/s/x?mc=validate&token=${SECRET}`), { secret: SECRET }, Date.now())).toEqual({ ok: true });
+      expect(verifyRequest(URL_TOKEN, req(`/hooks/s/x?mc=validate&token=${'d'.repeat(64)}`), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'bad_signature' });
+      expect(verifyRequest(URL_TOKEN, req('/hooks/s/x?mc=validate'), { secret: SECRET }, Date.now())).toMatchObject({ ok: false, reason: 'missing_signature' });
+      expect(verifyRequest(URL_TOKEN, req(`/hooks/s/x?token=${SECRET}&token=nope`), { secret: SECRET }, Date.now())).toMatchObject({ ok: false });
     });
 
     it('answers the validation GET with 200 before verification (no secret needed, nothing recorded); a POST is always verified', () => {

@@ -4,8 +4,8 @@ import comment from '../../src/integrations/wrike/fixtures/comment.json' with { 
 import events from '../../src/integrations/wrike/fixtures/events.json' with { type: 'json' };
 import task from '../../src/integrations/wrike/fixtures/task.json' with { type: 'json' };
 import { wrikeIntegration } from '../../src/integrations/wrike/integration.js';
-import { WRIKE_URL_TOKEN, eventsOf, folderIdParameter, hookUrlWithToken, keyOf, recursiveParameter, wrikeWebhook, type WrikeParams } from '../../src/integrations/wrike/webhooks.js';
-import { ProviderError, type HttpRequest, type InboundRequest, type WebhookContext } from '../../src/sdk/index.js';
+import { eventsOf, folderIdParameter, keyOf, recursiveParameter, wrikeWebhook, type WrikeParams } from '../../src/integrations/wrike/webhooks.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, type HttpRequest, type InboundRequest, type WebhookContext } from '../../src/sdk/index.js';
 
 const inbound = (body: unknown, method = 'POST'): InboundRequest => ({ method, url: '/hooks/s/x?token=t', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(JSON.stringify(body)), body });
 
@@ -55,7 +55,7 @@ describe('Wrike webhook deliveries', () => {
 
   it('puts the secret in the registered hook URL query and verifies it as a shared secret', () => {
     expect(hookUrlWithToken('https://ot.example/hooks/s/abc', 's3cr3t')).toBe('https://ot.example/hooks/s/abc?token=s3cr3t');
-    expect(WRIKE_URL_TOKEN).toEqual({ kind: 'sharedSecret', queryParam: 'token' });
+    expect(URL_TOKEN).toEqual({ kind: 'sharedSecret', queryParam: 'token' });
   });
 
   it('validates parameters with messages naming the field', () => {

@@ -13,12 +13,9 @@
 //
 // Delivery: "at least once", "never retried" (https://developers.activecampaign.com/page/webhooks). Events carry no
 // id: keys are built from the event type, the object, and `date_time` (keyOf).
-import { ProviderError, type Item, type ParameterDefinition, type SharedSecretScheme, type WebhookSource } from '../../sdk/index.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, type Item, type ParameterDefinition, type WebhookSource } from '../../sdk/index.js';
 import { activeCampaignError } from './api.js';
 import { parseActiveCampaignForm } from './form.js';
-
-export const TOKEN_PARAM = 'token';
-export const AC_URL_TOKEN: SharedSecretScheme = { kind: 'sharedSecret', queryParam: TOKEN_PARAM };
 
 /** Every initiator ActiveCampaign names: a contact, an account user, the API, automations and the system. */
 export const SOURCES = ['public', 'admin', 'api', 'system'] as const;
@@ -75,13 +72,6 @@ export const stageIdParameter: ParameterDefinition = {
   validate: numericId('stageId', 'an ActiveCampaign deal stage id'),
 };
 
-/** The URL registered at ActiveCampaign: our hook URL with the subscription's secret. */
-export function callbackUrl(hookUrl: string, secret: string): string {
-  const url = new URL(hookUrl);
-  url.searchParams.set(TOKEN_PARAM, secret);
-  return url.toString();
-}
-
 /** `updated_fields[0]=stage&updated_fields[1]=value` → ['stage', 'value']. */
 export function updatedFields(body: Delivery): string[] {
   const raw = body.updated_fields;
@@ -133,7 +123,7 @@ interface WebhookAnswer {
 export function activeCampaignWebhook(spec: WebhookSpec): WebhookSource<AcParams> {
   return {
     kind: 'webhook',
-    verification: AC_URL_TOKEN,
+    verification: URL_TOKEN,
     // No redeliveryDays: ActiveCampaign never retries, but it does not say how late an "at least once" repeat may
     // come, and keys are built from the event's fields: keep the markers.
     async register(ctx) {
@@ -144,7 +134,7 @@ export function activeCampaignWebhook(spec: WebhookSpec): WebhookSource<AcParams
         json: {
           webhook: {
             name: `OpenTriggers ${spec.event}`.slice(0, 100),
-            url: callbackUrl(ctx.hookUrl, ctx.secret),
+            url: hookUrlWithToken(ctx.hookUrl, ctx.secret),
             events: [spec.event],
             sources: [...SOURCES],
             ...(listId ? { listid: listId } : {}),

@@ -15,11 +15,8 @@
 //
 // Delivery: up to 10 attempts with growing delays, only 2xx counts (webhooks.md). Every delivery names the event
 // (`id`, `kind`, `created_at`), the `recording` it is about (with `bucket` and `parent`) and the `creator`.
-import { ProviderError, inboundJson, type Item, type ParameterDefinition, type SharedSecretScheme, type WebhookSource } from '../../sdk/index.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, inboundJson, type Item, type ParameterDefinition, type WebhookSource } from '../../sdk/index.js';
 import { basecampError } from './api.js';
-
-export const TOKEN_PARAM = 'token';
-export const BASECAMP_URL_TOKEN: SharedSecretScheme = { kind: 'sharedSecret', queryParam: TOKEN_PARAM };
 
 /** The webhook `types` Basecamp documents that our triggers use. */
 export type RecordingType = 'Todo' | 'Message' | 'Comment';
@@ -66,13 +63,6 @@ export const todolistIdParameter: ParameterDefinition = {
   validate: numericId('todolistId', 'a Basecamp to-do list id', false),
 };
 
-/** The payload URL registered at Basecamp: our hook URL with the subscription's secret. */
-export function payloadUrl(hookUrl: string, secret: string): string {
-  const url = new URL(hookUrl);
-  url.searchParams.set(TOKEN_PARAM, secret);
-  return url.toString();
-}
-
 export interface WebhookSpec {
   /** The webhook `types` to subscribe to (and the delivered recording's `type`). */
   recordingType: RecordingType;
@@ -105,14 +95,14 @@ interface WebhookAnswer {
 export function basecampWebhook(spec: WebhookSpec): WebhookSource<BasecampParams> {
   return {
     kind: 'webhook',
-    verification: BASECAMP_URL_TOKEN,
+    verification: URL_TOKEN,
     // No redeliveryDays: Basecamp documents 10 attempts with exponentially growing delays, not how long they last.
     async register(ctx) {
       const projectId = ctx.params.projectId.trim();
       const res = await ctx.http.request<WebhookAnswer>({
         method: 'POST',
         path: `/buckets/${encodeURIComponent(projectId)}/webhooks.json`,
-        json: { payload_url: payloadUrl(ctx.hookUrl, ctx.secret), types: [spec.recordingType] },
+        json: { payload_url: hookUrlWithToken(ctx.hookUrl, ctx.secret), types: [spec.recordingType] },
         allowStatus: [400, 403, 404, 422, 507],
       });
       if (res.status >= 400) throw basecampError(res, `creating the webhook in project ${projectId}`, ctx.now());

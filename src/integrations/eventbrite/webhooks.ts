@@ -18,11 +18,8 @@
 // that it is Eventbrite. A forger who learned it still cannot inject content: every delivered payload is what
 // Eventbrite's API answers for the named object, read with our token from the configured host; at most they can make
 // us re-read (and deliver once) a real object of this organization.
-import { ProviderError, inboundJson, type Item, type ParameterDefinition, type SharedSecretScheme, type WebhookSource } from '../../sdk/index.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, inboundJson, type Item, type ParameterDefinition, type WebhookSource } from '../../sdk/index.js';
 import { eventbriteError, idOf } from './api.js';
-
-export const TOKEN_PARAM = 'token';
-export const EVENTBRITE_URL_TOKEN: SharedSecretScheme = { kind: 'sharedSecret', queryParam: TOKEN_PARAM };
 
 export interface EventbriteParams {
   organizationId?: string;
@@ -66,13 +63,6 @@ export const eventIdParameter: ParameterDefinition = {
   placeholder: '769789610447',
   validate: numeric('eventId', 'an Eventbrite event id'),
 };
-
-/** The endpoint URL registered at Eventbrite: our hook URL with the subscription's secret. */
-export function endpointUrl(hookUrl: string, secret: string): string {
-  const url = new URL(hookUrl);
-  url.searchParams.set(TOKEN_PARAM, secret);
-  return url.toString();
-}
 
 /**
  * The API path (relative to apiBaseUrl) of the object an api_url names, or null when it is not the resource the
@@ -140,14 +130,14 @@ export function organizationOf(params: EventbriteParams, extra: Record<string, u
 export function eventbriteWebhook(action: EventbriteAction): WebhookSource<EventbriteParams> {
   return {
     kind: 'webhook',
-    verification: EVENTBRITE_URL_TOKEN,
+    verification: URL_TOKEN,
     async register(ctx) {
       const org = organizationOf(ctx.params, ctx.credential.extra);
       const eventId = ctx.params.eventId?.trim();
       const res = await ctx.http.request<{ id?: unknown }>({
         method: 'POST',
         path: `/organizations/${encodeURIComponent(org)}/webhooks/`,
-        json: { endpoint_url: endpointUrl(ctx.hookUrl, ctx.secret), actions: action, ...(eventId ? { event_id: eventId } : {}) },
+        json: { endpoint_url: hookUrlWithToken(ctx.hookUrl, ctx.secret), actions: action, ...(eventId ? { event_id: eventId } : {}) },
         allowStatus: [400, 403, 404],
       });
       if (res.status >= 400) throw eventbriteError(res, `creating the webhook in organization ${org}`, ctx.now());

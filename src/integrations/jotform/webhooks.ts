@@ -17,21 +17,11 @@
 // full request URLs can forge deliveries for that one subscription until it is re-created; nothing binds the
 // body to Jotform. The payload is the pushed body, not re-read through the API (which would spend the
 // account's daily API allowance on every submission).
-import { ProviderError, type HttpClient, type InboundRequest, type Item, type SharedSecretScheme, type WebhookSource } from '../../sdk/index.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, type HttpClient, type InboundRequest, type Item, type WebhookSource } from '../../sdk/index.js';
 import { jotformError, jotformGet, type JotformEnvelope } from './api.js';
-
-export const JOTFORM_TOKEN_PARAM = 'token';
-export const JOTFORM_URL_TOKEN: SharedSecretScheme = { kind: 'sharedSecret', queryParam: JOTFORM_TOKEN_PARAM };
 
 export interface SubmissionParams {
   formId: string;
-}
-
-/** The URL registered at Jotform: our hook URL and the subscription's secret. */
-export function callbackUrl(hookUrl: string, secret: string): string {
-  const url = new URL(hookUrl);
-  url.searchParams.set(JOTFORM_TOKEN_PARAM, secret);
-  return url.toString();
 }
 
 const webhooksPath = (formId: string) => `/form/${encodeURIComponent(formId)}/webhooks`;
@@ -81,10 +71,10 @@ export async function parseDelivery(req: InboundRequest): Promise<Record<string,
 export function submissionWebhook(): WebhookSource<SubmissionParams> {
   return {
     kind: 'webhook',
-    verification: JOTFORM_URL_TOKEN,
+    verification: URL_TOKEN,
     async register(ctx) {
       const formId = ctx.params.formId;
-      const url = callbackUrl(ctx.hookUrl, ctx.secret);
+      const url = hookUrlWithToken(ctx.hookUrl, ctx.secret);
       const res = await ctx.http.request<JotformEnvelope<unknown>>({ method: 'POST', path: webhooksPath(formId), form: { webhookURL: url }, allowStatus: [400, 401, 403, 404, 429] });
       if (res.status === 404) throw new ProviderError('permanent', `Jotform has no form ${formId} (formId) for this API key`, 404);
       if (res.status >= 400) throw jotformError(res, ctx.now());

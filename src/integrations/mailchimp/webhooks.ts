@@ -14,22 +14,19 @@
 // secret) is stored. The URL also carries `mc=validate`, a fixed marker, and a `getChallenge` handshake on it
 // answers any GET that has it with 200 (the body echoes the marker): it needs no secret, reveals nothing and
 // records nothing. Deliveries are POSTs: they never match it and are always verified.
-import { ProviderError, type Handshake, type Item, type ParameterDefinition, type SharedSecretScheme, type WebhookSource } from '../../sdk/index.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, type Handshake, type Item, type ParameterDefinition, type WebhookSource } from '../../sdk/index.js';
 import { mailchimpError, v3 } from './api.js';
 import { parseBracketForm } from './form.js';
 
-export const MAILCHIMP_TOKEN_PARAM = 'token';
 export const MAILCHIMP_VALIDATION_PARAM = 'mc';
 
-export const MAILCHIMP_URL_TOKEN: SharedSecretScheme = { kind: 'sharedSecret', queryParam: MAILCHIMP_TOKEN_PARAM };
 export const MAILCHIMP_URL_VALIDATION: Handshake = { kind: 'getChallenge', queryParam: MAILCHIMP_VALIDATION_PARAM };
 
 /** The URL registered at Mailchimp: our hook URL, the validation marker and the subscription's secret. */
 export function callbackUrl(hookUrl: string, secret: string): string {
   const url = new URL(hookUrl);
   url.searchParams.set(MAILCHIMP_VALIDATION_PARAM, 'validate');
-  url.searchParams.set(MAILCHIMP_TOKEN_PARAM, secret);
-  return url.toString();
+  return hookUrlWithToken(url.toString(), secret);
 }
 
 /** The webhook event types Mailchimp sends for an audience. */
@@ -91,7 +88,7 @@ export function mailchimpWebhook(events: readonly MailchimpEvent[]): WebhookSour
   const wanted = new Set<string>(events);
   return {
     kind: 'webhook',
-    verification: MAILCHIMP_URL_TOKEN,
+    verification: URL_TOKEN,
     handshakes: [MAILCHIMP_URL_VALIDATION],
     async register(ctx) {
       const listId = ctx.params.listId;

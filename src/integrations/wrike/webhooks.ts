@@ -19,11 +19,8 @@
 // Deliveries: a JSON array of events `{taskId, webhookId, eventAuthorId, eventType, lastUpdatedDate, …}`
 // (`oldStatus`/`status`/`oldCustomStatusId`/`customStatusId` for TaskStatusChanged, `commentId`/`commentText` for
 // CommentAdded). Wrike sends no event id, so keys are built from what names the change (webhooks.ts `keyOf`).
-import { ProviderError, inboundJson, type InboundRequest, type Item, type ParameterDefinition, type SharedSecretScheme, type WebhookContext, type WebhookSource } from '../../sdk/index.js';
+import { hookUrlWithToken, ProviderError, URL_TOKEN, inboundJson, type InboundRequest, type Item, type ParameterDefinition, type WebhookContext, type WebhookSource } from '../../sdk/index.js';
 import { WRIKE_ID, firstOf, readOne, wrikeError, wrikeId } from './api.js';
-
-export const TOKEN_PARAM = 'token';
-export const WRIKE_URL_TOKEN: SharedSecretScheme = { kind: 'sharedSecret', queryParam: TOKEN_PARAM };
 
 /** The Wrike webhook events our triggers use (https://developers.wrike.com/webhooks/, "Event types"). */
 export type WrikeEventType = 'TaskCreated' | 'TaskStatusChanged' | 'CommentAdded';
@@ -65,13 +62,6 @@ export const recursiveParameter: ParameterDefinition = {
   validate: (value) => (value === undefined || value === null || typeof value === 'boolean' ? null : 'recursive must be true or false'),
 };
 
-/** The hook URL registered at Wrike: our hook URL with the subscription's secret. */
-export function hookUrlWithToken(hookUrl: string, secret: string): string {
-  const url = new URL(hookUrl);
-  url.searchParams.set(TOKEN_PARAM, secret);
-  return url.toString();
-}
-
 /**
  * The item key of one event, or null when it lacks what names it. A task is created once (`taskId`); a status change
  * is the task, its change time and the status it reached (a task can change status many times; Wrike resends the same
@@ -111,7 +101,7 @@ const occurredAt = (event: WrikeEvent): Record<string, number> => {
 export function wrikeWebhook(eventType: WrikeEventType): WebhookSource<WrikeParams> {
   return {
     kind: 'webhook',
-    verification: WRIKE_URL_TOKEN,
+    verification: URL_TOKEN,
     // No redeliveryDays: Wrike does not document how long it retries. Items are read back, so keys are stable anyway.
     async register(ctx) {
       const folderId = ctx.params.folderId.trim();
