@@ -205,12 +205,16 @@ function signatureOf(scheme: SignedScheme, req: VerifiableRequest, key: SigningK
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
+/** The HS256 signature of a JWT's `header.claims` part: base64url(HMAC-SHA256(secret, it)). */
+function hs256(secret: string, signingInput: string): string {
+  return createHmac('sha256', Buffer.from(secret, 'utf8')).update(signingInput).digest('base64url');
+}
+
 /** An HS256 JWT of these claims: `base64url(header).base64url(claims).base64url(HMAC-SHA256(secret, the first two))`. */
 export function signJwt(claims: Record<string, unknown>, secret: string): string {
   const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const signature = createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${head}.${body}`).digest('base64url');
-  return `${head}.${body}.${signature}`;
+  return `${head}.${body}.${hs256(secret, `${head}.${body}`)}`;
 }
 
 function verifyJwt(scheme: JwtScheme, req: VerifiableRequest, secret: string, now: number): VerifyResult {
@@ -234,8 +238,7 @@ function verifyJwt(scheme: JwtScheme, req: VerifiableRequest, secret: string, no
   if (!header || typeof header !== 'object' || (header as { alg?: unknown }).alg !== scheme.algorithm) {
     return fail('bad_signature', `the JWT in the ${name} header is not signed with ${scheme.algorithm}`);
   }
-  const expected = createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${head}.${body}`).digest('base64url');
-  if (!constantTimeEqualText(signature, expected)) {
+  if (!constantTimeEqualText(signature, hs256(secret, `${head}.${body}`))) {
     return fail('bad_signature', `the JWT in the ${name} header does not match`);
   }
   if (!claims || typeof claims !== 'object') return fail('malformed', 'the JWT claims are not an object');
