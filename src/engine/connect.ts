@@ -243,7 +243,7 @@ export class ConnectService {
     }
     const extra = Object.fromEntries(Object.entries(body).filter(([k]) => !TOKEN_RESPONSE_FIELDS.has(k)));
     const apiBaseUrl = fillAccountTemplate(integration, config.apiBaseUrl ?? integration.apiBaseUrl, state.accountValues);
-    const identified = await this.identify(integration, apiBaseUrl, { ...tokens, extra }, callbackParams);
+    const identified = await this.identify(integration, apiBaseUrl, { ...tokens, extra }, callbackParams, state.accountValues);
     // The account parameters go last: they chose the host the token is for, whatever accountId() returned.
     const account = { ...identified, extra: { ...identified.extra, ...state.accountValues } };
     await storage.users.touch(state.projectId, state.userId);
@@ -255,12 +255,15 @@ export class ConnectService {
     apiBaseUrl: string,
     token: TokenSet,
     callbackParams: Record<string, string>,
+    accountValues: Record<string, string>,
   ): Promise<{ providerAccountId: string | null; extra: Record<string, unknown> }> {
     if (!integration.accountId) return { providerAccountId: null, extra: {} };
     const http = createProviderHttp({
       integration,
       apiBaseUrl,
       auth: { canRefresh: false, headers: async () => tokenHeaders(integration, token.accessToken) },
+      // Not stored yet: the token answer's extras and the account parameters are what the credential will hold.
+      credential: { id: '', providerAccountId: null, extra: { ...token.extra, ...accountValues } },
       signal: AbortSignal.timeout(30_000),
     });
     try {

@@ -77,6 +77,7 @@ export function sourceContext<P>(
   signal: AbortSignal | number,
 ): SourceContext<P> {
   let abortSignal = typeof signal === 'number' ? undefined : signal;
+  const view = credentialView(credential);
   const ctx: SourceContext<P> = {
     http: lazyHttp(async () => {
       const config = await deps.storage.integrationConfigs.get(projectId, integration.key);
@@ -86,10 +87,10 @@ export function sourceContext<P>(
         ? deps.tokens.authFor(integration, credential.id, config)
         : { canRefresh: false, headers: async () => ({}) };
       // The cursor-holding state lives in the engine; the trigger only sees this narrow view.
-      return createProviderHttp({ integration, apiBaseUrl, auth, signal: ctx.signal, ...(deps.allowPrivateWebhookUrls ? {} : { foreignHostDispatcher: foreignHostAgent() }) });
+      return createProviderHttp({ integration, apiBaseUrl, auth, credential: view, signal: ctx.signal, ...(deps.allowPrivateWebhookUrls ? {} : { foreignHostDispatcher: foreignHostAgent() }) });
     }),
     params,
-    credential: credentialView(credential),
+    credential: view,
     log: triggerLogger(deps.logger, { integration: integration.key, credentialId: credential?.id, projectId }),
     get signal() {
       return (abortSignal ??= AbortSignal.timeout(signal as number));

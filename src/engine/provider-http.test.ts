@@ -48,3 +48,41 @@ describe('provider HTTP: hosts named by credential data', () => {
     expect(await http.get(`${origin}/allowed`)).toEqual({ ok: true });
   });
 });
+
+describe('provider HTTP: per-credential headers', () => {
+  let server: Server;
+  let origin: string;
+  const seen: Array<Record<string, string | string[] | undefined>> = [];
+  const withAccount = defineIntegration({
+    key: 'accounted', name: 'Accounted', auth: { kind: 'apiKey', header: 'x-key' }, apiBaseUrl: 'https://api.sample.example', triggers: [],
+    defaultHeaders: { 'x-version': '2' },
+    credentialHeaders: (credential) => {
+      if (typeof credential.extra.account !== 'string') throw new ProviderError('permanent', 'extra.account: the credential needs the account id');
+      // Tries to override the token: the engine's auth header must still win.
+      return { 'x-account': credential.extra.account, 'x-key': 'from-extra' };
+    },
+  });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => new Promise<void>((r) => server.close(() => r())));
+
+  it("add the integration's headers for the call's credential, after the defaults and under the token", async () => {
+    const http = createProviderHttp({ integration: withAccount, apiBaseUrl: origin, auth, credential: { id: 'c1', providerAccountId: null, extra: { account: '4711' } } });
+    await http.get('/x');
+    expect(seen.at(-1)).toMatchObject({ 'x-account': '4711', 'x-version': '2', 'x-key': 'k' });
+  });
+
+  it("fail the call with the integration's message, sending nothing, when the credential lacks the value", async () => {
+    const http = createProviderHttp({ integration: withAccount, apiBaseUrl: origin, auth, credential: { id: 'c1', providerAccountId: null, extra: {} } });
+    const before = seen.length;
+    await expect(http.get('/x')).rejects.toMatchObject({ kind: 'permanent', message: 'extra.account: the credential needs the account id' });
+    expect(seen.length).toBe(before);
+  });
+});

@@ -2,7 +2,7 @@
 // project's override wins, so tests and GitHub Enterprise point it elsewhere). It classifies failures
 // into ProviderError kinds; the engine, not the trigger, decides what each kind means.
 import { request as undiciRequest, type Dispatcher } from 'undici';
-import { ProviderError, type HttpClient, type HttpRequest, type HttpResponse, type IntegrationDefinition } from '../sdk/index.js';
+import { ProviderError, type CredentialView, type HttpClient, type HttpRequest, type HttpResponse, type IntegrationDefinition } from '../sdk/index.js';
 import { parseRetryAfter } from '../delivery/retry-schedule.js';
 import { ERR_SSRF_FORBIDDEN_ADDRESS } from '../delivery/ssrf.js';
 
@@ -17,6 +17,8 @@ export interface ProviderHttpOptions {
   integration: IntegrationDefinition;
   apiBaseUrl: string;
   auth: AuthProvider;
+  /** The credential the calls are made with, for the integration's `credentialHeaders`. */
+  credential?: CredentialView;
   signal?: AbortSignal;
   timeoutMs?: number;
   dispatcher?: Dispatcher;
@@ -71,6 +73,7 @@ export function createProviderHttp(opts: ProviderHttpOptions): HttpClient {
       accept: 'application/json',
       'user-agent': 'OpenTriggers',
       ...opts.integration.defaultHeaders,
+      ...(opts.credential && opts.integration.credentialHeaders?.(opts.credential)),
       ...(await opts.auth.headers(forceRefresh)),
       ...req.headers,
     };

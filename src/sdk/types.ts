@@ -391,6 +391,13 @@ export interface IntegrationDefinition {
   /** Extra headers on every provider call (e.g. Notion-Version). */
   defaultHeaders?: Record<string, string>;
   /**
+   * Headers every provider call needs that depend on the credential (Harvest's `Harvest-Account-Id`, Copper's
+   * `X-PW-UserEmail`), from its `extra`. The engine adds them to each call made with that credential, after
+   * `defaultHeaders` and before the token. Throw `ProviderError('permanent', …)` naming the missing `extra` field:
+   * the call then fails with that message and nothing is sent.
+   */
+  credentialHeaders?(credential: CredentialView): Record<string, string>;
+  /**
    * Find the provider account id (Slack team, Dropbox account, …) after connect. `callbackParams` are the
    * parameters the provider added to the OAuth redirect besides code and state (QuickBooks' `realmId`); they
    * pass through the user's browser, so confirm them with an API call where the provider allows it. Empty

@@ -5,7 +5,7 @@ import { createProviderHttp } from '../../src/engine/provider-http.js';
 import { accountIdOf, harvestError, nextQueryOf } from '../../src/integrations/harvest/api.js';
 import { harvestIntegration } from '../../src/integrations/harvest/integration.js';
 import { MAX_PAGES, OVERLAP_MS } from '../../src/integrations/harvest/poll.js';
-import { ProviderError, type AnyTriggerDefinition, type HttpClient, type Item, type PollSource } from '../../src/sdk/index.js';
+import { ProviderError, type AnyTriggerDefinition, type CredentialView, type HttpClient, type Item, type PollSource } from '../../src/sdk/index.js';
 import { recordPoll } from '../helpers/poll-harness.js';
 import { startFakeHarvest, type FakeHarvest } from '../providers/harvest.js';
 
@@ -23,11 +23,12 @@ class Harness {
   seen = new Set<string>();
   cursor: unknown = null;
   now = T0;
-  constructor(private readonly http: HttpClient, private readonly type: string, private readonly params: Record<string, unknown> = {}, private readonly extra: Record<string, unknown> = { accountId: '123456' }) {}
+  constructor(private readonly httpFor: (credential: CredentialView) => HttpClient, private readonly type: string, private readonly params: Record<string, unknown> = {}, private readonly extra: Record<string, unknown> = { accountId: '123456' }) {}
   async poll(): Promise<Item[]> {
     const source = trigger(this.type).source as PollSource;
+    const credential = { id: 'cred-1', providerAccountId: null, extra: this.extra };
     const r = await source.poll({
-      http: this.http, params: this.params, credential: { id: 'cred-1', providerAccountId: null, extra: this.extra },
+      http: this.httpFor(credential), params: this.params, credential,
       log: silent, signal: AbortSignal.timeout(10_000), now: () => this.now, cursor: this.cursor,
     });
     return recordPoll(this, r);
@@ -36,11 +37,12 @@ class Harness {
 
 describe('harvest', () => {
   let fake: FakeHarvest;
-  let http: HttpClient;
+  // As the engine makes it: bound to the credential, whose account id the integration sends as a header.
+  let http: (credential: CredentialView) => HttpClient;
   beforeEach(async () => {
     fake = await startFakeHarvest();
-    http = createProviderHttp({
-      integration: harvestIntegration, apiBaseUrl: `${fake.url}/v2`,
+    http = (credential) => createProviderHttp({
+      integration: harvestIntegration, apiBaseUrl: `${fake.url}/v2`, credential,
       auth: { canRefresh: false, headers: async () => ({ authorization: 'Bearer hv-token-1' }) },
     });
   });

@@ -1,7 +1,7 @@
 // Copper Developer API v1 (https://developer.copper.com/introduction/requests.html): every call carries
 // `X-PW-AccessToken` (the API key, sent by the engine as the apiKey header), `X-PW-Application: developer_api`
 // (the integration's defaultHeaders) and `X-PW-UserEmail`, the email of the key's owner — per credential, so it
-// is kept in the credential's `extra.userEmail` and added to each request here. Errors answer
+// is kept in the credential's `extra.userEmail` and added to each request by the engine (`credentialHeaders`). Errors answer
 // `{"success": false, "status": 422, "message": "…"}`; calls are limited to 180 a minute (rolling window), then 429.
 import { ProviderError, providerErrorFor, type CredentialView, type HttpClient, type HttpResponse } from '../../sdk/index.js';
 
@@ -47,10 +47,9 @@ export const RECORD_PATHS: Record<CopperRecordType, string> = {
 export type CopperRecord = Record<string, unknown> & { id?: unknown; date_created?: unknown; date_modified?: unknown };
 
 /** One record by id; null when Copper no longer has it (404: deleted since the notification). */
-export async function fetchRecord(http: HttpClient, credential: CredentialView, type: CopperRecordType, id: string, now: number): Promise<CopperRecord | null> {
+export async function fetchRecord(http: HttpClient, type: CopperRecordType, id: string, now: number): Promise<CopperRecord | null> {
   const res = await http.request<CopperRecord | null>({
     path: `${RECORD_PATHS[type]}/${encodeURIComponent(id)}`,
-    headers: copperHeaders(credential),
     allowStatus: COPPER_HANDLED_STATUSES,
   });
   if (res.status === 404) return null;

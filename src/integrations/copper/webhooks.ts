@@ -14,7 +14,7 @@
 // timestamp (else the record's date_modified). Copper does not retry notifications (at most once), and items
 // are read from the API, so no redeliveryDays.
 import { ProviderError, inboundJson, type InboundRequest, type Item, type SharedSecretScheme, type WebhookContext, type WebhookSource } from '../../sdk/index.js';
-import { COPPER_HANDLED_STATUSES, copperError, copperHeaders, fetchRecord, type CopperRecord, type CopperRecordType } from './api.js';
+import { COPPER_HANDLED_STATUSES, copperError, fetchRecord, type CopperRecord, type CopperRecordType } from './api.js';
 
 /** The key of the secret pair we register; Copper sends it back as a top-level body field. */
 export const COPPER_SECRET_FIELD = 'opentriggers_secret';
@@ -88,7 +88,6 @@ export function copperWebhook(spec: CopperWebhookSpec): WebhookSource<CopperPara
       const res = await ctx.http.request<{ id?: unknown } | null>({
         method: 'POST',
         path: '/webhooks',
-        headers: copperHeaders(ctx.credential),
         json: { target: ctx.hookUrl, type: spec.type, event: spec.event, secret: { [COPPER_SECRET_FIELD]: ctx.secret } },
         allowStatus: COPPER_HANDLED_STATUSES,
       });
@@ -100,7 +99,7 @@ export function copperWebhook(spec: CopperWebhookSpec): WebhookSource<CopperPara
     async unregister(ctx) {
       const id = webhookIdOf(ctx.state);
       if (!id) return;
-      const res = await ctx.http.request({ method: 'DELETE', path: `/webhooks/${id}`, headers: copperHeaders(ctx.credential), allowStatus: COPPER_HANDLED_STATUSES });
+      const res = await ctx.http.request({ method: 'DELETE', path: `/webhooks/${id}`, allowStatus: COPPER_HANDLED_STATUSES });
       if (res.status === 404) {
         ctx.log.info('Copper webhook was already deleted', { webhookId: id });
         return;
@@ -125,7 +124,7 @@ export function copperWebhook(spec: CopperWebhookSpec): WebhookSource<CopperPara
       const items: Item[] = [];
       for (const id of [...new Set(ids)].slice(0, MAX_IDS)) {
         if (spec.wants && !spec.wants(id, body, ctx.params)) continue;
-        const record = await fetchRecord(ctx.http, ctx.credential, spec.type, id, ctx.now());
+        const record = await fetchRecord(ctx.http, spec.type, id, ctx.now());
         if (!record) {
           ctx.log.info('Copper record no longer exists; skipped', { type: spec.type, id });
           continue;

@@ -3,7 +3,7 @@
 //
 // - Every request names the account with `Harvest-Account-Id` (a token may reach several accounts). The account id
 //   is per credential: the account parameter `accountId` (credential.extra.accountId), checked here to be a number
-//   and added to each request, like the token the engine adds.
+//   and added to each request by the engine (the integration's `credentialHeaders`), like the token.
 // - Lists answer `{<collection>: [...], page, total_pages, links: {next, ...}}`; `links.next` is the only way on
 //   (page numbers or an opaque cursor). Only its query string is used, on the same path relative to apiBaseUrl:
 //   the host in an answer is never called.
@@ -58,9 +58,9 @@ export function nextQueryOf(link: unknown): HarvestQuery | null {
 }
 
 /** One page of `GET {path}` (e.g. `/time_entries`), whose records are under `collection`. */
-export async function listPage<T>(http: HttpClient, credential: CredentialView, path: string, collection: string, query: HarvestQuery, now: number): Promise<HarvestPage<T>> {
+export async function listPage<T>(http: HttpClient, path: string, collection: string, query: HarvestQuery, now: number): Promise<HarvestPage<T>> {
   const res = await http.request<Record<string, unknown>>({
-    path, query, headers: { 'harvest-account-id': accountIdOf(credential) }, allowStatus: HARVEST_HANDLED_STATUSES,
+    path, query, allowStatus: HARVEST_HANDLED_STATUSES,
   });
   if (res.status >= 400) throw harvestError(res, now);
   const body = res.body && typeof res.body === 'object' ? res.body : {};

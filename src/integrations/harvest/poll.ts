@@ -64,7 +64,7 @@ export async function pollList<P>(ctx: PollContext<P>, spec: ListSpec, select: (
       ctx.log.info('harvest poll stopped at the page cap; the next poll continues', { path: spec.path });
       return { items: [...found.values()], cursor: { ...cursor, next: query, startedAt, ...(newest !== null ? { newest } : {}) } };
     }
-    const page = await listPage<HarvestRecord>(ctx.http, ctx.credential, spec.path, spec.collection, query, now);
+    const page = await listPage<HarvestRecord>(ctx.http, spec.path, spec.collection, query, now);
     for (const r of page.records) {
       if (typeof r?.id !== 'number') continue;
       const updated = parseTime(r.updated_at);
