@@ -4,6 +4,7 @@
 // endpoint the UI needs that the API lacked: the catalog as the operator sees it.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { canCatchUp } from '../engine/backstop.js';
+import { credentialExtraFields } from '../engine/credentials.js';
 import { checkedHourly } from '../engine/subscriptions.js';
 import { toTriggerDefinitionJson } from '../engine/catalog.js';
 import { AppError } from '../errors.js';
@@ -88,6 +89,7 @@ export function dashboardPlugin(): AppPlugin {
             key: i.key,
             name: i.name,
             authKind: i.auth.kind,
+            credentialExtra: credentialExtraFields(i),
             appWebhook: i.appWebhook !== undefined,
             ...(i.docsUrl !== undefined ? { docsUrl: i.docsUrl } : {}),
             triggers: i.triggers.map((t) => ({

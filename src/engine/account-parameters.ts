@@ -30,6 +30,7 @@ export function templatesInEffect(integration: IntegrationDefinition, config: In
   const auth = integration.auth;
   const out = [config?.apiBaseUrl ?? integration.apiBaseUrl];
   if (auth.kind === 'oauth2') out.push(config?.authorizationUrl ?? auth.authorizationUrl, config?.tokenUrl ?? auth.tokenUrl, ...(config?.scopes ?? auth.scopes));
+  if (auth.kind === 'clientCredentials') out.push(config?.tokenUrl ?? auth.tokenUrl);
   return out;
 }
 

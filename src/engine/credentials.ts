@@ -2,9 +2,11 @@
 // down every subscription that uses them.
 import { AppError, notFound } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { IntegrationDefinition } from '../sdk/index.js';
 import type { Credential, Storage } from '../storage/port.js';
-import { accountValuesFromInput, templatesInEffect } from './account-parameters.js';
+import { accountValuesFromInput, describeAccountParameters, templatesInEffect } from './account-parameters.js';
 import { inBatches } from './housekeeping-pass.js';
+import { clientTokenParams } from './tokens.js';
 import type { SubscriptionService } from './subscriptions.js';
 
 /** Events erased per transaction: each batch is short, so deliveries and inbound webhooks go on meanwhile. */
@@ -15,10 +17,51 @@ export interface CredentialInput {
   accessToken?: string;
   refreshToken?: string;
   apiKey?: string;
+  /** A client-credentials integration's client id and secret (exchanged for tokens by the engine). */
+  clientId?: string;
+  clientSecret?: string;
   /** ISO-8601 date or epoch milliseconds. */
   expiresAt?: string | number;
   providerAccountId?: string;
   extra?: Record<string, unknown>;
+}
+
+/**
+ * The `extra` fields a credential given directly may need, for forms: the account parameters (the account's own
+ * host) and a client-credentials integration's token-request fields.
+ */
+export function credentialExtraFields(integration: IntegrationDefinition): Array<{ name: string; description: string }> {
+  const fields = describeAccountParameters(integration);
+  const auth = integration.auth;
+  if (auth.kind === 'clientCredentials') {
+    for (const p of auth.tokenParams ?? []) if (!fields.some((f) => f.name === p.fromExtra)) fields.push({ name: p.fromExtra, description: p.description });
+  }
+  return fields;
+}
+
+/**
+ * A client-credentials account is its client id and secret (and the `extra` fields its token request needs); the
+ * engine gets the tokens, so tokens and keys are refused for it, and a client is refused for any other kind.
+ */
+function checkClientCredentials(integration: IntegrationDefinition, input: CredentialInput): void {
+  const auth = integration.auth;
+  if (auth.kind !== 'clientCredentials') {
+    const given = input.clientId !== undefined ? 'clientId' : input.clientSecret !== undefined ? 'clientSecret' : null;
+    if (given) throw new AppError('VALIDATION_FAILED', `${given}: ${integration.key} does not use client credentials (auth kind ${auth.kind})`, { parameter: given });
+    return;
+  }
+  for (const field of ['clientId', 'clientSecret'] as const) {
+    if (!input[field]) throw new AppError('VALIDATION_FAILED', `${field}: ${integration.key} needs the ${field} of the client created in the provider`, { parameter: field });
+  }
+  for (const field of ['accessToken', 'refreshToken', 'apiKey', 'expiresAt'] as const) {
+    if (input[field] !== undefined) throw new AppError('VALIDATION_FAILED', `${field}: ${integration.key} takes clientId and clientSecret; the service gets the tokens itself`, { parameter: field });
+  }
+  try {
+    clientTokenParams(auth, input.extra);
+  } catch (err) {
+    const field = (err as Error).message.split(':')[0] ?? 'extra';
+    throw new AppError('VALIDATION_FAILED', (err as Error).message, { parameter: field });
+  }
 }
 
 export class CredentialService {
@@ -37,6 +80,7 @@ export class CredentialService {
     if (integration.auth.kind === 'oauth2' && !input.accessToken) {
       throw new AppError('VALIDATION_FAILED', `accessToken: ${integration.key} needs an accessToken (or use the connect flow)`, { parameter: 'accessToken' });
     }
+    checkClientCredentials(integration, input);
     let expiresAt: number | null = null;
     if (input.expiresAt !== undefined) {
       expiresAt = typeof input.expiresAt === 'number' ? input.expiresAt : Date.parse(input.expiresAt);
@@ -56,6 +100,8 @@ export class CredentialService {
         ...(input.accessToken !== undefined ? { accessToken: input.accessToken } : {}),
         ...(input.refreshToken !== undefined ? { refreshToken: input.refreshToken } : {}),
         ...(input.apiKey !== undefined ? { apiKey: input.apiKey } : {}),
+        ...(input.clientId !== undefined ? { clientId: input.clientId } : {}),
+        ...(input.clientSecret !== undefined ? { clientSecret: input.clientSecret } : {}),
         ...(extra !== undefined ? { extra } : {}),
       },
       expiresAt,

@@ -1,8 +1,10 @@
 // OAuth access tokens: refreshed before expiry and after a 401, one refresh at a time per credential —
 // in-process through a promise map, across processes through a lease on the credential row. A refresh
 // the provider refuses (invalid_grant) marks the credential invalid and its subscriptions ERRORED.
+// Client-credentials accounts (RFC 6749 §4.4) go the same way: "refreshing" is exchanging the stored client
+// id and secret for a new token, done when there is no token yet, before expiry and after a 401.
 import { request } from 'undici';
-import { ProviderError, type IntegrationDefinition, type OAuth2Auth, type TokenSet } from '../sdk/index.js';
+import { ProviderError, type ClientCredentialsAuth, type IntegrationDefinition, type OAuth2Auth, type TokenSet } from '../sdk/index.js';
 import type { Credential, IntegrationConfig, Storage } from '../storage/port.js';
 import { accountValuesOf, fillAccountTemplate, type AccountValues } from './account-parameters.js';
 import type { AuthProvider } from './provider-http.js';
@@ -34,9 +36,36 @@ export function oauthClientFor(integration: IntegrationDefinition, config: Integ
   };
 }
 
+/** The token endpoint client of a client-credentials account: the credential's own client id and secret. */
+function clientOfCredential(auth: ClientCredentialsAuth, integration: IntegrationDefinition, config: IntegrationConfig | null, c: Credential): OAuthClient | null {
+  if (!c.secrets.clientId || !c.secrets.clientSecret) return null;
+  return {
+    clientId: c.secrets.clientId,
+    clientSecret: c.secrets.clientSecret,
+    tokenUrl: fillAccountTemplate(integration, config?.tokenUrl ?? auth.tokenUrl, accountValuesOf(integration, c.secrets.extra)),
+    clientAuth: auth.clientAuth ?? 'body',
+    encoding: auth.tokenRequestEncoding ?? 'form',
+  };
+}
+
+/**
+ * The extra token-request fields a client-credentials integration declares (`tokenParams`), from the credential's
+ * `extra`; throws naming the first missing one (`field` says where, for the API's errors).
+ */
+export function clientTokenParams(auth: ClientCredentialsAuth, extra: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of auth.tokenParams ?? []) {
+    const v = extra?.[p.fromExtra];
+    const text = typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
+    if (text === '' || text.length > 1000) throw new ProviderError('permanent', `extra.${p.fromExtra}: required — ${p.description}`);
+    out[p.field] = text;
+  }
+  return out;
+}
+
 /** How an OAuth access token is sent: `Authorization: Bearer`, unless the integration names its own header. */
 export function tokenHeaders(integration: IntegrationDefinition, accessToken: string): Record<string, string> {
-  const h = integration.auth.kind === 'oauth2' ? integration.auth.tokenHeader : undefined;
+  const h = integration.auth.kind === 'apiKey' ? undefined : integration.auth.tokenHeader;
   return h ? { [h.header]: `${h.prefix ?? ''}${accessToken}` } : { authorization: `Bearer ${accessToken}` };
 }
 
@@ -113,6 +142,10 @@ export function tokenSetFrom(body: Record<string, unknown>, now: number, previou
 const REFUSED_REFRESH_ERRORS = new Set(['invalid_grant', 'unauthorized_client', 'invalid_refresh_token', 'bad_refresh_token', 'token_revoked']);
 
 export const RECONNECT_MESSAGE = 'The connected account was disconnected or its access was revoked; ask the user to reconnect it.';
+export const CLIENT_REFUSED_MESSAGE = "The provider refused the account's client id and secret (changed or revoked); store the credential again with the current ones.";
+
+/** Token-endpoint errors meaning the client credentials themselves are wrong (RFC 6749 §5.2). */
+const REFUSED_CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_grant']);
 
 export class TokenManager {
   private readonly inflight = new Map<string, Promise<Credential>>();
@@ -141,8 +174,7 @@ export class TokenManager {
       canRefresh: true,
       headers: async (forceRefresh) => {
         let c = await this.load(credentialId);
-        const expiring = c.expiresAt !== null && c.expiresAt - REFRESH_MARGIN_MS <= this.now();
-        if (forceRefresh || expiring) c = await this.refresh(integration, c, config, forceRefresh ? c.secrets.accessToken : undefined);
+        if (forceRefresh || this.needsRefresh(c)) c = await this.refresh(integration, c, config, forceRefresh ? c.secrets.accessToken : undefined);
         if (!c.secrets.accessToken) throw new ProviderError('auth', 'credential has no access token');
         return tokenHeaders(integration, c.secrets.accessToken);
       },
@@ -189,10 +221,13 @@ export class TokenManager {
 
   private needsRefresh(c: Credential, rejectedToken?: string): boolean {
     if (rejectedToken !== undefined) return c.secrets.accessToken === rejectedToken;
+    // A client-credentials account has no token until its first exchange.
+    if (!c.secrets.accessToken) return true;
     return c.expiresAt !== null && c.expiresAt - REFRESH_MARGIN_MS <= this.now();
   }
 
   private async callTokenEndpoint(integration: IntegrationDefinition, c: Credential, config: IntegrationConfig | null): Promise<Credential> {
+    if (integration.auth.kind === 'clientCredentials') return this.exchangeClientCredentials(integration.auth, integration, c, config);
     const values = accountValuesOf(integration, c.secrets.extra);
     const client = oauthClientFor(integration, config, values);
     if (!c.secrets.refreshToken) {
@@ -220,6 +255,34 @@ export class TokenManager {
     if (status === 429) throw new ProviderError('rate_limited', 'token endpoint rate limited', status);
     const reason = typeof body.error === 'string' ? body.error : `HTTP ${status}`;
     throw new ProviderError(status >= 500 ? 'transient' : 'permanent', `token refresh failed: ${reason}`, status);
+  }
+
+  /** A new token for a client-credentials account (RFC 6749 §4.4); refused client credentials invalidate it. */
+  private async exchangeClientCredentials(auth: ClientCredentialsAuth, integration: IntegrationDefinition, c: Credential, config: IntegrationConfig | null): Promise<Credential> {
+    const client = clientOfCredential(auth, integration, config, c);
+    if (!client) {
+      await this.invalidate(c, 'The credential has no client id and secret; store it again with clientId and clientSecret.');
+      throw new ProviderError('auth', 'no client credentials');
+    }
+    const scopes = config?.scopes ?? auth.scopes ?? [];
+    const { status, body } = await tokenRequest(client, {
+      grant_type: 'client_credentials',
+      ...(scopes.length > 0 ? { scope: scopes.join(auth.scopeSeparator ?? ' ') } : {}),
+      ...clientTokenParams(auth, c.secrets.extra),
+    });
+    if (status >= 200 && status < 300 && typeof body.access_token === 'string') {
+      const tokens = tokenSetFrom(body, this.now());
+      const updated = await this.storage.credentials.update(c.id, { secrets: { ...c.secrets, accessToken: tokens.accessToken }, expiresAt: tokens.expiresAt ?? null });
+      if (!updated) throw new ProviderError('auth', 'credential was deleted');
+      return updated;
+    }
+    const reason = typeof body.error === 'string' ? body.error : `HTTP ${status}`;
+    if (status === 401 || REFUSED_CLIENT_ERRORS.has(String(body.error))) {
+      await this.invalidate(c, CLIENT_REFUSED_MESSAGE);
+      throw new ProviderError('auth', `client credentials refused: ${reason}`);
+    }
+    if (status === 429) throw new ProviderError('rate_limited', 'token endpoint rate limited', status);
+    throw new ProviderError(status >= 500 ? 'transient' : 'permanent', `token request failed: ${reason}`, status);
   }
 
   /** The credential can no longer be used: mark it and every subscription on it. */

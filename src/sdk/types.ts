@@ -350,7 +350,34 @@ export interface ApiKeyAuth {
   basicPassword?: string;
 }
 
-export type IntegrationAuth = OAuth2Auth | ApiKeyAuth;
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4): no user consent and no refresh token. The connected account is a
+ * client id and secret the user created in the provider (a Greenhouse custom integration, a Marketo LaunchPoint
+ * service), stored with `POST /credentials` `{clientId, clientSecret, extra}`; the engine exchanges them for an
+ * access token when it has none, when the token is about to expire, and after a 401, one exchange at a time per
+ * credential, and keeps the token with the credential. A refused exchange (`invalid_client`, 401) marks the
+ * credential INVALID.
+ */
+export interface ClientCredentialsAuth {
+  kind: 'clientCredentials';
+  /** The token endpoint; may hold `{name}` placeholders of `accountParameters` (an instance's own host). */
+  tokenUrl: string;
+  /** How the client authenticates at the token endpoint: form fields (the default) or HTTP Basic. */
+  clientAuth?: 'body' | 'basic';
+  tokenRequestEncoding?: 'form' | 'json';
+  /** Sent as `scope` when not empty (the project's configured scopes win). */
+  scopes?: string[];
+  scopeSeparator?: string;
+  /**
+   * More token-request fields, each the value of one field of the credential's `extra`, required when a credential
+   * is stored (Greenhouse's `sub`: the id of the user the integration acts as).
+   */
+  tokenParams?: Array<{ field: string; fromExtra: string; description: string }>;
+  /** How the access token is sent, when not as `Authorization: Bearer <token>`. */
+  tokenHeader?: { header: string; prefix?: string };
+}
+
+export type IntegrationAuth = OAuth2Auth | ApiKeyAuth | ClientCredentialsAuth;
 
 export interface TokenSet {
   accessToken: string;

@@ -61,6 +61,9 @@ export interface CredentialSecrets {
   accessToken?: string;
   refreshToken?: string;
   apiKey?: string;
+  /** A client-credentials account's client (ClientCredentialsAuth): exchanged for the access token. */
+  clientId?: string;
+  clientSecret?: string;
   /** Provider-specific extras kept with the secret (e.g. Salesforce instance_url, Jira cloud id). */
   extra?: Record<string, unknown>;
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { connectPlugin } from '../../src/http/routes/connect.js';
 import { deliveryWorkerRole } from '../../src/delivery/role.js';
+import { ccdemoIntegration } from '../helpers/ccdemo-integration.js';
 import { behave, startFakeReceiver, type FakeReceiver } from '../helpers/fake-receiver.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/service.js';
 import { startTestkitWorld, type TestkitWorld } from '../helpers/testkit-setup.js';
@@ -57,6 +58,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
       plugins: [dashboardPlugin(), connectPlugin()],
       workers: [deliveryWorkerRole()],
       env: { OPENTRIGGERS_RETRY_SCHEDULE: '0' },
+      moreIntegrations: [ccdemoIntegration],
     });
     base = w.t.url;
     const admin = w.t.admin;
@@ -423,6 +425,30 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium (SQLite)', { timeout: 60_
     expect(await page.content()).not.toContain('valid-token');
     const stored = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/${encodeURIComponent(user)}`)).body.credentials;
     expect(stored.map((c: any) => c.providerAccountId).sort()).toEqual(['acct_bob', 'acct_bob_2']);
+  });
+
+  it('adds a client-credentials account with the details its integration names; the secret is never shown back', async () => {
+    expect((await w.t.admin.put(`/admin/v1/projects/${w.project.id}/integrations/ccdemo`, { enabled: true })).status).toBe(200);
+    const user = 'alice@acme.example';
+    await page.goto(`${base}/dashboard/projects/${w.project.id}/users/${encodeURIComponent(user)}`);
+    await page.getByRole('heading', { name: 'Connected accounts' }).waitFor();
+    await page.getByRole('button', { name: '+ Add an account' }).click();
+    const form = page.getByRole('form', { name: 'Add an account' });
+    await form.getByLabel('Integration').selectOption('ccdemo');
+    await form.getByLabel(/^Client id/).fill('cc-client');
+    await form.getByRole('button', { name: 'Add account' }).click();
+    await form.getByText('Enter the client secret.').waitFor();
+    await form.getByLabel(/^Client secret/).fill('cc-secret-typed-once');
+    await form.getByRole('button', { name: 'Add account' }).click();
+    await form.getByText('extra.userId: required').waitFor(); // the service's own message, naming the field
+    await form.getByLabel('userId').fill('42');
+    await form.getByRole('button', { name: 'Add account' }).click();
+    await toast('Account added').waitFor();
+    await expect.poll(() => page.locator('#credentials tbody tr').count()).toBe(2);
+    expect(await page.content()).not.toContain('cc-secret-typed-once');
+    const detail = await w.t.admin.get(`/admin/v1/projects/${w.project.id}/users/${encodeURIComponent(user)}`);
+    expect(detail.body.credentials.map((c: any) => c.integration).sort()).toEqual(['ccdemo', 'testkit']);
+    expect(detail.text).not.toContain('cc-secret-typed-once');
   });
 
   it('deletes a user with their connected account, after confirming', async () => {

@@ -2,6 +2,7 @@
 // a connected user — the starting point of most API tests.
 import type { AppPlugin } from '../../src/http/app.js';
 import type { RoleStarter } from '../../src/main.js';
+import type { IntegrationDefinition } from '../../src/sdk/index.js';
 import { startFakeTestkit, type FakeTestkit } from '../providers/testkit.js';
 import type { ApiClient } from './api-client.js';
 import type { TestDatabase } from './databases.js';
@@ -19,11 +20,11 @@ export interface TestkitWorld {
   close(): Promise<void>;
 }
 
-export async function startTestkitWorld(dialect: 'sqlite' | 'postgres', opts: { env?: Record<string, string>; plugins?: AppPlugin[]; workers?: RoleStarter[]; webhookUrl?: string; now?: () => number; db?: TestDatabase } = {}): Promise<TestkitWorld> {
+export async function startTestkitWorld(dialect: 'sqlite' | 'postgres', opts: { env?: Record<string, string>; plugins?: AppPlugin[]; workers?: RoleStarter[]; webhookUrl?: string; now?: () => number; db?: TestDatabase; moreIntegrations?: IntegrationDefinition[] } = {}): Promise<TestkitWorld> {
   const provider = await startFakeTestkit();
   const t = await startTestService({
     dialect,
-    integrations: [testkitIntegration],
+    integrations: [testkitIntegration, ...(opts.moreIntegrations ?? [])],
     env: { OPENTRIGGERS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true', ...opts.env },
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
     ...(opts.workers ? { workers: opts.workers } : {}),

@@ -8,7 +8,7 @@ import { bearerSecurity, errorResponses, uuidParam } from '../schemas.js';
 
 export function registerCredentialRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/credentials', {
-    schema: { tags: ['credentials'], summary: 'Connect an account with an API key or tokens', security: bearerSecurity, body: credentialBodySchema, response: { ...errorResponses } },
+    schema: { tags: ['credentials'], summary: 'Connect an account with an API key, tokens, or a client id and secret', security: bearerSecurity, body: credentialBodySchema, response: { ...errorResponses } },
   }, async (req, reply) => {
     const me = principal(req);
     const c = await ctx.credentials.create(me.projectId, me.userId, req.body as CredentialInput);

@@ -36,7 +36,7 @@ export function CatalogPage(props: PageProps) {
       h('div', { class: 'card-head' },
         h('h2', { id: `int-${i.key}-h` }, i.name, ' ', h('span', { class: 'mono muted small' }, i.key)),
         h('div', { class: 'card-actions' },
-          h(Badge, null, i.authKind === 'oauth2' ? 'OAuth 2' : i.authKind),
+          h(Badge, null, i.authKind === 'oauth2' ? 'OAuth 2' : i.authKind === 'clientCredentials' ? 'client credentials' : i.authKind),
           i.appWebhook ? h(Badge, { kind: 'info' }, 'app webhook') : null)),
       i.triggers.map((t) => h('details', { key: t.type, class: 'catalog-trigger' },
         h('summary', null,

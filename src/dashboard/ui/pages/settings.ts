@@ -315,6 +315,8 @@ function IntegrationForm(props: { config: IntegrationConfig; projectId: string; 
   const [error, setError] = useState<string | null>(null);
   const id = (f: string) => `int-${c.integration}-${f}`;
   const oauth = c.authKind === 'oauth2';
+  // A client-credentials integration's client is per account; the project may still point its token endpoint.
+  const tokens = oauth || c.authKind === 'clientCredentials';
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -325,7 +327,8 @@ function IntegrationForm(props: { config: IntegrationConfig; projectId: string; 
     const body: Record<string, unknown> = {
       enabled,
       apiBaseUrl: orNull(apiBaseUrl),
-      ...(oauth ? { clientId: orNull(clientId), authorizationUrl: orNull(authorizationUrl), tokenUrl: orNull(tokenUrl), scopes: scopes.trim() === '' ? null : scopes.trim().split(/[\s,]+/) } : {}),
+      ...(oauth ? { clientId: orNull(clientId), authorizationUrl: orNull(authorizationUrl) } : {}),
+      ...(tokens ? { tokenUrl: orNull(tokenUrl), scopes: scopes.trim() === '' ? null : scopes.trim().split(/[\s,]+/) } : {}),
     };
     if (clearClientSecret) body.clientSecret = null;
     else if (clientSecret !== '') body.clientSecret = clientSecret;
@@ -357,9 +360,9 @@ function IntegrationForm(props: { config: IntegrationConfig; projectId: string; 
         h(SecretInput, { id: id('webhook-secret'), label: 'Webhook signing secret', isSet: c.hasWebhookSecret, value: webhookSecret, clear: clearWebhookSecret, onValue: setWebhookSecret, onClear: setClearWebhookSecret }),
         h('div', { class: 'field' }, h('label', { for: id('api-base') }, 'API base URL'), h('input', { id: id('api-base'), type: 'url', class: 'mono', value: apiBaseUrl, placeholder: c.defaultApiBaseUrl, onInput: (e: Event) => setApiBaseUrl((e.currentTarget as HTMLInputElement).value) }),
           h('p', { class: 'hint' }, 'Leave empty for the default; set it for an enterprise or regional host.')),
-        oauth ? h('div', { class: 'field' }, h('label', { for: id('scopes') }, 'Scopes'), h('input', { id: id('scopes'), value: scopes, placeholder: 'default scopes', onInput: (e: Event) => setScopes((e.currentTarget as HTMLInputElement).value) }), h('p', { class: 'hint' }, 'Space- or comma-separated; empty keeps the integration\'s defaults.')) : null,
+        tokens ? h('div', { class: 'field' }, h('label', { for: id('scopes') }, 'Scopes'), h('input', { id: id('scopes'), value: scopes, placeholder: 'default scopes', onInput: (e: Event) => setScopes((e.currentTarget as HTMLInputElement).value) }), h('p', { class: 'hint' }, 'Space- or comma-separated; empty keeps the integration\'s defaults.')) : null,
         oauth ? h('div', { class: 'field' }, h('label', { for: id('auth-url') }, 'Authorization URL'), h('input', { id: id('auth-url'), type: 'url', class: 'mono', value: authorizationUrl, placeholder: 'default', onInput: (e: Event) => setAuthorizationUrl((e.currentTarget as HTMLInputElement).value) })) : null,
-        oauth ? h('div', { class: 'field' }, h('label', { for: id('token-url') }, 'Token URL'), h('input', { id: id('token-url'), type: 'url', class: 'mono', value: tokenUrl, placeholder: 'default', onInput: (e: Event) => setTokenUrl((e.currentTarget as HTMLInputElement).value) })) : null),
+        tokens ? h('div', { class: 'field' }, h('label', { for: id('token-url') }, 'Token URL'), h('input', { id: id('token-url'), type: 'url', class: 'mono', value: tokenUrl, placeholder: 'default', onInput: (e: Event) => setTokenUrl((e.currentTarget as HTMLInputElement).value) })) : null),
       c.webhookUrl ? h(CopyField, { id: id('hook-url'), label: 'Inbound webhook URL', value: c.webhookUrl, hint: 'Paste into the provider\'s app settings (event subscriptions): every account\'s events arrive here.' }) : null,
       c.oauthRedirectUrl ? h(CopyField, { id: id('redirect-url'), label: 'OAuth redirect URL', value: c.oauthRedirectUrl, hint: 'Register it as the redirect (callback) URL of your OAuth app.' }) : null,
       error ? h('p', { class: 'alert alert-error', role: 'alert' }, error) : null,

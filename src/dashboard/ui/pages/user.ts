@@ -114,19 +114,25 @@ function Credentials(props: { ctx: Ctx; credentials: Credential[]; subscriptions
 }
 
 /**
- * Store an account the admin already holds the secret of: an API key, or an access token (with its refresh
- * token when there is one). OAuth accounts are normally connected by the user through the connect flow; this
- * is for keys and for tokens obtained elsewhere. Secrets are typed into password fields and never shown again.
+ * Store an account the admin already holds the secret of: an API key, an access token (with its refresh token
+ * when there is one), or the client id and secret of a client-credentials integration, with the account details
+ * the integration names (its host, the user it acts as). OAuth accounts are normally connected by the user through
+ * the connect flow; this is for keys and for tokens obtained elsewhere. Secrets are typed into password fields and
+ * never shown again.
  */
 function AddCredentialForm(props: { ctx: Ctx; catalog: Catalog; onCancel: () => void; onAdded: () => Promise<void> }) {
   const integrations = props.catalog.integrations;
   const [integration, setIntegration] = useState(integrations[0]?.key ?? '');
   const [secret, setSecret] = useState('');
+  const [clientId, setClientId] = useState('');
   const [refreshToken, setRefreshToken] = useState('');
+  const [extra, setExtra] = useState<Record<string, string>>({});
   const [account, setAccount] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const apiKey = integrations.find((i) => i.key === integration)?.authKind === 'apiKey';
+  const chosen = integrations.find((i) => i.key === integration);
+  const apiKey = chosen?.authKind === 'apiKey';
+  const client = chosen?.authKind === 'clientCredentials';
   const input = (id: string, label: string, value: string, set: (v: string) => void, type: 'password' | 'text', optional: boolean) =>
     h('div', { class: 'field' },
       h('label', { for: id }, label, optional ? h('span', { class: 'muted' }, ' (optional)') : null),
@@ -134,15 +140,17 @@ function AddCredentialForm(props: { ctx: Ctx; catalog: Catalog; onCancel: () => 
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (secret.trim() === '') {
-      setError(apiKey ? 'Enter the API key.' : 'Enter the access token.');
-      return;
-    }
+    if (client && clientId.trim() === '') return setError('Enter the client id.');
+    if (secret.trim() === '') return setError(client ? 'Enter the client secret.' : apiKey ? 'Enter the API key.' : 'Enter the access token.');
+    const given = Object.fromEntries((chosen?.credentialExtra ?? []).map((f) => [f.name, (extra[f.name] ?? '').trim()]).filter(([, v]) => v !== ''));
     setBusy(true);
     try {
       await api('POST', `${props.ctx.base}/credentials`, {
         integration,
-        ...(apiKey ? { apiKey: secret.trim() } : { accessToken: secret.trim(), ...(refreshToken.trim() ? { refreshToken: refreshToken.trim() } : {}) }),
+        ...(client
+          ? { clientId: clientId.trim(), clientSecret: secret.trim() }
+          : apiKey ? { apiKey: secret.trim() } : { accessToken: secret.trim(), ...(refreshToken.trim() ? { refreshToken: refreshToken.trim() } : {}) }),
+        ...(Object.keys(given).length > 0 ? { extra: given } : {}),
         ...(account.trim() ? { providerAccountId: account.trim() } : {}),
       });
       toast('Account added');
@@ -159,10 +167,17 @@ function AddCredentialForm(props: { ctx: Ctx; catalog: Catalog; onCancel: () => 
       h('label', { for: 'add-credential-integration' }, 'Integration'),
       h('select', { id: 'add-credential-integration', value: integration, onChange: (e: Event) => setIntegration((e.currentTarget as HTMLSelectElement).value) },
         integrations.map((i) => h('option', { key: i.key, value: i.key }, i.name)))),
-    apiKey
-      ? input('add-credential-secret', 'API key', secret, setSecret, 'password', false)
-      : [input('add-credential-secret', 'Access token', secret, setSecret, 'password', false),
-        input('add-credential-refresh', 'Refresh token', refreshToken, setRefreshToken, 'password', true)],
+    client
+      ? [input('add-credential-client-id', 'Client id', clientId, setClientId, 'text', false),
+        input('add-credential-secret', 'Client secret', secret, setSecret, 'password', false)]
+      : apiKey
+        ? input('add-credential-secret', 'API key', secret, setSecret, 'password', false)
+        : [input('add-credential-secret', 'Access token', secret, setSecret, 'password', false),
+          input('add-credential-refresh', 'Refresh token', refreshToken, setRefreshToken, 'password', true)],
+    (chosen?.credentialExtra ?? []).map((f) => h('div', { class: 'field', key: f.name },
+      h('label', { for: `add-credential-extra-${f.name}` }, f.name),
+      h('input', { id: `add-credential-extra-${f.name}`, type: 'text', class: 'mono', value: extra[f.name] ?? '', autocomplete: 'off', onInput: (e: Event) => setExtra({ ...extra, [f.name]: (e.currentTarget as HTMLInputElement).value }) }),
+      h('p', { class: 'hint' }, f.description))),
     input('add-credential-account', 'Provider account id', account, setAccount, 'text', true),
     error ? h('p', { class: 'alert alert-error', role: 'alert' }, error) : null,
     h('div', { class: 'actions' },
