@@ -103,3 +103,15 @@ describe('circleciError', () => {
     expect(circleciError(res(400, { message: 'Projects are limited to 5 outbound webhooks' }), now)).toMatchObject({ kind: 'permanent' });
   });
 });
+
+describe('CircleCI account', () => {
+  const http = (status: number, body: unknown) => ({ request: async (r: { path: string }) => ({ status, body, headers: {}, path: r.path }) });
+  it('is the token\'s user from GET /me, with the login kept', async () => {
+    const calls: string[] = [];
+    const ok = { request: async (r: { path: string }) => (calls.push(r.path), { status: 200, body: { id: '6a19122c-40e0-4d56-a875-aac6ccc27700', login: 'ada', name: 'Ada' }, headers: {} }) };
+    expect(await circleciIntegration.accountId!({ http: ok, token: { accessToken: 't' }, callbackParams: {} } as never)).toEqual({ providerAccountId: '6a19122c-40e0-4d56-a875-aac6ccc27700', extra: { login: 'ada' } });
+    expect(calls).toEqual(['/me']);
+    await expect(circleciIntegration.accountId!({ http: http(401, { message: 'You must log in first.' }), token: { accessToken: 't' }, callbackParams: {} } as never)).rejects.toMatchObject({ kind: 'auth' });
+    await expect(circleciIntegration.accountId!({ http: http(200, {}), token: { accessToken: 't' }, callbackParams: {} } as never)).rejects.toMatchObject({ kind: 'permanent' });
+  });
+});
