@@ -206,6 +206,8 @@ export class Ingest {
       if (pollNow.length > 0) await storage.subscriptions.pollSoon(pollNow, now());
     }
     this.count(integrationKey, 'accepted');
+    const ack = appWebhook.acknowledgement;
+    if (ack) return { status: 200, headers: { 'content-type': ack.contentType }, body: ack.body };
     return appWebhook.emptyAcknowledgement ? { status: 200, body: '' } : ok({ ok: true, events: stored });
   }
 

@@ -279,6 +279,11 @@ export interface AppWebhookConfig {
    * a modal's response_action).
    */
   emptyAcknowledgement?: boolean;
+  /**
+   * The answer to an accepted request, as text (like a webhook source's `acknowledgement`): Dropbox Sign
+   * counts a delivery as received only when the answer's body is `Hello API Event Received`.
+   */
+  acknowledgement?: { contentType: string; body: string };
 }
 
 export interface AppWebhookSource<P = Record<string, unknown>> extends ProviderRepeats {

@@ -90,3 +90,28 @@ describe('signatureFrom + {json:path} (Lever)', () => {
     expect(() => signatureForBody({ ...LEVER, signatureFrom: undefined, header: 'x' }, req(base), { secret: SECRET }, NOW)).toThrow(TypeError);
   });
 });
+
+describe('jsonBody: { multipartField } (Dropbox Sign)', () => {
+  const SCHEME: HmacScheme = {
+    kind: 'hmac', algorithm: 'sha256', signatureFrom: { jsonPath: 'event.event_hash' }, encoding: 'hex',
+    signingString: '{json:event.event_time}{json:event.event_type}', jsonBody: { multipartField: 'json' },
+  };
+  const multipart = (json: unknown, field = 'json'): VerifiableRequest => ({
+    method: 'POST', url: '/hooks/x', headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
+    rawBody: Buffer.from(`--XyZ\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${JSON.stringify(json)}\r\n--XyZ--\r\n`),
+  });
+  const hash = createHmac('sha256', 'api-key').update('1348177752signature_request_sent').digest('hex');
+  const event = { event: { event_time: '1348177752', event_type: 'signature_request_sent', event_hash: hash } };
+
+  it('reads the signature and the signed fields from the named multipart field', () => {
+    expect(schemeProblems(SCHEME)).toEqual([]);
+    expect(verifyRequest(SCHEME, multipart(event), { secret: 'api-key' }, NOW)).toEqual({ ok: true });
+    expect(signatureForBody(SCHEME, multipart(event), { secret: 'api-key' }, NOW)).toBe(hash);
+    expect(verifyRequest(SCHEME, multipart(event), { secret: 'other' }, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('finds nothing in another field or in a JSON body', () => {
+    expect(verifyRequest(SCHEME, multipart(event, 'payload'), { secret: 'api-key' }, NOW)).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(verifyRequest(SCHEME, req(event), { secret: 'api-key' }, NOW)).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+});

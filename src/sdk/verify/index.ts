@@ -22,6 +22,7 @@ export {
   type VerificationScheme,
 } from './schemes.js';
 export {
+  multipartFormField,
   signJwt,
   signRequest,
   signatureForBody,

@@ -109,6 +109,12 @@ interface SignedSchemeBase {
   /** Alternative to `header`: the signature is a JSON body field (Lever). */
   signatureFrom?: SignatureFromBody;
   /**
+   * Where the JSON read by `signatureFrom`, `timestampFrom` and `{json:path}` is: the raw body (default),
+   * or the text of one field of a `multipart/form-data` body (Dropbox Sign posts its event as a `json`
+   * field: `{ multipartField: 'json' }`).
+   */
+  jsonBody?: { multipartField: string };
+  /**
    * Further headers carrying a signature of the same request, each made with another of the provider's
    * keys: Box signs every delivery twice, with the app's primary key into BOX-SIGNATURE-PRIMARY and with
    * its secondary key into BOX-SIGNATURE-SECONDARY. Candidates are taken from `header` and from these;

@@ -195,7 +195,7 @@ export function signatureForBody(
 }
 
 function signatureOf(scheme: SignedScheme, req: VerifiableRequest, key: SigningKey, timestamp: string | undefined): string {
-  const data = buildSigningData(signingParts(scheme), req, timestamp, scheme.decodeUrlSequences);
+  const data = buildSigningData(scheme, req, timestamp);
   if (!data.ok) throw new Error(`cannot sign: ${data.detail}`);
   return encode(computeSignature(scheme, key, data.bytes), scheme.encoding);
 }
@@ -293,7 +293,7 @@ function verifySigned(
   const timestamp = readTimestamp(scheme, req, extracted.structuredTimestamp);
   if (!timestamp.ok) return timestamp;
 
-  const data = buildSigningData(signingParts(scheme), req, timestamp.text, scheme.decodeUrlSequences);
+  const data = buildSigningData(scheme, req, timestamp.text);
   if (!data.ok) return fail('malformed', data.detail);
 
   if (!matches(data.bytes, extracted.candidates)) {
@@ -358,7 +358,7 @@ function extractCandidates(scheme: SignedScheme, headerName: string, values: str
 
 /** The signature in a JSON body field (signatureFrom), prefix removed. */
 function bodySignatures(scheme: SignedScheme, jsonPath: string, req: VerifiableRequest): Extracted {
-  const body = parseJsonBody(req.rawBody);
+  const body = schemeJson(scheme, req);
   if (!body.ok) return fail('malformed', `the body is not JSON, so it has no ${jsonPath} signature`);
   const value = resolveJsonPath(body.value, jsonPath)[0];
   if (value === undefined || value === null || value === '') return fail('missing_signature', `the body field ${jsonPath} is missing`);
@@ -385,7 +385,7 @@ function readTimestamp(scheme: SignedScheme, req: VerifiableRequest, structuredT
 
   if (scheme.timestampFrom) {
     const { jsonPath } = scheme.timestampFrom;
-    const body = parseJsonBody(req.rawBody);
+    const body = schemeJson(scheme, req);
     if (!body.ok) return fail('malformed', `the body is not JSON, so it has no ${jsonPath} timestamp`);
     const value = resolveJsonPath(body.value, jsonPath)[0];
     if (value === undefined || value === null) return fail('malformed', `the body has no ${jsonPath} timestamp`);
@@ -415,7 +415,7 @@ function parseTimestamp(raw: unknown, unit: TimestampUnit, where: string): Times
 /** The timestamp the signer puts in the request (and in the signed bytes). */
 function timestampToSign(scheme: SignedScheme, req: VerifiableRequest, now: number): string | undefined {
   if (scheme.timestampFrom) {
-    const body = parseJsonBody(req.rawBody);
+    const body = schemeJson(scheme, req);
     const value = body.ok ? resolveJsonPath(body.value, scheme.timestampFrom.jsonPath)[0] : undefined;
     if (typeof value !== 'number' && typeof value !== 'string') {
       throw new Error(`cannot sign: the body must already carry ${scheme.timestampFrom.jsonPath}`);
@@ -446,12 +446,9 @@ type SigningData = { ok: true; bytes: Buffer } | { ok: false; detail: string };
  * Renders the signing-string template to bytes. Built as a byte concatenation so the body is included
  * verbatim, even when it is not valid UTF-8.
  */
-function buildSigningData(
-  parts: TemplatePart[],
-  req: VerifiableRequest,
-  timestamp: string | undefined,
-  decodeUrlSequences: readonly string[] | undefined,
-): SigningData {
+function buildSigningData(scheme: SignedScheme, req: VerifiableRequest, timestamp: string | undefined): SigningData {
+  const parts = signingParts(scheme);
+  const decodeUrlSequences = scheme.decodeUrlSequences;
   const chunks: Buffer[] = [];
   let body: { ok: true; value: unknown } | { ok: false } | undefined;
   for (const part of parts) {
@@ -491,7 +488,7 @@ function buildSigningData(
         break;
       }
       case 'json': {
-        body ??= parseJsonBody(req.rawBody);
+        body ??= schemeJson(scheme, req);
         if (!body.ok) return { ok: false, detail: `the body is not JSON, so it has no ${part.path} field` };
         const value = resolveJsonPath(body.value, part.path)[0];
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
@@ -593,6 +590,47 @@ export function sortedFormParams(rawBody: Buffer): string {
 export function queryParams(url: string): URLSearchParams {
   const at = url.indexOf('?');
   return new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+}
+
+/** The JSON a signed scheme reads fields from: the body, or one multipart field of it (`jsonBody`). */
+function schemeJson(scheme: SignedScheme, req: VerifiableRequest): { ok: true; value: unknown } | { ok: false } {
+  if (!scheme.jsonBody) return parseJsonBody(req.rawBody);
+  const type = headerValues(req.headers, 'content-type')[0] ?? '';
+  const text = multipartFormField(req.rawBody, type, scheme.jsonBody.multipartField);
+  return text === undefined ? { ok: false } : parseJsonBody(Buffer.from(text, 'utf8'));
+}
+
+/**
+ * The text of the first field named `name` in a `multipart/form-data` body (RFC 7578), or undefined when
+ * the content type is not multipart with a boundary or the field is missing. Synchronous, for verification.
+ */
+export function multipartFormField(rawBody: Buffer, contentType: string, name: string): string | undefined {
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) return undefined;
+  const match = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const boundary = match?.[1] ?? match?.[2];
+  if (!boundary) return undefined;
+  const delimiter = Buffer.from(`--${boundary}`, 'latin1');
+  let at = rawBody.indexOf(delimiter);
+  while (at >= 0) {
+    const partStart = at + delimiter.length;
+    if (rawBody.subarray(partStart, partStart + 2).toString('latin1') === '--') return undefined;
+    const next = rawBody.indexOf(delimiter, partStart);
+    if (next < 0) return undefined;
+    const part = rawBody.subarray(partStart, next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd >= 0) {
+      const headers = part.subarray(0, headerEnd).toString('utf8');
+      const disposition = /^content-disposition:\s*form-data\s*;(.*)$/im.exec(headers)?.[1] ?? '';
+      const fieldName = /(?:^|;)\s*name="([^"]*)"/i.exec(disposition)?.[1];
+      if (fieldName === name) {
+        let content = part.subarray(headerEnd + 4);
+        if (content.subarray(-2).toString('latin1') === '\r\n') content = content.subarray(0, -2);
+        return content.toString('utf8');
+      }
+    }
+    at = next;
+  }
+  return undefined;
 }
 
 export function parseJsonBody(rawBody: Buffer): { ok: true; value: unknown } | { ok: false } {
