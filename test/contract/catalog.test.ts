@@ -27,21 +27,25 @@ const roundTrip = (scheme: VerificationScheme) => {
   const fields: Record<string, unknown> = { id: '1' };
   if (scheme.timestampFrom) setPath(fields, scheme.timestampFrom.jsonPath, scheme.timestampFrom.unit === 'ms' ? now : Math.floor(now / 1000));
   for (const path of bodyFields) setPath(fields, path, 'test-value');
-  let body = scheme.timestampFrom || bodyFields.length > 0 ? Buffer.from(JSON.stringify(fields)) : req.rawBody;
+  // The JSON document as sent: the body itself, or one multipart field of it (jsonBody, Dropbox Sign).
+  const field = scheme.jsonBody?.multipartField;
+  const asBody = (json: string) => (field === undefined ? Buffer.from(json) : Buffer.from(`--B0\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${json}\r\n--B0--\r\n`));
+  const contentType: Record<string, string> = field === undefined ? {} : { 'content-type': 'multipart/form-data; boundary=B0' };
+  let body = scheme.timestampFrom || bodyFields.length > 0 ? asBody(JSON.stringify(fields)) : req.rawBody;
   // Headers the signing string reads (e.g. {header:webhook-id}) must exist before signing.
   const referenced = Object.fromEntries([...(scheme.signingString ?? '').matchAll(/\{header:([^}]+)\}/g)].map((m) => [String(m[1]).toLowerCase(), 'test-value']));
-  const signed = { ...req, rawBody: body, headers: referenced as Record<string, string> };
-  signed.headers = { ...referenced, ...signRequest(scheme, signed, { secret }, now) };
+  const signed = { ...req, rawBody: body, headers: { ...contentType, ...referenced } as Record<string, string> };
+  signed.headers = { ...contentType, ...referenced, ...signRequest(scheme, signed, { secret }, now) };
   if (scheme.signatureFrom) {
     // The signature is a body field (Lever): the sender writes it into the body it built.
     setPath(fields, scheme.signatureFrom.jsonPath, signatureForBody(scheme, signed, { secret }, now));
-    body = Buffer.from(JSON.stringify(fields));
+    body = asBody(JSON.stringify(fields));
     signed.rawBody = body;
   }
   expect(verifyRequest(scheme, signed, { secret }, now)).toEqual({ ok: true });
   // Tampering with what is signed fails: the body, or — when only body fields are signed — one of them.
   const tampered = scheme.signatureFrom && bodyFields[0] !== undefined
-    ? (setPath(fields, bodyFields[0], 'changed'), Buffer.from(JSON.stringify(fields)))
+    ? (setPath(fields, bodyFields[0], 'changed'), asBody(JSON.stringify(fields)))
     : Buffer.concat([body, Buffer.from(' ')]);
   expect(verifyRequest(scheme, { ...signed, rawBody: tampered }, { secret }, now).ok).toBe(false);
 };
