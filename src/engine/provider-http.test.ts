@@ -86,3 +86,59 @@ describe('provider HTTP: per-credential headers', () => {
     expect(seen.length).toBe(before);
   });
 });
+
+describe('provider HTTP: a token refused in the body', () => {
+  let server: Server;
+  let origin: string;
+  const tokens: string[] = [];
+  // Slack-style: HTTP 200 with {"ok": false, "error": "token_expired"} for any token but the fresh one.
+  const slackish = defineIntegration({
+    key: 'slackish', name: 'Slackish', auth: { kind: 'apiKey', header: 'x-key' }, apiBaseUrl: 'https://api.sample.example', triggers: [],
+    tokenRefused: (res) => (res.body as { ok?: boolean; error?: string } | null)?.error === 'token_expired',
+  });
+  const rotating = (refreshes: { n: number }) => ({
+    canRefresh: true,
+    headers: async (forceRefresh: boolean) => {
+      if (forceRefresh) refreshes.n++;
+      return { authorization: `Bearer ${refreshes.n > 0 ? 'fresh' : 'stale'}` };
+    },
+  });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      tokens.push(req.headers.authorization ?? '');
+      const body = req.headers.authorization === 'Bearer fresh' ? { ok: true } : { ok: false, error: req.url === '/other' ? 'channel_not_found' : 'token_expired' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => new Promise<void>((r) => server.close(() => r())));
+
+  it('gets a new token and calls once more, as after a 401', async () => {
+    const refreshes = { n: 0 };
+    const http = createProviderHttp({ integration: slackish, apiBaseUrl: origin, auth: rotating(refreshes) });
+    tokens.length = 0;
+    expect(await http.get('/x')).toEqual({ ok: true });
+    expect(tokens).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(refreshes.n).toBe(1);
+  });
+
+  it('returns the second refusal as it is (no loop), and other answers untouched', async () => {
+    const never = { canRefresh: true, headers: async () => ({ authorization: 'Bearer stale' }) };
+    const http = createProviderHttp({ integration: slackish, apiBaseUrl: origin, auth: never });
+    tokens.length = 0;
+    expect(await http.get('/x')).toEqual({ ok: false, error: 'token_expired' });
+    expect(tokens).toHaveLength(2);
+    tokens.length = 0;
+    expect(await http.get('/other')).toEqual({ ok: false, error: 'channel_not_found' });
+    expect(tokens).toHaveLength(1);
+  });
+
+  it('does not retry when the credential cannot get a new token (an API key)', async () => {
+    const http = createProviderHttp({ integration: slackish, apiBaseUrl: origin, auth });
+    tokens.length = 0;
+    expect(await http.get('/x')).toEqual({ ok: false, error: 'token_expired' });
+    expect(tokens).toHaveLength(1);
+  });
+});

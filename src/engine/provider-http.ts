@@ -110,9 +110,14 @@ export function createProviderHttp(opts: ProviderHttpOptions): HttpClient {
     const resHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
     const parsed = parseBody(text, resHeaders['content-type']);
-    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, headers: resHeaders, body: parsed as T };
-    if (req.allowStatus?.includes(res.statusCode)) return { status: res.statusCode, headers: resHeaders, body: parsed as T };
-    if (res.statusCode === 401 && !forceRefresh && opts.auth.canRefresh) return send<T>(req, true);
+    const retryWithNewToken = !forceRefresh && opts.auth.canRefresh;
+    if ((res.statusCode >= 200 && res.statusCode < 300) || req.allowStatus?.includes(res.statusCode)) {
+      const answer: HttpResponse<T> = { status: res.statusCode, headers: resHeaders, body: parsed as T };
+      // A token refused in the body (Slack's 200 with token_expired) gets the same one retry as a 401.
+      if (retryWithNewToken && opts.integration.tokenRefused?.(answer)) return send<T>(req, true);
+      return answer;
+    }
+    if (res.statusCode === 401 && retryWithNewToken) return send<T>(req, true);
     throw classifyStatus(res.statusCode, resHeaders, text.slice(0, MAX_ERROR_EXCERPT), Date.now());
   }
   return {

@@ -430,6 +430,13 @@ export interface IntegrationDefinition {
    */
   credentialHeaders?(credential: CredentialView): Record<string, string>;
   /**
+   * For providers that refuse a token in the answer's body rather than with HTTP 401 (Slack's `{"ok": false,
+   * "error": "token_expired"}` with 200, Marketo's error codes 601/602): true when this answer means the access
+   * token was refused. The engine then treats it as a 401 — gets a new token (refresh, or a client-credentials
+   * exchange) and makes the call once more; the second answer is returned as it is, for the integration to map.
+   */
+  tokenRefused?(res: HttpResponse<unknown>): boolean;
+  /**
    * Find the provider account id (Slack team, Dropbox account, …) after connect. `callbackParams` are the
    * parameters the provider added to the OAuth redirect besides code and state (QuickBooks' `realmId`); they
    * pass through the user's browser, so confirm them with an API call where the provider allows it. Empty

@@ -388,6 +388,20 @@ describe('slack account id through auth.test (fake Web API over HTTP)', () => {
     expect((await slackAccount(http(accessToken))).providerAccountId).toBe('E12345678');
   });
 
+  it('refreshes a rotating token Slack answers token_expired (HTTP 200), and calls once more with the new one', async () => {
+    const old = slack.install({ teamId: 'T3', teamName: 'Three', botUserId: 'U3', botId: 'B3' }).accessToken;
+    const renewed = slack.install({ teamId: 'T3', teamName: 'Three', botUserId: 'U3', botId: 'B3' }).accessToken;
+    slack.expiredTokens.add(old);
+    const refreshes: boolean[] = [];
+    const rotating = createProviderHttp({
+      integration: slackIntegration, apiBaseUrl: slack.apiBaseUrl,
+      auth: { canRefresh: true, headers: async (force) => (refreshes.push(force), { authorization: `Bearer ${force ? renewed : old}` }) },
+    });
+    expect((await slackAccount(rotating)).providerAccountId).toBe('T3');
+    expect(refreshes).toEqual([false, true]);
+    expect(slack.requests.slice(-2).map((r) => r.auth)).toEqual([`Bearer ${old}`, `Bearer ${renewed}`]);
+  });
+
   it('classifies Slack\'s ok:false errors and HTTP 429/5xx', async () => {
     expect(await failure(slackAccount(http('xoxb-unknown')))).toMatchObject({ kind: 'auth', message: expect.stringContaining('invalid_auth') });
     const { accessToken } = slack.install({ teamId: 'T2', teamName: 'Two', botUserId: 'U2', botId: 'B2' });

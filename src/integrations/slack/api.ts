@@ -2,7 +2,7 @@
 // generic HTTP client cannot classify them; this maps Slack's error strings to ProviderError kinds.
 // https://api.slack.com/web#responses, https://docs.slack.dev/apis/web-api/rate-limits (HTTP 429 + Retry-After,
 // classified by the HTTP client itself).
-import { ProviderError, type HttpClient } from '../../sdk/index.js';
+import { ProviderError, type HttpClient, type HttpResponse } from '../../sdk/index.js';
 
 /** Errors meaning the token no longer works: the account must be reconnected (or the token refreshed). */
 const AUTH_ERRORS = new Set([
@@ -23,6 +23,12 @@ const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unav
 export interface SlackOk {
   ok: true;
   [key: string]: unknown;
+}
+
+/** An answer meaning the token itself no longer works, which a refresh may cure (rotating tokens expire in 12 h). */
+export function slackTokenRefused(res: HttpResponse<unknown>): boolean {
+  const body = res.body as { ok?: unknown; error?: unknown } | null;
+  return body !== null && typeof body === 'object' && body.ok === false && (body.error === 'token_expired' || body.error === 'invalid_auth');
 }
 
 export function slackError(method: string, error: string, status = 200): ProviderError {

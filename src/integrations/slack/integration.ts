@@ -3,7 +3,7 @@
 // routed by workspace id to credentials whose provider account id is that workspace.
 // Setup and design choices: docs/integrations/slack.md.
 import { defineIntegration } from '../../sdk/index.js';
-import { slackAccount } from './api.js';
+import { slackAccount, slackTokenRefused } from './api.js';
 import { parseSlackRequest, slackSigningScheme, slackUrlVerification } from './events.js';
 import { appMentioned } from './triggers/app-mentioned.js';
 import { channelCreated } from './triggers/channel-created.js';
@@ -41,6 +41,9 @@ export const slackIntegration = defineIntegration({
     clientAuth: 'body',
   },
   apiBaseUrl: 'https://slack.com/api',
+  // With token rotation on, an expired token is answered with HTTP 200 and `token_expired`: the engine refreshes
+  // and calls again, as after a 401.
+  tokenRefused: slackTokenRefused,
   // The token response (team.id) names the workspace; auth.test confirms the token and adds details.
   accountId: ({ http, token }) => slackAccount(http, token.extra),
   appWebhook: {
