@@ -27,7 +27,8 @@ function summaryRow(i: IntegrationDefinition): string {
   const renewed = share(hooks, (t) => t.source.kind === 'webhook' && t.source.renew !== undefined);
   const checked = share(hooks, (t) => checkedHourly(t.source));
   const backstop = share(hooks, (t) => canCatchUp(t.source));
-  return `| ${i.name} (\`${i.key}\`) | ${AUTH_LABEL[i.auth.kind]} | ${i.triggers.length} | ${kinds} | ${renewed} | ${checked} | ${backstop} |`;
+  const auth = [i.auth, ...(i.alternativeAuth ? [i.alternativeAuth] : [])].map((a) => AUTH_LABEL[a.kind]).join(' or ');
+  return `| ${i.name} (\`${i.key}\`) | ${auth} | ${i.triggers.length} | ${kinds} | ${renewed} | ${checked} | ${backstop} |`;
 }
 
 export function renderCatalog(list: readonly IntegrationDefinition[]): string {

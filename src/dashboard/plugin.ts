@@ -3,6 +3,7 @@
 // API accept the session (with CSRF and Origin checks on every state change), and adds the one admin
 // endpoint the UI needs that the API lacked: the catalog as the operator sees it.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { authKindsOf } from '../engine/auth-kinds.js';
 import { canCatchUp } from '../engine/backstop.js';
 import { credentialExtraFields } from '../engine/credentials.js';
 import { checkedHourly } from '../engine/subscriptions.js';
@@ -89,6 +90,7 @@ export function dashboardPlugin(): AppPlugin {
             key: i.key,
             name: i.name,
             authKind: i.auth.kind,
+            authKinds: authKindsOf(i),
             credentialExtra: credentialExtraFields(i),
             appWebhook: i.appWebhook !== undefined,
             ...(i.docsUrl !== undefined ? { docsUrl: i.docsUrl } : {}),

@@ -7,6 +7,7 @@
 import { AppError } from '../errors.js';
 import { ProviderError, type IntegrationDefinition } from '../sdk/index.js';
 import type { IntegrationConfig } from '../storage/port.js';
+import { clientCredentialsOf, oauth2Of } from './auth-kinds.js';
 
 export type AccountValues = Readonly<Record<string, string>>;
 
@@ -27,10 +28,11 @@ function labelOf(value: unknown, acceptSuffix: string | undefined): string | nul
  * (a project pointed at one fixed account, or at a test double).
  */
 export function templatesInEffect(integration: IntegrationDefinition, config: IntegrationConfig | null): string[] {
-  const auth = integration.auth;
   const out = [config?.apiBaseUrl ?? integration.apiBaseUrl];
-  if (auth.kind === 'oauth2') out.push(config?.authorizationUrl ?? auth.authorizationUrl, config?.tokenUrl ?? auth.tokenUrl, ...(config?.scopes ?? auth.scopes));
-  if (auth.kind === 'clientCredentials') out.push(config?.tokenUrl ?? auth.tokenUrl);
+  const oauth = oauth2Of(integration);
+  if (oauth) out.push(config?.authorizationUrl ?? oauth.authorizationUrl, config?.tokenUrl ?? oauth.tokenUrl, ...(config?.scopes ?? oauth.scopes));
+  const client = clientCredentialsOf(integration);
+  if (client) out.push(config?.tokenUrl ?? client.tokenUrl);
   return out;
 }
 

@@ -10,7 +10,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
-import type { IntegrationDefinition, OAuth2Auth, TokenSet } from '../sdk/index.js';
+import type { IntegrationDefinition, TokenSet } from '../sdk/index.js';
 import type { Keyring } from '../secrets/keyring.js';
 import type { Credential, OauthState, Storage } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
@@ -19,6 +19,7 @@ import { readOrigins } from './origins.js';
 import { createProviderHttp } from './provider-http.js';
 import { accountValuesFromInput, fillAccountTemplate, templatesInEffect } from './account-parameters.js';
 import { oauthClientFor, requestedScopes, tokenHeaders, tokenRequest, tokenSetFrom } from './tokens.js';
+import { oauth2Of } from './auth-kinds.js';
 
 /** How long a user has between asking for the authorization URL and coming back from the provider. */
 export const STATE_TTL_MS = 10 * 60_000;
@@ -130,10 +131,10 @@ export class ConnectService {
     const { storage } = this.deps;
     const integration = (await this.deps.catalogFor(projectId)).integration(integrationKey);
     if (!integration) throw new AppError('VALIDATION_FAILED', `integration: unknown integration ${integrationKey}`, { parameter: 'integration' });
-    if (integration.auth.kind !== 'oauth2') {
-      throw new AppError('VALIDATION_FAILED', `integration: ${integration.key} is connected with an API key, not OAuth; use POST /projects/{projectId}/credentials`, { parameter: 'integration' });
+    const auth = oauth2Of(integration);
+    if (!auth) {
+      throw new AppError('VALIDATION_FAILED', `integration: ${integration.key} is connected with ${integration.auth.kind === 'clientCredentials' ? 'a client id and secret' : 'an API key'}, not OAuth; use POST /projects/{projectId}/credentials`, { parameter: 'integration' });
     }
-    const auth: OAuth2Auth = integration.auth;
     const config = await storage.integrationConfigs.get(projectId, integration.key);
     if (!config?.enabled) throw new AppError('INTEGRATION_NOT_CONFIGURED', `${integration.key} is not enabled for this project`);
     if (!config.clientId || !config.clientSecret) {
@@ -214,7 +215,7 @@ export class ConnectService {
   private async complete(state: OauthState, code: string, callbackParams: Record<string, string>, now: number): Promise<Credential> {
     const { storage } = this.deps;
     const integration = (await this.deps.catalogFor(state.projectId)).integration(state.integration);
-    if (!integration || integration.auth.kind !== 'oauth2') throw new ConnectFailure('server_error', `${state.integration} is no longer available`);
+    if (!integration || !oauth2Of(integration)) throw new ConnectFailure('server_error', `${state.integration} is no longer available`);
     const config = await storage.integrationConfigs.get(state.projectId, integration.key);
     const client = oauthClientFor(integration, config, state.accountValues);
     if (!client || !config?.enabled) throw new ConnectFailure('server_error', `${integration.key} is no longer configured for this project`);

@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { IntegrationDefinition } from '../sdk/index.js';
 import type { Credential, Storage } from '../storage/port.js';
 import { accountValuesFromInput, describeAccountParameters, templatesInEffect } from './account-parameters.js';
+import { apiKeyOf, oauth2Of } from './auth-kinds.js';
 import { inBatches } from './housekeeping-pass.js';
 import { clientTokenParams } from './tokens.js';
 import type { SubscriptionService } from './subscriptions.js';
@@ -37,6 +38,21 @@ export function credentialExtraFields(integration: IntegrationDefinition): Array
     for (const p of auth.tokenParams ?? []) if (!fields.some((f) => f.name === p.fromExtra)) fields.push({ name: p.fromExtra, description: p.description });
   }
   return fields;
+}
+
+/** An API key or an OAuth access token, whichever of them the integration takes (one is enough when it takes both). */
+function checkKeyOrToken(integration: IntegrationDefinition, input: CredentialInput): void {
+  if (integration.auth.kind === 'clientCredentials') return;
+  const key = apiKeyOf(integration);
+  const oauth = oauth2Of(integration);
+  // An integration that takes only keys accepts the key as `accessToken` too (the field came first).
+  if (key && (input.apiKey || (!oauth && input.accessToken))) return;
+  if (oauth && input.accessToken) return;
+  if (key && oauth) {
+    throw new AppError('VALIDATION_FAILED', `apiKey: ${integration.key} needs an apiKey or an OAuth accessToken (or use the connect flow)`, { parameter: 'apiKey' });
+  }
+  if (key) throw new AppError('VALIDATION_FAILED', `apiKey: ${integration.key} needs an apiKey`, { parameter: 'apiKey' });
+  throw new AppError('VALIDATION_FAILED', `accessToken: ${integration.key} needs an accessToken (or use the connect flow)`, { parameter: 'accessToken' });
 }
 
 /**
@@ -74,12 +90,7 @@ export class CredentialService {
   async create(projectId: string, userId: string, input: CredentialInput): Promise<Credential> {
     const integration = (await this.subscriptions.catalogFor(projectId)).integration(input.integration);
     if (!integration) throw new AppError('VALIDATION_FAILED', `integration: unknown integration ${input.integration}`, { parameter: 'integration' });
-    if (integration.auth.kind === 'apiKey' && !input.apiKey && !input.accessToken) {
-      throw new AppError('VALIDATION_FAILED', `apiKey: ${integration.key} needs an apiKey`, { parameter: 'apiKey' });
-    }
-    if (integration.auth.kind === 'oauth2' && !input.accessToken) {
-      throw new AppError('VALIDATION_FAILED', `accessToken: ${integration.key} needs an accessToken (or use the connect flow)`, { parameter: 'accessToken' });
-    }
+    checkKeyOrToken(integration, input);
     checkClientCredentials(integration, input);
     let expiresAt: number | null = null;
     if (input.expiresAt !== undefined) {

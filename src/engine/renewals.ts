@@ -20,6 +20,7 @@ import { registerWebhook } from './registration.js';
 import { PeriodicPass } from './periodic-pass.js';
 import { REGISTRATION_CHECK_MS, RENEW_LEASE_MS, checkedHourly, nextRenewalAt, renewAtFor } from './subscriptions.js';
 import { REFRESH_MARGIN_MS } from './tokens.js';
+import { oauth2Of } from './auth-kinds.js';
 
 /** A renewal taking longer than this is aborted; the lease (RENEW_LEASE_MS) is longer so it never lapses under a run. */
 const RENEW_TIMEOUT_MS = 60_000;
@@ -288,7 +289,7 @@ export class Renewals {
       // Tokens given without a refresh token cannot be renewed: leave them alone until they lapse (then
       // the TokenManager marks the credential INVALID with a reconnect message).
       const lapsed = c.expiresAt !== null && c.expiresAt <= now();
-      if ((backoff && backoff.until > now()) || integration?.auth.kind !== 'oauth2' || (!c.secrets.refreshToken && !lapsed)) {
+      if ((backoff && backoff.until > now()) || !integration || !oauth2Of(integration) || (!c.secrets.refreshToken && !lapsed)) {
         report.tokens.skipped++;
         return;
       }

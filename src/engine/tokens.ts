@@ -4,9 +4,10 @@
 // Client-credentials accounts (RFC 6749 §4.4) go the same way: "refreshing" is exchanging the stored client
 // id and secret for a new token, done when there is no token yet, before expiry and after a 401.
 import { request } from 'undici';
-import { ProviderError, type ClientCredentialsAuth, type IntegrationDefinition, type OAuth2Auth, type TokenSet } from '../sdk/index.js';
+import { ProviderError, type ApiKeyAuth, type ClientCredentialsAuth, type IntegrationDefinition, type TokenSet } from '../sdk/index.js';
 import type { Credential, IntegrationConfig, Storage } from '../storage/port.js';
 import { accountValuesOf, fillAccountTemplate, type AccountValues } from './account-parameters.js';
+import { apiKeyOf, clientCredentialsOf, credentialAuthKind, oauth2Of } from './auth-kinds.js';
 import type { AuthProvider } from './provider-http.js';
 
 /** Refresh this long before the provider's expiry, so a poll never starts with a token about to lapse. */
@@ -24,8 +25,8 @@ export interface OAuthClient {
 
 /** `values`: the credential's account parameters, for a token URL on the account's own host (Shopify). */
 export function oauthClientFor(integration: IntegrationDefinition, config: IntegrationConfig | null, values: AccountValues): OAuthClient | null {
-  if (integration.auth.kind !== 'oauth2') return null;
-  const auth: OAuth2Auth = integration.auth;
+  const auth = oauth2Of(integration);
+  if (!auth) return null;
   if (!config?.clientId || !config.clientSecret) return null;
   return {
     clientId: config.clientId,
@@ -63,22 +64,31 @@ export function clientTokenParams(auth: ClientCredentialsAuth, extra: Record<str
   return out;
 }
 
+/** How an API key is sent: in the integration's header (with its prefix), or as HTTP Basic user name. */
+function apiKeyHeaders(auth: ApiKeyAuth, c: Credential): Record<string, string> {
+  const key = c.secrets.apiKey ?? c.secrets.accessToken;
+  if (!key) throw new ProviderError('auth', 'credential has no API key');
+  if (auth.basicPassword !== undefined) return { authorization: `Basic ${Buffer.from(`${key}:${auth.basicPassword}`).toString('base64')}` };
+  return { [auth.header]: `${auth.prefix ?? ''}${key}` };
+}
+
 /** How an OAuth access token is sent: `Authorization: Bearer`, unless the integration names its own header. */
 export function tokenHeaders(integration: IntegrationDefinition, accessToken: string): Record<string, string> {
-  const h = integration.auth.kind === 'apiKey' ? undefined : integration.auth.tokenHeader;
+  const h = (oauth2Of(integration) ?? clientCredentialsOf(integration))?.tokenHeader;
   return h ? { [h.header]: `${h.prefix ?? ''}${accessToken}` } : { authorization: `Bearer ${accessToken}` };
 }
 
 /** The scopes to ask for: the project's or the integration's, with account parameters filled in (Dynamics' org URL). */
 export function requestedScopes(integration: IntegrationDefinition, config: IntegrationConfig | null, values: AccountValues): string[] {
-  if (integration.auth.kind !== 'oauth2') return [];
-  return (config?.scopes ?? integration.auth.scopes).map((s) => fillAccountTemplate(integration, s, values));
+  const auth = oauth2Of(integration);
+  if (!auth) return [];
+  return (config?.scopes ?? auth.scopes).map((s) => fillAccountTemplate(integration, s, values));
 }
 
 /** The `scope` field of a refresh_token grant, for providers that require it: the scopes the user granted at connect. */
 function refreshScope(integration: IntegrationDefinition, config: IntegrationConfig | null, values: AccountValues): { scope?: string } {
-  const auth = integration.auth;
-  if (auth.kind !== 'oauth2' || !auth.refreshWithScope) return {};
+  const auth = oauth2Of(integration);
+  if (!auth?.refreshWithScope) return {};
   const scopes = requestedScopes(integration, config, values);
   return scopes.length > 0 ? { scope: scopes.join(auth.scopeSeparator ?? ' ') } : {};
 }
@@ -157,23 +167,18 @@ export class TokenManager {
 
   /** An AuthProvider for provider calls made with this credential. */
   authFor(integration: IntegrationDefinition, credentialId: string, config: IntegrationConfig | null): AuthProvider {
-    const auth = integration.auth;
-    if (auth.kind === 'apiKey') {
-      return {
-        canRefresh: false,
-        headers: async () => {
-          const c = await this.load(credentialId);
-          const key = c.secrets.apiKey ?? c.secrets.accessToken;
-          if (!key) throw new ProviderError('auth', 'credential has no API key');
-          if (auth.basicPassword !== undefined) return { authorization: `Basic ${Buffer.from(`${key}:${auth.basicPassword}`).toString('base64')}` };
-          return { [auth.header]: `${auth.prefix ?? ''}${key}` };
-        },
-      };
-    }
+    // Whether a new token can help after a 401 depends on the credential (an API key cannot be refreshed); the
+    // provider HTTP client reads it after `headers`, which loads the credential.
+    let isKey = integration.auth.kind === 'apiKey' && !integration.alternativeAuth;
     return {
-      canRefresh: true,
+      get canRefresh() {
+        return !isKey;
+      },
       headers: async (forceRefresh) => {
         let c = await this.load(credentialId);
+        const key = apiKeyOf(integration);
+        isKey = key !== undefined && credentialAuthKind(integration, c) === 'apiKey';
+        if (key && isKey) return apiKeyHeaders(key, c);
         if (forceRefresh || this.needsRefresh(c)) c = await this.refresh(integration, c, config, forceRefresh ? c.secrets.accessToken : undefined);
         if (!c.secrets.accessToken) throw new ProviderError('auth', 'credential has no access token');
         return tokenHeaders(integration, c.secrets.accessToken);
@@ -247,7 +252,7 @@ export class TokenManager {
       if (!updated) throw new ProviderError('auth', 'credential was deleted');
       return updated;
     }
-    const refused = REFUSED_REFRESH_ERRORS.has(String(body.error)) || (integration.auth.kind === 'oauth2' && integration.auth.refusedRefreshErrors?.includes(String(body.error)) === true);
+    const refused = REFUSED_REFRESH_ERRORS.has(String(body.error)) || oauth2Of(integration)?.refusedRefreshErrors?.includes(String(body.error)) === true;
     if (refused || status === 401) {
       await this.invalidate(c, RECONNECT_MESSAGE);
       throw new ProviderError('auth', `token refresh refused: ${typeof body.error === 'string' ? body.error : `HTTP ${status}`}`);

@@ -11,6 +11,10 @@ export function defineIntegration(def: IntegrationDefinition): IntegrationDefini
       throw new Error(`${def.key}: trigger ${t.type} uses an app webhook but the integration declares none`);
     }
   }
+  const alt = def.alternativeAuth;
+  if (alt && (alt.kind === def.auth.kind || def.auth.kind === 'clientCredentials')) {
+    throw new Error(`${def.key}: alternativeAuth must be of the other kind (OAuth 2 besides an API key, or the reverse)`);
+  }
   for (const p of def.accountParameters ?? []) {
     if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(p.name)) throw new Error(`${def.key}: account parameter "${p.name}" must be alphanumeric`);
   }

@@ -415,6 +415,13 @@ export interface IntegrationDefinition {
   key: string;
   name: string;
   auth: IntegrationAuth;
+  /**
+   * A second way to connect an account, of the other kind: an API key besides OAuth (PagerDuty's REST API keys) or
+   * OAuth besides an API key (Klaviyo's OAuth apps). A credential is an API key when it carries `apiKey`, and an
+   * OAuth credential when it carries an `accessToken` (given directly or made by the connect flow). Client
+   * credentials take no alternative.
+   */
+  alternativeAuth?: OAuth2Auth | ApiKeyAuth;
   /** May hold `{name}` placeholders of `accountParameters`. */
   apiBaseUrl: string;
   /** Values the connecting user gives that name the account's own host (see AccountParameter). */

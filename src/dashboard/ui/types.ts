@@ -75,6 +75,8 @@ export interface CatalogIntegration {
   key: string;
   name: string;
   authKind: string;
+  /** Every kind of account the integration takes, `authKind` first (OAuth 2 and an API key for some). */
+  authKinds: string[];
   /** The `extra` fields a credential given directly may need (account host, token-request fields). */
   credentialExtra: Array<{ name: string; description: string }>;
   appWebhook: boolean;

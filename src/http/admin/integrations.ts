@@ -8,6 +8,7 @@ import type { AppContext } from '../app.js';
 import { integrationConfigJson } from '../present.js';
 import { errorResponses } from '../schemas.js';
 import { adminSecurity, loadProject } from './common.js';
+import { authKindsOf, oauth2Of } from '../../engine/auth-kinds.js';
 
 const urlField = { type: ['string', 'null'], maxLength: 2048 } as const;
 const params = {
@@ -33,7 +34,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
     const def = (await ctx.subscriptions.catalogFor(projectId)).integration(c.integration);
     return integrationConfigJson(c, {
       webhookUrl: def?.appWebhook ? appHookUrl(ctx.engine.publicUrl, projectId, c.integration) : null,
-      oauthRedirectUrl: def?.auth.kind === 'oauth2' ? oauthRedirectUrl(ctx.engine.publicUrl) : null,
+      oauthRedirectUrl: def && oauth2Of(def) ? oauthRedirectUrl(ctx.engine.publicUrl) : null,
     });
   };
 
@@ -97,7 +98,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
         projectId, integration: def.key, enabled: false, clientId: null, clientSecret: null, webhookSecret: null, scopes: null,
         apiBaseUrl: null, authorizationUrl: null, tokenUrl: null, createdAt: 0, updatedAt: 0,
       };
-      out.push({ ...(await present(projectId, c)), name: def.name, configured: configs.has(def.key), authKind: def.auth.kind, defaultApiBaseUrl: def.apiBaseUrl, accountParameters: describeAccountParameters(def) });
+      out.push({ ...(await present(projectId, c)), name: def.name, configured: configs.has(def.key), authKind: def.auth.kind, authKinds: authKindsOf(def), defaultApiBaseUrl: def.apiBaseUrl, accountParameters: describeAccountParameters(def) });
     }
     return { integrations: out };
   });

@@ -6,6 +6,8 @@ import { Badge, Empty, ErrorBox, JsonBlock, Loading, useAsync } from '../compone
 import { loadCatalog } from '../catalog-cache.js';
 import type { PageProps } from '../main.js';
 
+const AUTH_LABELS: Record<string, string> = { oauth2: 'OAuth 2', apiKey: 'API key', clientCredentials: 'client credentials' };
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function CatalogPage(props: PageProps) {
@@ -36,7 +38,7 @@ export function CatalogPage(props: PageProps) {
       h('div', { class: 'card-head' },
         h('h2', { id: `int-${i.key}-h` }, i.name, ' ', h('span', { class: 'mono muted small' }, i.key)),
         h('div', { class: 'card-actions' },
-          h(Badge, null, i.authKind === 'oauth2' ? 'OAuth 2' : i.authKind === 'clientCredentials' ? 'client credentials' : i.authKind),
+          i.authKinds.map((k) => h(Badge, { key: k }, AUTH_LABELS[k] ?? k)),
           i.appWebhook ? h(Badge, { kind: 'info' }, 'app webhook') : null)),
       i.triggers.map((t) => h('details', { key: t.type, class: 'catalog-trigger' },
         h('summary', null,

@@ -131,7 +131,10 @@ function AddCredentialForm(props: { ctx: Ctx; catalog: Catalog; onCancel: () => 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const chosen = integrations.find((i) => i.key === integration);
-  const apiKey = chosen?.authKind === 'apiKey';
+  // An integration taking both an API key and OAuth tokens lets the admin say which one they hold.
+  const [keyChosen, setKeyChosen] = useState(false);
+  const both = (chosen?.authKinds ?? []).includes('apiKey') && (chosen?.authKinds ?? []).includes('oauth2');
+  const apiKey = chosen?.authKind === 'apiKey' && !both ? true : both && keyChosen;
   const client = chosen?.authKind === 'clientCredentials';
   const input = (id: string, label: string, value: string, set: (v: string) => void, type: 'password' | 'text', optional: boolean) =>
     h('div', { class: 'field' },
@@ -167,6 +170,13 @@ function AddCredentialForm(props: { ctx: Ctx; catalog: Catalog; onCancel: () => 
       h('label', { for: 'add-credential-integration' }, 'Integration'),
       h('select', { id: 'add-credential-integration', value: integration, onChange: (e: Event) => setIntegration((e.currentTarget as HTMLSelectElement).value) },
         integrations.map((i) => h('option', { key: i.key, value: i.key }, i.name)))),
+    both
+      ? h('div', { class: 'field' },
+        h('label', { for: 'add-credential-kind' }, 'Account given as'),
+        h('select', { id: 'add-credential-kind', value: keyChosen ? 'apiKey' : 'oauth2', onChange: (e: Event) => setKeyChosen((e.currentTarget as HTMLSelectElement).value === 'apiKey') },
+          h('option', { value: 'oauth2' }, 'OAuth access token'),
+          h('option', { value: 'apiKey' }, 'API key')))
+      : null,
     client
       ? [input('add-credential-client-id', 'Client id', clientId, setClientId, 'text', false),
         input('add-credential-secret', 'Client secret', secret, setSecret, 'password', false)]
