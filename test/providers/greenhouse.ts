@@ -96,7 +96,7 @@ export async function startFakeGreenhouse(): Promise<FakeGreenhouse> {
     };
     const m = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
     const [id, secret] = m ? Buffer.from(m[1]!, 'base64').toString('utf8').split(':') : [];
-    if (id !== state.clientId || secret !== state.clientSecret || form.client_secret !== undefined) return refuse(401, 'invalid_client');
+    if (id !== api.clientId || secret !== api.clientSecret || form.client_secret !== undefined) return refuse(401, 'invalid_client');
     if (form.grant_type !== 'client_credentials') return refuse(400, 'unsupported_grant_type');
     if (!form.sub || !state.users.has(form.sub)) return refuse(400, 'invalid_request');
     const token = `gh-token-${++tokenCount}`;
@@ -155,7 +155,8 @@ export async function startFakeGreenhouse(): Promise<FakeGreenhouse> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  return {
+  // Returned as one object the token endpoint reads, so a test may change the client (a secret regenerated in Greenhouse).
+  const api: FakeGreenhouse = {
     url,
     tokenUrl: `${url}/token`,
     ...state,
@@ -176,4 +177,5 @@ export async function startFakeGreenhouse(): Promise<FakeGreenhouse> {
     lists: (kind) => state.requests.filter((r) => r.path === `/v3/${kind}`),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return api;
 }
