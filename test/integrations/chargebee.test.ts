@@ -106,7 +106,7 @@ describe('Chargebee webhook endpoint lifecycle', () => {
         basic_auth_username: 'opentriggers', basic_auth_password: 's3cr3t-f00d-c0ffee-0123456789abcdef', 'enabled_events[0]': 'payment_failed',
       },
     });
-    expect((c.sent[0]!.form as Record<string, string>).name.length).toBeLessThanOrEqual(50);
+    expect(String((c.sent[0]!.form as Record<string, string>).name).length).toBeLessThanOrEqual(50);
   });
 
   it('register refuses an answer without an endpoint id, and maps a refusal with Chargebee\'s message', async () => {

@@ -86,7 +86,7 @@ export async function startFakeChargebee(): Promise<FakeChargebee> {
         const enabledEvents = Object.keys(body).filter((k) => /^enabled_events\[\d+\]$/.test(k)).sort().map((k) => String(body[k]));
         if (!enabledEvents.every((e) => /^[a-z_]+$/.test(e))) return error(res, 400, 'invalid_request', 'param_wrong_value', 'enabled_events : invalid value', 'enabled_events');
         const endpoint: ChargebeeEndpoint = {
-          id: `whep_${randomBytes(8).toString('hex')}`, site: m[1]!, name: body.name, url: body.url, apiVersion: body.api_version ?? 'v2', disabled: body.disabled === 'true',
+          id: `whep_${randomBytes(8).toString('hex')}`, site: m[1], name: body.name, url: body.url, apiVersion: body.api_version ?? 'v2', disabled: body.disabled === 'true',
           username: typeof body.basic_auth_username === 'string' ? body.basic_auth_username : null, password: typeof body.basic_auth_password === 'string' ? body.basic_auth_password : null,
           enabledEvents,
         };

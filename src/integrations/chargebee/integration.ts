@@ -24,7 +24,7 @@ export const chargebeeIntegration = defineIntegration({
   auth: { kind: 'apiKey', header: 'authorization', basicPassword: '' },
   accountParameters: [{ name: 'site', description: 'the Chargebee site name, e.g. acme for acme.chargebee.com (acme-test for its test site)', acceptSuffix: '.chargebee.com' }],
   apiBaseUrl: 'https://{site}.chargebee.com/api/v2',
-  docsUrl: 'https://apidocs.chargebee.com/docs/api/webhook_endpoints',
+  docsUrl: 'https://apidocs.chargebee.com/docs/api/events',
   triggers: [
     subscriptionCreatedTrigger,
     subscriptionCancelledTrigger,
