@@ -42,7 +42,7 @@ describe('webex', () => {
     http, params, state, credential: { id: 'cred-1', providerAccountId: null, extra: {} }, log: silent, signal: AbortSignal.timeout(10_000), now: Date.now,
   });
   const items = async (type: string, body: unknown) => {
-    const r = await source(type).toItems(inbound(body), ctx() as never);
+    const r = await source(type).toItems(inbound(body), ctx());
     return Array.isArray(r) ? r : r.items;
   };
 

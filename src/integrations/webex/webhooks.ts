@@ -120,7 +120,7 @@ export function webexWebhook(spec: WebexWebhookSpec): WebhookSource<WebexParams>
       return hook && id ? `${hook}/${id}` : undefined;
     },
     async toItems(req, ctx: WebhookContext<WebexParams>): Promise<Item[]> {
-      const body = inboundJson(req) as WebexEnvelope | null;
+      const body = inboundJson(req);
       // Only this webhook's resource and event (a firehose or foreign body carries nothing for this trigger).
       if (!body || body.resource !== spec.resource || body.event !== spec.event) return [];
       const key = webexKey(body);
