@@ -1,18 +1,21 @@
-// Marketo end to end through the public API, on SQLite and PostgreSQL, against the fake Marketo on the credential's
-// instanceUrl (the project's apiBaseUrl points nowhere): subscribe (baseline paging token, nothing delivered) → new
-// activities → the real Poller on a test clock → exactly one signed delivery each → re-polls deliver nothing more.
-// Plus: paging across several pages, 606 backing the credential off, bad parameters refused with 400, and
-// revoked client credentials marking the credential INVALID and the subscription ERRORED.
+// Marketo end to end through the public API, on SQLite and PostgreSQL, against the fake Marketo (the project's
+// apiBaseUrl and tokenUrl point at it): a client-credentials credential (client id, secret, Munchkin id) → subscribe
+// (the engine's first token exchange, baseline paging token, nothing delivered) → new activities → the real Poller on
+// a test clock → exactly one signed delivery each, with the stored token → re-polls deliver nothing more.
+// Plus: paging across several pages, 606 backing the credential off, bad parameters and credentials refused with
+// 400, 602 making the engine exchange again, and a refused client marking the credential INVALID and the
+// subscription ERRORED.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import type { Poller } from '../../src/engine/poller.js';
+import { CLIENT_REFUSED_MESSAGE } from '../../src/engine/tokens.js';
 import { marketoIntegration } from '../../src/integrations/marketo/integration.js';
 import { TestClock } from '../helpers/clock.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { FakeReceiver } from '../helpers/fake-receiver.js';
 import { expectSignedDelivery, startIntegrationWorld, subscriptionOf, type IntegrationWorld } from '../helpers/integration-world.js';
 import type { TestService } from '../helpers/service.js';
-import { clientAuth, startFakeMarketo, type FakeMarketo } from '../providers/marketo.js';
+import { startFakeMarketo, type FakeMarketo } from '../providers/marketo.js';
 
 const SEC = 1000;
 
@@ -42,8 +45,8 @@ describe.each(DIALECTS)('Marketo end to end on %s', (dialect) => {
       integration: marketoIntegration,
       now: clock.now,
       poller: true,
-      config: { apiBaseUrl: 'http://127.0.0.1:9' },
-      credential: { apiKey: clientAuth('client-1', 'secret-1'), extra: { instanceUrl: mk.url } },
+      config: { apiBaseUrl: mk.url, tokenUrl: `${mk.url}/identity/oauth/token` },
+      credential: { clientId: 'client-1', clientSecret: 'secret-1', extra: { munchkinId: '123-ABC-456' } },
     });
     ({ t, receiver, worker } = w);
     poller = w.poller!;
@@ -72,6 +75,38 @@ describe.each(DIALECTS)('Marketo end to end on %s', (dialect) => {
     await tick();
     await tick();
     expect(receiver.requests).toHaveLength(1);
+    // One exchange for all of it, client id and secret as form fields; every REST call carried that token.
+    expect(mk.tokenRequests()).toHaveLength(1);
+    expect(mk.tokenRequests()[0]).toMatchObject({ method: 'POST', auth: undefined, form: { grant_type: 'client_credentials', client_id: 'client-1', client_secret: 'secret-1' } });
+    expect(new Set(mk.requests.filter((r) => r.path.startsWith('/rest/')).map((r) => r.auth)).size).toBe(1);
+  });
+
+  it('refuses credentials in the old or an incomplete format, and a Munchkin id that is not a host label', async () => {
+    const post = (body: Record<string, unknown>) => w.user.post(`${w.base}/credentials`, { integration: 'marketo', ...body });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ apiKey: 'Y2xpZW50LTE6c2VjcmV0LTE=', extra: { munchkinId: '123-ABC-456' } }, 'clientId'], // the old format
+      [{ clientId: 'client-1', clientSecret: 'secret-1', apiKey: 'Y2xpZW50LTE6c2VjcmV0LTE=', extra: { munchkinId: '123-ABC-456' } }, 'apiKey'],
+      [{ clientId: 'client-1', extra: { munchkinId: '123-ABC-456' } }, 'clientSecret'],
+      [{ clientId: 'client-1', clientSecret: 'secret-1', extra: { munchkinId: 'evil.example/' } }, 'extra.munchkinId'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await post(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.text).toContain(field);
+      expect(r.text).not.toContain('secret-1');
+    }
+  });
+
+  it('an expired token (602 in a 200 body) is exchanged again and the poll goes on', async () => {
+    const sub = subscriptionOf(await w.subscribe('MARKETO_TRIGGER_NEW_LEAD', {}));
+    clock.advance(SEC);
+    const lead = mk.addActivity({ activityTypeId: 12 });
+    mk.expireTokens();
+    await tick();
+    expect(deliveries().map((d) => [d.triggerSubscriptionId, d.payload.marketoGUID])).toEqual([[sub.id, lead.marketoGUID]]);
+    expect(mk.tokenRequests()).toHaveLength(2);
+    expect((await t.svc.storage.credentials.get(credentialId))!.status).toBe('VALID');
+    expect((await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`)).body).toMatchObject({ status: 'ACTIVE' });
   });
 
   it('delivers activities spanning several pages exactly once, filters by form, refuses bad parameters', async () => {
@@ -105,8 +140,10 @@ describe.each(DIALECTS)('Marketo end to end on %s', (dialect) => {
     expect(deliveries().map((d) => d.payload.marketoGUID)).toEqual([lead.marketoGUID]);
 
     mk.clients.clear(); // the custom service's secret was regenerated
+    mk.expireTokens(); // and its token has lapsed: the engine must exchange again, and is refused
     await tick(10 * SEC);
-    expect((await t.svc.storage.credentials.get(credentialId))!.status).toBe('INVALID');
+    const cred = (await t.svc.storage.credentials.get(credentialId))!;
+    expect([cred.status, cred.statusReason]).toEqual(['INVALID', CLIENT_REFUSED_MESSAGE]);
     const after = await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`);
     expect(after.body.status).toBe('ERRORED');
     expect(JSON.stringify(after.body)).not.toContain('secret-1');

@@ -1,7 +1,8 @@
 // A fake Marketo instance over real HTTP: what the integration uses.
-// - `GET|POST /identity/oauth/token` with grant_type=client_credentials and the client's id and secret (query or
-//   form, as documented, or HTTP Basic client authentication): `{access_token, token_type, expires_in: 3599, scope}`;
-//   bad credentials are 401 `{error: "invalid_client"}`.
+// - `GET|POST /identity/oauth/token` with grant_type=client_credentials and the client's `client_id` and
+//   `client_secret` as request parameters (query, or the form body of a POST — how the engine sends them); HTTP Basic
+//   is not documented and not read: `{access_token, token_type, expires_in: 3599, scope}`; a missing or wrong client
+//   is 401 `{error: "invalid_client"}`.
 // - `GET /rest/v1/activities/pagingtoken.json?sinceDatetime=…` and `GET /rest/v1/activities.json?nextPageToken=…
 //   &activityTypeIds=…&batchSize=…` (≤ 300): `{requestId, success, result?, nextPageToken, moreResult}`; no `result`
 //   when nothing is new. Paging tokens are opaque strings here (the position after an activity id).
@@ -28,6 +29,8 @@ export interface MarketoRequest {
   path: string;
   query: Record<string, string>;
   auth: string | undefined;
+  /** The form-encoded body's fields (the token request's). */
+  form: Record<string, string>;
 }
 
 export interface FakeMarketo {
@@ -44,10 +47,6 @@ export interface FakeMarketo {
   activityLists(): MarketoRequest[];
   tokenRequests(): MarketoRequest[];
   close(): Promise<void>;
-}
-
-export function clientAuth(clientId: string, clientSecret: string): string {
-  return Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
 }
 
 const readBody = (req: IncomingMessage): Promise<string> =>
@@ -78,14 +77,14 @@ export async function startFakeMarketo(opts: { now?: () => number } = {}): Promi
       const url = new URL(req.url ?? '/', 'http://x');
       const body = await readBody(req);
       const query = Object.fromEntries(url.searchParams);
-      state.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, auth: req.headers.authorization });
+      const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      const form = isForm ? Object.fromEntries(new URLSearchParams(body)) : {};
+      state.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, auth: req.headers.authorization, form });
       if (url.pathname === '/identity/oauth/token') {
-        const form = Object.fromEntries(new URLSearchParams(body));
+        if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { error: 'method_not_allowed' });
         const fields = { ...query, ...form };
-        let id = fields.client_id;
-        let secret = fields.client_secret;
-        const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-        if (basic) [id, secret] = Buffer.from(basic[1]!, 'base64').toString().split(':');
+        const id = fields.client_id;
+        const secret = fields.client_secret;
         if (fields.grant_type !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' });
         if (!id || state.clients.get(id) !== secret) return send(res, 401, { error: 'invalid_client', error_description: 'Bad client credentials' });
         const token = `${(++issued).toString().padStart(8, '0')}-110d-4155-99a7-f986b2ff13a0:int`;

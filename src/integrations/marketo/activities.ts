@@ -9,7 +9,7 @@
 //   the new cursor. A failed poll stores nothing: the next one re-reads from the old token, and keys (the
 //   activity's marketoGUID, else its id) make the re-read harmless.
 import { ProviderError, type Item, type PollContext, type PollResult } from '../../sdk/index.js';
-import { instanceBase, MarketoSession } from './api.js';
+import { marketoGet } from './api.js';
 
 export const MAX_PAGES_PER_POLL = 10;
 export const PAGE_SIZE = 300;
@@ -46,18 +46,17 @@ export function activityKey(a: MarketoActivity): string | null {
 
 /** Poll activities of one type; `accept` filters by the trigger's parameters. */
 export async function pollActivities<P>(ctx: PollContext<P>, activityTypeId: number, accept: (a: MarketoActivity, params: P) => boolean): Promise<PollResult> {
-  const session = new MarketoSession(ctx.http, instanceBase(ctx.credential.extra), ctx.now);
   const cursor = parseCursor(ctx.cursor);
   if (!cursor) {
     const since = new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const res = await session.get<never>('/rest/v1/activities/pagingtoken.json', { sinceDatetime: since });
+    const res = await marketoGet<never>(ctx.http, '/rest/v1/activities/pagingtoken.json', { sinceDatetime: since }, ctx.now);
     if (typeof res.nextPageToken !== 'string' || res.nextPageToken === '') throw new ProviderError('transient', 'Marketo answered the paging token request without nextPageToken');
     return { items: [], cursor: { v: 1, token: res.nextPageToken } satisfies ActivityCursor };
   }
   const items: Item[] = [];
   let token = cursor.token;
   for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
-    const res = await session.get<MarketoActivity>('/rest/v1/activities.json', { nextPageToken: token, activityTypeIds: activityTypeId, batchSize: PAGE_SIZE });
+    const res = await marketoGet<MarketoActivity>(ctx.http, '/rest/v1/activities.json', { nextPageToken: token, activityTypeIds: activityTypeId, batchSize: PAGE_SIZE }, ctx.now);
     for (const a of res.result ?? []) {
       if (a?.activityTypeId !== undefined && a.activityTypeId !== activityTypeId) continue;
       const key = activityKey(a);
