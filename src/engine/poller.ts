@@ -10,7 +10,6 @@ import type { Catalog } from './catalog.js';
 import { jitteredInterval, sourceContext, type EngineDeps } from './context.js';
 import { backstopSync, canCatchUp } from './backstop.js';
 import { countDetected, newEvents, SubscriptionDeleted } from './detected-events.js';
-import { TokenManager } from './tokens.js';
 
 /** A poll taking longer than this is aborted, so its lease never expires under a running poll. */
 export const POLL_LEASE_MS = 2 * 60_000;
@@ -234,10 +233,7 @@ export class Poller {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof ProviderError && err.kind === 'auth') {
       // The HTTP client already tried a token refresh; the provider still refuses: the account needs reconnecting.
-      const credential = sub.credentialId ? await storage.credentials.get(sub.credentialId) : null;
-      if (credential && credential.status === 'VALID') {
-        await new TokenManager(storage, now).invalidate(credential, `The provider refused the connected account (${message}); ask the user to reconnect it.`);
-      }
+      if (sub.credentialId) await this.deps.tokens.refusedByProvider(sub.credentialId, message);
       await this.release(sub, at + interval);
       return { kind: 'failed', error: message, errored: true };
     }

@@ -1,7 +1,7 @@
 // Subscription lifecycle: create (provider-side setup first: webhook registration or baseline poll),
 // patch (parameters merge, override, re-activation), delete (provider teardown, best effort).
 import { AppError, notFound } from '../errors.js';
-import type { AnyTriggerDefinition, Item, Source, WebhookSource } from '../sdk/index.js';
+import { ProviderError, type AnyTriggerDefinition, type Item, type Source, type WebhookSource } from '../sdk/index.js';
 import type { Credential, Storage, Subscription, WebhookOverride } from '../storage/port.js';
 import { resolveAndCheck, validateWebhookUrl } from '../delivery/ssrf.js';
 import { firstBackstopAt } from './backstop.js';
@@ -188,6 +188,9 @@ export class SubscriptionService {
       }
       return { fields: {}, baseline: [], log: 'subscribed; events arrive on the integration app webhook' };
     } catch (err) {
+      // As when a poll is refused: the HTTP client already tried a new token, so the account needs reconnecting
+      // (and no longer counts as available to this user).
+      if (err instanceof ProviderError && err.kind === 'auth') await this.deps.tokens.refusedByProvider(credential.id, err.message);
       throw providerErrorToAppError(err, 'provider setup failed');
     }
   }

@@ -290,6 +290,15 @@ export class TokenManager {
     throw new ProviderError(status >= 500 ? 'transient' : 'permanent', `token request failed: ${reason}`, status);
   }
 
+  /**
+   * The provider refused a call made with this credential even after a new token was tried (`ProviderError('auth')`
+   * from a poll or a subscribe): unless something else already marked it, the account needs reconnecting.
+   */
+  async refusedByProvider(credentialId: string, detail: string): Promise<void> {
+    const c = await this.storage.credentials.get(credentialId);
+    if (c && c.status === 'VALID') await this.invalidate(c, `The provider refused the connected account (${detail}); ask the user to reconnect it.`);
+  }
+
   /** The credential can no longer be used: mark it and every subscription on it. */
   async invalidate(c: Credential, reason: string): Promise<void> {
     await this.storage.credentials.update(c.id, { status: 'INVALID', statusReason: reason });

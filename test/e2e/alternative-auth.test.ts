@@ -99,6 +99,8 @@ describe.each(DIALECTS)('two kinds of accounts for one integration on %s', (dial
     expect((await subscribeWith(bad.body.id)).status).not.toBe(200);
     expect(provider.seen.slice(before)).toEqual(['Token token=revoked-key']); // one call: a key cannot be refreshed
     expect(oauth.tokenRequests).toHaveLength(0);
+    expect(await statusOf(bad.body.id)).toBe('INVALID'); // as a refused poll does: the account needs reconnecting
+    expect(await statusOf(key.body.id)).toBe('VALID');
   });
 
   it('treats an access token as OAuth: Bearer, refreshed after a 401 with the refresh token', async () => {
