@@ -28,7 +28,7 @@ export const herokuIntegration = defineIntegration({
   alternativeAuth: { kind: 'apiKey', header: 'authorization', prefix: 'Bearer ' },
   apiBaseUrl: 'https://api.heroku.com',
   docsUrl: 'https://devcenter.heroku.com/articles/app-webhooks',
-  // The Platform API's version header: without it Heroku answers 400 (or an older variant).
+  // The Platform API's version header, which Heroku asks every client to send.
   defaultHeaders: { accept: 'application/vnd.heroku+json; version=3' },
   /** `GET /account`: the user the token belongs to (https://devcenter.heroku.com/articles/platform-api-reference#account-info). */
   async accountId({ http }) {
