@@ -1,5 +1,5 @@
 // The `jwt` scheme (HS256 token in a header, monday.com) and challengeEcho without a selector field.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classifyInbound, detectHandshake } from './handshakes.js';
 import { schemeProblems, type JwtScheme } from './schemes.js';
@@ -78,5 +78,34 @@ describe('challengeEcho selected by the field it echoes', () => {
     expect(detectHandshake([echo], req({}, 'not json'))).toBeNull();
     const decision = classifyInbound({ verification: scheme, handshakes: [echo] }, req({}, '{"event":{}}'), { secret: SECRET }, NOW);
     expect(decision).toMatchObject({ kind: 'rejected' });
+  });
+});
+
+describe('jwt scheme with bodySha256Claim (Netlify: {"iss": "netlify", "sha256": hex of the body})', () => {
+  const bodyScheme: JwtScheme = { kind: 'jwt', algorithm: 'HS256', header: 'X-Webhook-Signature', bodySha256Claim: 'sha256' };
+  const body = '{"id":"5ebc34bf4fea0b01f02efa3a","state":"ready"}';
+  const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('accepts a token whose claim is the SHA-256 of the raw body, computed independently, and round-trips with signRequest', () => {
+    expect(schemeProblems(bodyScheme)).toEqual([]);
+    const token = signJwt({ iss: 'netlify', sha256: hashOf(body) }, SECRET);
+    expect(verifyRequest(bodyScheme, req({ 'x-webhook-signature': token }, body), { secret: SECRET }, NOW)).toEqual({ ok: true });
+    const headers = signRequest(bodyScheme, req({}, body), { secret: SECRET }, NOW);
+    expect(verifyRequest(bodyScheme, req(headers, body), { secret: SECRET }, NOW)).toEqual({ ok: true });
+  });
+
+  it('refuses a changed body, a missing claim and a non-string claim, even with a valid token signature', () => {
+    const token = signJwt({ iss: 'netlify', sha256: hashOf(body) }, SECRET);
+    expect(verifyRequest(bodyScheme, req({ 'x-webhook-signature': token }, `${body} `), { secret: SECRET }, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    const noClaim = signJwt({ iss: 'netlify' }, SECRET);
+    expect(verifyRequest(bodyScheme, req({ 'x-webhook-signature': noClaim }, body), { secret: SECRET }, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    const numeric = signJwt({ iss: 'netlify', sha256: 42 }, SECRET);
+    expect(verifyRequest(bodyScheme, req({ 'x-webhook-signature': numeric }, body), { secret: SECRET }, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    // Without the option the same token passes for any body: the claim is what binds the body.
+    expect(verifyRequest({ ...bodyScheme, bodySha256Claim: undefined }, req({ 'x-webhook-signature': token }, 'other'), { secret: SECRET }, NOW)).toEqual({ ok: true });
+  });
+
+  it('reports an empty claim name as a problem', () => {
+    expect(schemeProblems({ ...bodyScheme, bodySha256Claim: '' })).toEqual(['bodySha256Claim must not be empty']);
   });
 });

@@ -220,6 +220,12 @@ export interface JwtScheme {
   algorithm: 'HS256';
   header: string;
   leewaySeconds?: number;
+  /**
+   * A claim that must equal the lowercase hex SHA-256 of the raw body, so that the token also proves the body
+   * (Netlify's `X-Webhook-Signature`: claims `{"iss": "netlify", "sha256": "<hex>"}`). Without it the token
+   * proves only who sent the request. A missing or different claim is refused as `bad_signature`.
+   */
+  bodySha256Claim?: string;
 }
 
 export type VerificationScheme = HmacScheme | AsymmetricScheme | SharedSecretScheme | JwtScheme | NoVerificationScheme;
@@ -331,6 +337,7 @@ export function schemeProblems(scheme: VerificationScheme): string[] {
       if (!scheme.header) problems.push('header is required');
       if (scheme.algorithm !== 'HS256') problems.push('algorithm must be HS256');
       if (scheme.leewaySeconds !== undefined && !(scheme.leewaySeconds >= 0)) problems.push('leewaySeconds must not be negative');
+      if (scheme.bodySha256Claim !== undefined && !scheme.bodySha256Claim) problems.push('bodySha256Claim must not be empty');
       break;
     case 'none':
       if (!scheme.reason.trim()) problems.push('say in reason how requests of this provider are trusted');

@@ -152,7 +152,8 @@ export function signRequest(
     case 'jwt': {
       // A fresh token valid for five minutes, as a provider would mint per request.
       const iat = Math.floor(now / 1000);
-      return { [scheme.header.toLowerCase()]: signJwt({ iat, exp: iat + 300 }, secretOf(key, scheme.kind)) };
+      const bodyHash = scheme.bodySha256Claim ? { [scheme.bodySha256Claim]: createHash('sha256').update(req.rawBody).digest('hex') } : {};
+      return { [scheme.header.toLowerCase()]: signJwt({ iat, exp: iat + 300, ...bodyHash }, secretOf(key, scheme.kind)) };
     }
     case 'hmac':
     case 'asymmetric': {
@@ -249,6 +250,13 @@ function verifyJwt(scheme: JwtScheme, req: VerifiableRequest, secret: string, no
   }
   if (nbf !== undefined && (typeof nbf !== 'number' || now < nbf * 1000 - leewayMs)) {
     return fail('stale_timestamp', 'the JWT is not valid yet');
+  }
+  if (scheme.bodySha256Claim) {
+    const claimed = (claims as Record<string, unknown>)[scheme.bodySha256Claim];
+    const actual = createHash('sha256').update(req.rawBody).digest('hex');
+    if (typeof claimed !== 'string' || !constantTimeEqualText(claimed.toLowerCase(), actual)) {
+      return fail('bad_signature', `the JWT's ${scheme.bodySha256Claim} claim is not the SHA-256 of the body`);
+    }
   }
   return OK;
 }
