@@ -10,7 +10,7 @@
 //     at the provider is registered again (ADR 0018).
 // (b) OAuth access tokens about to expire are refreshed through the TokenManager, which is single-flight
 //     per credential in-process and across processes, and marks a refused refresh INVALID.
-import { ProviderError, type AnyTriggerDefinition, type SourceContext, type WebhookSource } from '../sdk/index.js';
+import { ProviderError, type AnyTriggerDefinition, type IntegrationDefinition, type SourceContext, type WebhookSource } from '../sdk/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Credential, Subscription } from '../storage/port.js';
 import type { Catalog } from './catalog.js';
@@ -20,7 +20,7 @@ import { registerWebhook } from './registration.js';
 import { PeriodicPass } from './periodic-pass.js';
 import { REGISTRATION_CHECK_MS, RENEW_LEASE_MS, checkedHourly, nextRenewalAt, renewAtFor } from './subscriptions.js';
 import { REFRESH_MARGIN_MS } from './tokens.js';
-import { oauth2Of } from './auth-kinds.js';
+import { credentialAuthKind, oauth2Of } from './auth-kinds.js';
 
 /** A renewal taking longer than this is aborted; the lease (RENEW_LEASE_MS) is longer so it never lapses under a run. */
 const RENEW_TIMEOUT_MS = 60_000;
@@ -177,7 +177,7 @@ export class Renewals {
       }
       return await this.recreate(sub, entry.trigger, source, ctx, leaseUntil, source.renew ? 'gone-on-renew' : 'expiring');
     } catch (err) {
-      return this.failed(sub, credential, err, leaseUntil);
+      return this.failed(sub, credential, err, leaseUntil, entry.integration);
     }
   }
 
@@ -242,7 +242,7 @@ export class Renewals {
     }
   }
 
-  private async failed(sub: Subscription, credential: Credential, err: unknown, leaseUntil: number): Promise<RenewOutcome> {
+  private async failed(sub: Subscription, credential: Credential, err: unknown, leaseUntil: number, integration: IntegrationDefinition): Promise<RenewOutcome> {
     const { storage, now, logger } = this.deps;
     const finish = (patch: Parameters<typeof storage.subscriptions.finishRenewal>[2]) => storage.subscriptions.finishRenewal(sub.id, leaseUntil, patch);
     const message = err instanceof Error ? err.message : String(err);
@@ -259,6 +259,13 @@ export class Renewals {
       // marked (with the reconnect message, which a reconnect looks for); do not overwrite that error.
       await finish({ renewAt: now() + SLOW_RETRY_MS });
       return 'failed';
+    }
+    if (err instanceof ProviderError && err.kind === 'auth' && credentialAuthKind(integration, after) === 'apiKey') {
+      // The provider refused an API key: no refresh can help (ADR 0029) and retrying will not either. Mark the
+      // credential INVALID, as the poller does, which makes its subscriptions ERRORED with the reason.
+      await this.deps.tokens.invalidate(after, `The provider refused the API key (${message}); store a new key for the account.`);
+      await finish({ renewAt: now() + SLOW_RETRY_MS });
+      return 'errored';
     }
     const failures = sub.consecutiveFailures + 1;
     if (failures >= MAX_RENEW_FAILURES) {
