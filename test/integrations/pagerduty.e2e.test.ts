@@ -163,3 +163,100 @@ describe.each(DIALECTS)('PagerDuty end to end on %s', (dialect) => {
     expect((await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
   });
 });
+
+// The same account connected with a REST API key (`alternativeAuth`, ADR 0029): every call carries `Authorization:
+// Token token=<key>`, deliveries arrive as with OAuth, and a key PagerDuty refuses is never "refreshed" — the
+// subscribe fails after one call, and the hourly check marks the credential INVALID (its subscriptions ERRORED).
+describe.each(DIALECTS)('PagerDuty with a REST API key end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
+  let pd: FakePagerDuty;
+  const subFor = (subscriptionId: string): PagerDutySubscription | undefined =>
+    [...pd.subscriptions.values()].find((s) => s.delivery_method.url === `${w.t.url}/hooks/s/${subscriptionId}`);
+  const tokenCalls = () => pd.requests.filter((r) => r.path === '/oauth/token');
+  const credentialStatus = async () =>
+    ((await w.user.get(`${w.base}/credentials`)).body.credentials as Array<{ id: string; status: string; statusReason?: string }>).find((c) => c.id === w.credentialId);
+
+  beforeEach(async () => {
+    pd = await startFakePagerDuty();
+    pd.validKeys.add('pd-rest-key');
+    w = await startIntegrationWorld({
+      dialect,
+      integration: pagerdutyIntegration,
+      // An OAuth app is configured too (its token endpoint on the fake, to see that a key never reaches it).
+      config: { clientId: 'pd-client', clientSecret: 'pd-client-secret', apiBaseUrl: pd.url, tokenUrl: `${pd.url}/oauth/token` },
+      credential: { apiKey: 'pd-rest-key', providerAccountId: 'acme' },
+    });
+  });
+  afterEach(async () => {
+    await w.close();
+    await pd.close();
+  });
+
+  it('lists both ways to connect; subscribes, receives signed events, checks hourly and unsubscribes with Token token=<key>', async () => {
+    const listed = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/integrations`)).body.integrations.find((i: { integration: string }) => i.integration === 'pagerduty');
+    expect(listed).toMatchObject({ authKind: 'oauth2', authKinds: ['oauth2', 'apiKey'] });
+
+    const sub = subscriptionOf(await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_TRIGGERED', { serviceId: 'PF9KMXH' }));
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId: w.credentialId });
+    const s = subFor(sub.id)!;
+    expect(s).toMatchObject({ events: ['incident.triggered'], filter: { type: 'service_reference', id: 'PF9KMXH' } });
+    expect(pd.requests.find((r) => r.method === 'POST')).toMatchObject({ auth: 'Token token=pd-rest-key', accept: 'application/vnd.pagerduty+json;version=2' });
+
+    const first = await pd.deliver(s.id, incidentTriggered);
+    expect(first.status).toBe(200);
+    expect((await pd.deliver(s.id, incidentTriggered, { webhookId: first.webhookId })).status).toBe(200);
+    expect((await pd.deliver(s.id, incidentTriggered, { secrets: ['not-the-secret'] })).status).toBe(401);
+    await w.worker.drain();
+    const [sent] = await w.receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({ triggerType: 'PAGERDUTY_TRIGGER_INCIDENT_TRIGGERED', triggerSubscriptionId: sub.id, credentialId: w.credentialId, payload: incidentTriggered });
+    expectSignedDelivery(sent!, w.project.signingSecret);
+    expect(await w.events()).toHaveLength(1);
+
+    // The hourly check reads the subscription with the key; one deleted at PagerDuty is made again with it.
+    const renewals = new Renewals(w.t.svc.deps, { catalog: (p) => w.t.svc.subscriptions.catalogFor(p) });
+    const due = () => w.t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ checked: 1 });
+    pd.subscriptions.delete(s.id);
+    await due();
+    expect((await renewals.runOnce()).subscriptions).toEqual({ recreated: 1 });
+    const again = subFor(sub.id)!;
+    expect((await pd.deliver(again.id, incidentResolved)).status).toBe(200); // another event type: ignored
+    expect((await pd.deliver(again.id, { event: { ...incidentTriggered.event, id: 'another-event-id' } })).status).toBe(200);
+    await w.worker.drain();
+    expect(await w.receiver.waitFor(2)).toHaveLength(2);
+
+    expect((await w.user.delete(`${w.base}/trigger-subscriptions/${sub.id}`)).body).toEqual({ success: true });
+    expect(pd.subscriptions.size).toBe(0);
+    expect(pd.requests.filter((r) => r.path !== '/oauth/token').every((r) => r.auth === 'Token token=pd-rest-key')).toBe(true);
+    expect(tokenCalls()).toEqual([]);
+  });
+
+  it('a refused key: the subscribe fails after one call, and the hourly check marks the credential INVALID — never a refresh', async () => {
+    const sub = subscriptionOf(await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_ACKNOWLEDGED', {}));
+    expect(sub.status).toBe('ACTIVE');
+    pd.validKeys.delete('pd-rest-key'); // the key is deleted (or disabled) in PagerDuty
+
+    const before = pd.requests.length;
+    const refused = await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_TRIGGERED', {});
+    expect([refused.status, refused.body.code]).toEqual([422, 'CREDENTIAL_INVALID']);
+    expect(refused.text).not.toContain('pd-rest-key');
+    expect(pd.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual(['POST /webhook_subscriptions Token token=pd-rest-key']);
+
+    const renewals = new Renewals(w.t.svc.deps, { catalog: (p) => w.t.svc.subscriptions.catalogFor(p) });
+    await w.t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
+    const checkedAt = pd.requests.length;
+    expect((await renewals.runOnce()).subscriptions).toEqual({ errored: 1 });
+    expect(pd.requests.slice(checkedAt).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /webhook_subscriptions/${subFor(sub.id)!.id}`]);
+    expect(await credentialStatus()).toMatchObject({ status: 'INVALID' });
+    const after = (await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`)).body;
+    expect(after).toMatchObject({ status: 'ERRORED', error: expect.stringContaining('refused the API key') });
+    expect(JSON.stringify(after)).not.toContain('pd-rest-key');
+    expect(tokenCalls()).toEqual([]);
+
+    // Nothing more is sent with an INVALID credential.
+    const quiet = pd.requests.length;
+    expect((await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_RESOLVED', {})).status).toBe(422);
+    expect(pd.requests.length).toBe(quiet);
+  });
+});

@@ -59,6 +59,9 @@ describe('pagerduty', () => {
       kind: 'oauth2', authorizationUrl: 'https://identity.pagerduty.com/oauth/authorize', tokenUrl: 'https://identity.pagerduty.com/oauth/token',
       scopes: ['webhook_subscriptions.read', 'webhook_subscriptions.write'],
     });
+    // Or a REST API key, sent as PagerDuty documents: `Authorization: Token token=<key>`.
+    expect(pagerdutyIntegration.alternativeAuth).toEqual({ kind: 'apiKey', header: 'authorization', prefix: 'Token token=' });
+    expect('accountId' in pagerdutyIntegration).toBe(false); // nothing read at connect that a key credential would lack
     expect(pagerdutyIntegration.apiBaseUrl).toBe('https://api.pagerduty.com');
     expect(pagerdutyIntegration.defaultHeaders).toEqual({ accept: PAGERDUTY_ACCEPT });
     for (const t of pagerdutyIntegration.triggers) {
@@ -158,6 +161,24 @@ describe('pagerduty', () => {
   });
 
   describe('register / unregister / check', () => {
+    it('works the same with a REST API key (Token token=…, no From header needed); a read-only key is refused with PagerDuty\'s 403', async () => {
+      pd.validKeys.add('pd-key');
+      pd.readOnlyKeys.add('ro-key');
+      const withKey = (key: string) => createProviderHttp({ integration: pagerdutyIntegration, apiBaseUrl: pd.url, auth: { canRefresh: false, headers: async () => ({ authorization: `Token token=${key}` }) } });
+      const s = source('PAGERDUTY_TRIGGER_INCIDENT_RESOLVED');
+      const keyCtx = (key: string, state: Record<string, unknown> = {}) => ({ ...ctx({}, state), http: withKey(key) });
+      const r = await s.register({ ...keyCtx('pd-key'), hookUrl: 'https://ot.example/hooks/s/sub-2', secret: 'f'.repeat(64) });
+      expect(pd.requests.at(-1)).toMatchObject({ method: 'POST', path: '/webhook_subscriptions', auth: 'Token token=pd-key', accept: PAGERDUTY_ACCEPT });
+      expect(await s.check!(keyCtx('pd-key', r.state))).toBe('active');
+      await s.unregister(keyCtx('pd-key', r.state));
+      expect(pd.subscriptions.size).toBe(0);
+      // The fake takes a key only as `Token token=`: the same key as a Bearer token is refused.
+      const bearerKey = createProviderHttp({ integration: pagerdutyIntegration, apiBaseUrl: pd.url, auth: { canRefresh: false, headers: async () => ({ authorization: 'Bearer pd-key' }) } });
+      await expect(s.register({ ...ctx(), http: bearerKey, hookUrl: 'https://ot.example/hooks/s/sub-3', secret: 'f'.repeat(64) })).rejects.toMatchObject({ kind: 'auth', status: 401 });
+      await expect(s.register({ ...keyCtx('ro-key'), hookUrl: 'https://ot.example/hooks/s/sub-4', secret: 'f'.repeat(64) }))
+        .rejects.toMatchObject({ kind: 'permanent', status: 403, message: 'PagerDuty 403: Access Denied (code 2010) — Read-only API key' });
+    });
+
     it('creates a subscription for the trigger\'s event, our URL and the service filter, keeps PagerDuty\'s secret, and deletes it', async () => {
       const r = await reg('PAGERDUTY_TRIGGER_INCIDENT_ACKNOWLEDGED', { serviceId: 'PF9KMXH' });
       const sub = [...pd.subscriptions.values()][0]!;
