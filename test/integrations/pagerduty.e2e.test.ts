@@ -232,7 +232,7 @@ describe.each(DIALECTS)('PagerDuty with a REST API key end to end on %s', (diale
     expect(tokenCalls()).toEqual([]);
   });
 
-  it('a refused key: the subscribe fails after one call, and the hourly check marks the credential INVALID — never a refresh', async () => {
+  it('a refused key: the subscribe fails after one call and marks the credential INVALID — never a refresh', async () => {
     const sub = subscriptionOf(await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_ACKNOWLEDGED', {}));
     expect(sub.status).toBe('ACTIVE');
     pd.validKeys.delete('pd-rest-key'); // the key is deleted (or disabled) in PagerDuty
@@ -242,7 +242,21 @@ describe.each(DIALECTS)('PagerDuty with a REST API key end to end on %s', (diale
     expect([refused.status, refused.body.code]).toEqual([422, 'CREDENTIAL_INVALID']);
     expect(refused.text).not.toContain('pd-rest-key');
     expect(pd.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual(['POST /webhook_subscriptions Token token=pd-rest-key']);
+    expect(await credentialStatus()).toMatchObject({ status: 'INVALID' });
+    const after = (await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`)).body;
+    expect(after).toMatchObject({ status: 'ERRORED', error: expect.stringContaining('refused the connected account') });
+    expect(JSON.stringify(after)).not.toContain('pd-rest-key');
+    expect(tokenCalls()).toEqual([]);
 
+    // Nothing more is sent with an INVALID credential.
+    const quiet = pd.requests.length;
+    expect((await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_RESOLVED', {})).status).toBe(422);
+    expect(pd.requests.length).toBe(quiet);
+  });
+
+  it('a key refused at the hourly check marks the credential INVALID at once — never a refresh', async () => {
+    const sub = subscriptionOf(await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_ACKNOWLEDGED', {}));
+    pd.validKeys.delete('pd-rest-key');
     const renewals = new Renewals(w.t.svc.deps, { catalog: (p) => w.t.svc.subscriptions.catalogFor(p) });
     await w.t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
     const checkedAt = pd.requests.length;
@@ -253,10 +267,5 @@ describe.each(DIALECTS)('PagerDuty with a REST API key end to end on %s', (diale
     expect(after).toMatchObject({ status: 'ERRORED', error: expect.stringContaining('refused the API key') });
     expect(JSON.stringify(after)).not.toContain('pd-rest-key');
     expect(tokenCalls()).toEqual([]);
-
-    // Nothing more is sent with an INVALID credential.
-    const quiet = pd.requests.length;
-    expect((await w.subscribe('PAGERDUTY_TRIGGER_INCIDENT_RESOLVED', {})).status).toBe(422);
-    expect(pd.requests.length).toBe(quiet);
   });
 });
