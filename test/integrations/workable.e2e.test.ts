@@ -123,9 +123,9 @@ describe.each(DIALECTS)('Workable end to end on %s', (dialect) => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.message).toContain('NOPE1');
     wk.failNext(1, 429, { error: 'Too many requests' });
-    expect((await w.subscribe('WORKABLE_TRIGGER_CANDIDATE_CREATED')).status).toBe(429);
+    expect((await w.subscribe('WORKABLE_TRIGGER_CANDIDATE_CREATED', {})).status).toBe(429);
     wk.failNext(1, 503);
-    expect((await w.subscribe('WORKABLE_TRIGGER_CANDIDATE_CREATED')).status).toBe(502);
+    expect((await w.subscribe('WORKABLE_TRIGGER_CANDIDATE_CREATED', {})).status).toBe(502);
     expect((await w.user.get(`${w.base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
     expect(wk.subscriptions.size).toBe(0);
   });

@@ -50,7 +50,7 @@ export function candidateWebhook(event: CandidateEvent): WebhookSource<Candidate
       const target = hookUrlWithToken(ctx.hookUrl, ctx.secret);
       const res = await ctx.http.request<{ id?: unknown }>({ method: 'POST', path: '/subscriptions', json: { target, event, args }, allowStatus: ERROR_STATUSES });
       if (res.status === 404 && job) throw new ProviderError('permanent', `Workable has no job ${job} (jobShortcode) for this token`, 404);
-      if (res.status === 403) throw new ProviderError('permanent', 'Workable refused to create the webhook subscription (403): the token needs the r_candidates scope', 403);
+      if (res.status === 403) throw new ProviderError('permanent', 'Workable refused to create the webhook subscription (403): check that the token has the r_candidates scope', 403);
       if (res.status >= 400) throw workableError(res, ctx.now(), 'Workable POST /subscriptions');
       const id = res.body?.id;
       if (!isId(id)) throw new ProviderError('transient', 'Workable created a subscription without answering its id');
