@@ -155,3 +155,105 @@ describe.each(DIALECTS)('Klaviyo end to end on %s', (dialect) => {
     expect(JSON.stringify((await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`)).body)).not.toContain('pk_test_1');
   });
 });
+
+// The same triggers on a Klaviyo OAuth app's account (alternativeAuth): connected through the connect flow (PKCE,
+// the client authenticated with HTTP Basic at a.klaviyo.com/oauth/token, the account named by GET /api/accounts),
+// polled with `Bearer`, refreshed after a 401; a key credential of the same user keeps sending `Klaviyo-API-Key`.
+describe.each(DIALECTS)('Klaviyo OAuth accounts end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
+  let kl: FakeKlaviyo;
+  let clock: TestClock;
+  let poller: Poller;
+  const tick = async (ms = 2 * SEC) => {
+    clock.advance(ms);
+    await poller.runDue();
+    await w.worker.drain();
+  };
+
+  beforeEach(async () => {
+    clock = new TestClock(Date.now());
+    kl = await startFakeKlaviyo();
+    w = await startIntegrationWorld({
+      dialect,
+      integration: klaviyoIntegration,
+      now: clock.now,
+      poller: true,
+      config: { apiBaseUrl: kl.url, clientId: kl.clientId, clientSecret: kl.clientSecret, authorizationUrl: `${kl.url}/oauth/authorize`, tokenUrl: `${kl.url}/oauth/token` },
+      credential: { apiKey: 'pk_test_1' },
+    });
+    poller = w.poller!;
+  });
+  afterEach(async () => {
+    await w.close();
+    await kl.close();
+  });
+
+  /** The connect flow up to the stored credential: start, "consent" at Klaviyo (a code for the PKCE challenge), callback. */
+  async function connect(): Promise<string> {
+    const start = await w.user.post(`${w.base}/connect/klaviyo`, { redirectUrl: 'https://app.example.com/connected' });
+    expect(start.status, start.text).toBe(200);
+    const authorizationUrl = new URL(start.body.authorizationUrl);
+    const q = Object.fromEntries(authorizationUrl.searchParams);
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe(`${kl.url}/oauth/authorize`);
+    expect(q).toMatchObject({ client_id: kl.clientId, response_type: 'code', scope: 'accounts:read profiles:read lists:read events:read', code_challenge_method: 'S256' });
+    expect(q.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    kl.codes.set('kl-code-1', { codeChallenge: q.code_challenge!, redirectUri: q.redirect_uri! });
+    const cb = await w.t.admin.get(`/oauth/callback?code=kl-code-1&state=${encodeURIComponent(q.state!)}`);
+    expect(cb.status, cb.text).toBe(302);
+    const location = new URL(String(cb.headers.location));
+    expect(location.searchParams.get('error'), location.toString()).toBeNull();
+    return location.searchParams.get('credentialId')!;
+  }
+
+  it('connects through the OAuth app (PKCE, Basic client auth), names the account, and delivers what it polls with Bearer', async () => {
+    const credentialId = await connect();
+    expect(kl.tokenRequests).toHaveLength(1);
+    expect(kl.tokenRequests[0]!.auth).toBe(`Basic ${Buffer.from(`${kl.clientId}:${kl.clientSecret}`).toString('base64')}`);
+    expect(kl.tokenRequests[0]!.form).toMatchObject({ grant_type: 'authorization_code', code: 'kl-code-1' });
+    expect(kl.tokenRequests[0]!.form.code_verifier).toBeTypeOf('string');
+    const stored = (await w.t.svc.storage.credentials.get(credentialId))!;
+    expect(stored).toMatchObject({ providerAccountId: kl.accountId, secrets: { accessToken: 'kl-access-1', refreshToken: 'kl-refresh-1', extra: { organizationName: 'Klaviyo Demo' } } });
+    expect(stored.secrets.apiKey).toBeUndefined();
+    expect(kl.requests.find((r) => r.path === '/api/accounts')).toMatchObject({ auth: 'Bearer kl-access-1', revision: '2026-10-15' });
+
+    const sub = subscriptionOf(await w.subscribe('KLAVIYO_TRIGGER_PROFILE_CREATED', {}, { 'x-paragon-credential': credentialId }));
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId });
+    expect(kl.listRequests().at(-1)).toMatchObject({ path: '/api/profiles', auth: 'Bearer kl-access-1', revision: '2026-10-15' });
+    const p = kl.addProfile({ created: clock.now(), email: 'oauth@klaviyo-demo.com' });
+    await tick();
+    const [delivery] = await w.receiver.waitFor(1);
+    expect(delivery!.json).toMatchObject({ triggerType: 'KLAVIYO_TRIGGER_PROFILE_CREATED', triggerSubscriptionId: sub.id, credentialId, payload: { id: p.id, attributes: { email: 'oauth@klaviyo-demo.com' } } });
+    expectSignedDelivery(delivery!, w.project.signingSecret);
+
+    // The access token expires (Klaviyo's last an hour): a 401, one refresh with the refresh token, the poll retried.
+    kl.validTokens.delete('kl-access-1');
+    const q = kl.addProfile({ created: clock.now(), email: 'after-refresh@klaviyo-demo.com' });
+    await tick();
+    await w.receiver.waitFor(2);
+    expect(w.receiver.requests.map((r) => (r.json as { payload: { id: string } }).payload.id)).toEqual([p.id, q.id]);
+    expect(kl.tokenRequests.slice(1).map((r) => [r.form.grant_type, r.form.refresh_token, r.auth?.startsWith('Basic ')])).toEqual([['refresh_token', 'kl-refresh-1', true]]);
+    expect(kl.listRequests().at(-1)!.auth).toBe('Bearer kl-access-2');
+    expect((await w.t.svc.storage.credentials.get(credentialId))!.status).toBe('VALID');
+  });
+
+  it('keeps a key credential on Klaviyo-API-Key beside an OAuth one, and never refreshes a refused key', async () => {
+    const oauthId = await connect();
+    const keySub = subscriptionOf(await w.subscribe('KLAVIYO_TRIGGER_METRIC_EVENT', { metricId: 'UMTLbD' }, { 'x-paragon-credential': w.credentialId! }));
+    expect(kl.listRequests().at(-1)).toMatchObject({ path: '/api/events', auth: 'Klaviyo-API-Key pk_test_1' });
+    subscriptionOf(await w.subscribe('KLAVIYO_TRIGGER_METRIC_EVENT', { metricId: 'UMTLbD' }, { 'x-paragon-credential': oauthId }));
+    expect(kl.listRequests().at(-1)).toMatchObject({ path: '/api/events', auth: 'Bearer kl-access-1' });
+    const ev = kl.addEvent({ metricId: 'UMTLbD', datetime: clock.now() });
+    await tick();
+    await w.receiver.waitFor(2);
+    expect(w.receiver.requests.map((r) => (r.json as { credentialId: string; payload: { id: string } })).map((d) => [d.credentialId, d.payload.id]).sort())
+      .toEqual([[oauthId, ev.id], [w.credentialId!, ev.id]].sort());
+
+    kl.validKeys.clear();
+    const tokenCalls = kl.tokenRequests.length;
+    await tick(10 * SEC);
+    expect((await w.t.svc.storage.credentials.get(w.credentialId!))!.status).toBe('INVALID');
+    expect((await w.user.get(`${w.base}/trigger-subscriptions/${keySub.id}`)).body.status).toBe('ERRORED');
+    expect(kl.tokenRequests).toHaveLength(tokenCalls); // a key is never "refreshed"
+    expect((await w.t.svc.storage.credentials.get(oauthId))!.status).toBe('VALID');
+  });
+});

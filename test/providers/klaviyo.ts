@@ -5,10 +5,18 @@
 // sorts, the `page[size]` limits (profiles 1–100, events 1–1000), the required `revision` header, and Klaviyo's
 // JSON:API errors: 401 `not_authenticated` for an unknown key, 400 for a bad filter or page size, 404 for an
 // unknown list, scripted 429/5xx. Timestamps are rendered at second precision, like Klaviyo's.
-import { createServer, type ServerResponse } from 'node:http';
+//
+// Klaviyo's OAuth side too (https://developers.klaviyo.com/en/docs/set_up_oauth): `POST /oauth/token`, form-encoded,
+// the client id and secret as HTTP Basic (`invalid_client` otherwise), `authorization_code` with the PKCE
+// `code_verifier` checked against the S256 `code_challenge` the authorization carried (`invalid_grant` otherwise),
+// and `refresh_token`; the API then takes `Authorization: Bearer <access token>` besides `Klaviyo-API-Key`, and
+// `GET /api/accounts` answers the account the credential is for.
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import error401 from '../../src/integrations/klaviyo/fixtures/error-401.json' with { type: 'json' };
 import error429 from '../../src/integrations/klaviyo/fixtures/error-429.json' with { type: 'json' };
+import { readJsonOrFormBody } from '../helpers/request-body.js';
 
 export interface FakeProfile {
   id: string;
@@ -39,6 +47,16 @@ export interface FakeKlaviyo {
   lists: Map<string, Array<{ profileId: string; joinedAt: number }>>;
   events: FakeEvent[];
   validKeys: Set<string>;
+  /** OAuth access tokens the API accepts as `Bearer`. */
+  validTokens: Set<string>;
+  clientId: string;
+  clientSecret: string;
+  /** The Klaviyo account id (public key) GET /api/accounts answers. */
+  accountId: string;
+  /** Authorization codes the token endpoint accepts: code → the S256 code_challenge of its authorization. */
+  codes: Map<string, { codeChallenge: string; redirectUri: string }>;
+  /** Every token request's form, and its Authorization header. */
+  tokenRequests: Array<{ form: Record<string, string>; auth: string | undefined }>;
   requests: RecordedKlaviyoRequest[];
   /** Called before each list page is computed (n counts list requests from 0): lets a test change data between pages. */
   onList?: (n: number) => void;
@@ -80,6 +98,12 @@ export async function startFakeKlaviyo(): Promise<FakeKlaviyo> {
     lists: new Map(),
     events: [],
     validKeys: new Set(['pk_test_1']),
+    validTokens: new Set(),
+    clientId: 'kl-client-1',
+    clientSecret: 'kl-secret-1',
+    accountId: 'AbC123',
+    codes: new Map(),
+    tokenRequests: [],
     requests: [],
     failNext(count, status, headers = {}, body = undefined) {
       failures = [...failures, ...Array.from({ length: count }, () => ({ status, headers, body }))];
@@ -180,9 +204,40 @@ export async function startFakeKlaviyo(): Promise<FakeKlaviyo> {
     return json(res, 200, { data: page.map((r) => r.resource), links: { self: self.toString(), next, prev: null } });
   };
 
+  let tokenSeq = 1;
+  const refreshTokens = new Set<string>();
+  const issue = (res: ServerResponse) => {
+    const access = `kl-access-${tokenSeq}`;
+    const refresh = `kl-refresh-${tokenSeq++}`;
+    fake.validTokens.add(access);
+    refreshTokens.add(refresh);
+    return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: refresh, scope: 'accounts:read events:read lists:read profiles:read' }, { 'content-type': 'application/json' });
+  };
+  const tokenEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
+    const form = (await readJsonOrFormBody(req)) as Record<string, string>;
+    fake.tokenRequests.push({ form, auth: req.headers.authorization });
+    const oauthError = (error: string) => json(res, 400, { error }, { 'content-type': 'application/json' });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return oauthError('invalid_request');
+    if (req.headers.authorization !== `Basic ${Buffer.from(`${fake.clientId}:${fake.clientSecret}`).toString('base64')}`) return oauthError('invalid_client');
+    if (form.grant_type === 'authorization_code') {
+      const grant = fake.codes.get(form.code ?? '');
+      if (!grant || form.redirect_uri !== grant.redirectUri) return oauthError('invalid_grant');
+      const challenge = createHash('sha256').update(form.code_verifier ?? '').digest('base64url');
+      if (challenge !== grant.codeChallenge) return oauthError('invalid_code_verifier');
+      fake.codes.delete(form.code!);
+      return issue(res);
+    }
+    if (form.grant_type === 'refresh_token') {
+      if (!refreshTokens.delete(form.refresh_token ?? '')) return oauthError('invalid_grant');
+      return issue(res);
+    }
+    return oauthError('invalid_grant_type');
+  };
+
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'POST' && url.pathname === '/oauth/token') return tokenEndpoint(req, res);
       const rec: RecordedKlaviyoRequest = {
         method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), auth: req.headers.authorization,
         revision: req.headers.revision as string | undefined,
@@ -191,9 +246,16 @@ export async function startFakeKlaviyo(): Promise<FakeKlaviyo> {
       const failure = failures.shift();
       if (failure) return json(res, failure.status, failure.body ?? { errors: [{ status: failure.status, code: 'error', title: 'scripted failure', detail: 'scripted failure' }] }, failure.headers);
       const key = /^Klaviyo-API-Key (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!key || !fake.validKeys.has(key)) return json(res, 401, error401);
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!(key !== undefined && fake.validKeys.has(key)) && !(bearer !== undefined && fake.validTokens.has(bearer))) return json(res, 401, error401);
       if (!rec.revision) return kError(res, 400, 'invalid', 'The revision header is required.', 'revision');
       if (req.method !== 'GET') return kError(res, 405, 'method_not_allowed', 'Method not allowed');
+      if (url.pathname === '/api/accounts') {
+        return json(res, 200, {
+          data: [{ type: 'account', id: fake.accountId, attributes: { test_account: false, contact_information: { default_sender_name: 'Klaviyo Demo', organization_name: 'Klaviyo Demo' }, public_api_key: fake.accountId } }],
+          links: { self: `${fake.url}/api/accounts`, next: null, prev: null },
+        });
+      }
       if (url.pathname === '/api/profiles') {
         const rows = fake.profiles.map((p) => ({ id: p.id, at: p.created, resource: profileResource(p) }));
         return list(res, url, rows, { timeField: 'created', fields: ['created', 'updated', 'email', 'id'], maxSize: 100, sorts: ['created', '-created', 'id', '-id', 'updated', '-updated'] });

@@ -1,7 +1,8 @@
 // Klaviyo REST API calls the triggers make, and Klaviyo's JSON:API error shape.
 //
 // Every call goes to `${apiBaseUrl}/api/...` (https://a.klaviyo.com in production) with the `revision` header
-// (integration.ts) and `Authorization: Klaviyo-API-Key <private key>`. Lists are cursor-paginated JSON:API
+// (integration.ts) and `Authorization: Klaviyo-API-Key <private key>` or `Bearer <OAuth token>` (the engine sends
+// the credential's kind). Lists are cursor-paginated JSON:API
 // documents: `{data: [...], links: {next}}`; `links.next` is an absolute URL carrying `page[cursor]`. We read only
 // that cursor from it and send it again to our own apiBaseUrl with the same query, so no request ever goes to a
 // host taken from a response body.
@@ -57,7 +58,7 @@ export function klaviyoError(res: HttpResponse<unknown>): ProviderError {
   return new ProviderError('permanent', text, res.status);
 }
 
-const HANDLED = [400, 401, 403, 404, 405, 409, 415, 422, 429, 500, 502, 503, 504];
+export const HANDLED = [400, 401, 403, 404, 405, 409, 415, 422, 429, 500, 502, 503, 504];
 
 /** The `page[cursor]` of a `links.next` URL, or undefined when there is no next page. */
 export function nextCursor(next: unknown): string | undefined {
