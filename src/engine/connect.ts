@@ -297,9 +297,12 @@ export class ConnectService {
         expiresAt: tokens.expiresAt ?? null,
       });
     }
+    // Connecting through OAuth an account stored with an API key (alternativeAuth) makes it an OAuth credential:
+    // a kept `apiKey` would go on being sent, and the new token never used (ADR 0029).
+    const { apiKey: _replacedKey, ...kept } = existing.secrets;
     const updated = await storage.credentials.update(existing.id, {
       secrets: {
-        ...existing.secrets,
+        ...kept,
         accessToken: tokens.accessToken,
         // Some providers send a refresh token only on first consent: keep the one we have.
         ...(tokens.refreshToken !== undefined ? { refreshToken: tokens.refreshToken } : {}),

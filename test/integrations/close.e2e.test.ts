@@ -157,3 +157,100 @@ describe.each(DIALECTS)('Close end to end on %s', (dialect) => {
     expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
   });
 });
+
+// The same triggers on a Close OAuth app's account (alternativeAuth): connected through the connect flow (client id
+// and secret in the token request's form body; the account named by GET /me/ and the organization the token answer
+// names), webhook subscriptions managed with `Bearer`, the token refreshed after a 401; a key credential of the same
+// user keeps sending the key as HTTP Basic.
+describe.each(DIALECTS)('Close OAuth accounts end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
+  let cl: FakeClose;
+  const hookFor = (subscriptionId: string): CloseHook | undefined => [...cl.hooks.values()].find((h) => h.url === `${w.t.url}/hooks/s/${subscriptionId}`);
+
+  beforeEach(async () => {
+    cl = await startFakeClose();
+    w = await startIntegrationWorld({
+      dialect,
+      integration: closeIntegration,
+      config: { apiBaseUrl: cl.apiBaseUrl, clientId: cl.clientId, clientSecret: cl.clientSecret, authorizationUrl: cl.authorizationUrl, tokenUrl: cl.tokenUrl },
+      // Another user of the organization, holding the key.
+      credential: { apiKey: cl.apiKey, providerAccountId: 'user_KeyHolder0000000000000000000000000000000000' },
+    });
+  });
+  afterEach(async () => {
+    await w.close();
+    await cl.close();
+  });
+
+  /** The connect flow up to the stored credential: start, "consent" at Close (a code), callback. */
+  async function connect(): Promise<string> {
+    const start = await w.user.post(`${w.base}/connect/close`, { redirectUrl: 'https://app.example.com/connected' });
+    expect(start.status, start.text).toBe(200);
+    const authorizationUrl = new URL(start.body.authorizationUrl);
+    const q = Object.fromEntries(authorizationUrl.searchParams);
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe(cl.authorizationUrl);
+    expect(q).toMatchObject({ client_id: cl.clientId, response_type: 'code', scope: 'all.full_access offline_access' });
+    cl.codes.set('close-code-1', { redirectUri: q.redirect_uri! });
+    const cb = await w.t.admin.get(`/oauth/callback?code=close-code-1&state=${encodeURIComponent(q.state!)}`);
+    expect(cb.status, cb.text).toBe(302);
+    const location = new URL(String(cb.headers.location));
+    expect(location.searchParams.get('error'), location.toString()).toBeNull();
+    return location.searchParams.get('credentialId')!;
+  }
+
+  it('connects through the OAuth app, manages webhook subscriptions with Bearer, delivers signed events, refreshes after a 401', async () => {
+    // The connecting user had stored a key for the same Close user: connecting makes that credential an OAuth one.
+    const keyFirst = await w.user.post(`${w.base}/credentials`, { integration: 'close', apiKey: cl.apiKey, providerAccountId: cl.userId });
+    expect(keyFirst.status, keyFirst.text).toBe(201);
+    const credentialId = await connect();
+    expect(credentialId).toBe(keyFirst.body.id);
+    expect(cl.tokenRequests).toEqual([expect.objectContaining({ grant_type: 'authorization_code', code: 'close-code-1', client_id: cl.clientId, client_secret: cl.clientSecret })]);
+    const stored = (await w.t.svc.storage.credentials.get(credentialId))!;
+    // The organization chosen on Close's consent screen (the token answer's), not the first of /me/'s.
+    expect(stored).toMatchObject({ providerAccountId: cl.userId, secrets: { accessToken: 'close-access-1', refreshToken: 'close-refresh-1', extra: { organizationId: cl.organizationId } } });
+    expect(stored.secrets.apiKey).toBeUndefined();
+    expect(cl.requests.find((r) => r.path === '/api/v1/me/')!.auth).toBe('Bearer close-access-1');
+
+    const sub = subscriptionOf(await w.subscribe('CLOSE_TRIGGER_LEAD_CREATED', {}, { 'x-paragon-credential': credentialId }));
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId });
+    const hook = hookFor(sub.id)!;
+    expect(cl.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/webhook/')!.auth).toBe('Bearer close-access-1');
+    expect((await cl.deliver(hook.id, leadCreated, { key: 'ab'.repeat(32) })).status).toBe(401);
+    expect((await cl.deliver(hook.id, leadCreated)).status).toBe(200);
+    await w.worker.drain();
+    const [sent] = await w.receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({ triggerType: 'CLOSE_TRIGGER_LEAD_CREATED', triggerSubscriptionId: sub.id, credentialId, payload: { ...leadCreated, subscription_id: hook.id } });
+    expectSignedDelivery(sent!, w.project.signingSecret);
+    expect(w.receiver.requests).toHaveLength(1);
+
+    // The access token expires: the hourly check gets a 401, refreshes once (form body), and checks again.
+    cl.validTokens.delete('close-access-1');
+    const renewals = new Renewals(w.t.svc.deps, { catalog: (p) => w.t.svc.subscriptions.catalogFor(p) });
+    await w.t.svc.storage.subscriptions.update(sub.id, { renewAt: Date.now() - 1 });
+    expect((await renewals.runOnce()).subscriptions).toEqual({ checked: 1 });
+    expect(cl.tokenRequests.slice(1)).toEqual([expect.objectContaining({ grant_type: 'refresh_token', refresh_token: 'close-refresh-1', client_id: cl.clientId, client_secret: cl.clientSecret })]);
+    expect(cl.requests.filter((r) => r.path === `/api/v1/webhook/${hook.id}/`).map((r) => r.auth)).toEqual(['Bearer close-access-1', 'Bearer close-access-2']);
+    expect((await w.t.svc.storage.credentials.get(credentialId))!.status).toBe('VALID');
+
+    expect((await w.user.delete(`${w.base}/trigger-subscriptions/${sub.id}`)).body).toEqual({ success: true });
+    expect(cl.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/api/v1/webhook/${hook.id}/`, auth: 'Bearer close-access-2' });
+  });
+
+  it('keeps a key credential on HTTP Basic beside an OAuth one, and never refreshes a refused key', async () => {
+    const oauthId = await connect();
+    const basic = `Basic ${Buffer.from(`${cl.apiKey}:`).toString('base64')}`;
+    subscriptionOf(await w.subscribe('CLOSE_TRIGGER_CONTACT_CREATED', {}, { 'x-paragon-credential': w.credentialId! }));
+    expect(cl.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/v1/webhook/', auth: basic });
+    subscriptionOf(await w.subscribe('CLOSE_TRIGGER_CONTACT_CREATED', {}, { 'x-paragon-credential': oauthId }));
+    expect(cl.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/v1/webhook/', auth: 'Bearer close-access-1' });
+
+    cl.apiKey = 'api_revoked';
+    const tokenCalls = cl.tokenRequests.length;
+    const before = cl.requests.length;
+    const refused = await w.subscribe('CLOSE_TRIGGER_LEAD_CREATED', {}, { 'x-paragon-credential': w.credentialId! });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.text).toContain('The API key is invalid or has been revoked.');
+    expect(cl.requests.slice(before).map((r) => r.auth)).toEqual([basic]); // one call: a key cannot be refreshed
+    expect(cl.tokenRequests).toHaveLength(tokenCalls);
+  });
+});

@@ -7,6 +7,11 @@
 // HMAC-SHA256 keyed with the hex-decoded signature_key over timestamp + body — computed here with node:crypto,
 // independently of the SDK's signer.
 //
+// Close's OAuth side (https://developer.close.com/api/overview/oauth-authentication): `POST /oauth2/token/`,
+// form-encoded, client_id and client_secret in the body, `authorization_code` (a code the test issued) and
+// `refresh_token` grants, answering `{access_token, token_type, expires_in, refresh_token, scope, user_id,
+// organization_id}`; the API then also takes `Authorization: Bearer <access token>`.
+//
 // Docs followed: https://developer.close.com/api/resources/webhooks, https://developer.close.com/api/overview/rate-limits,
 // https://developer.close.com/api/overview/authentication-with-api-keys
 import { createHmac, randomBytes } from 'node:crypto';
@@ -26,12 +31,21 @@ export interface CloseHook {
 
 export interface FakeClose {
   apiBaseUrl: string;
+  tokenUrl: string;
+  authorizationUrl: string;
   apiKey: string;
   userId: string;
   organizationId: string;
   hooks: Map<string, CloseHook>;
   deletedHooks: CloseHook[];
   requests: Array<{ method: string; path: string; auth: string | undefined; body: any }>;
+  clientId: string;
+  clientSecret: string;
+  /** Authorization codes the token endpoint accepts: code → the redirect_uri its authorization carried. */
+  codes: Map<string, { redirectUri: string }>;
+  /** OAuth access tokens the API accepts as Bearer. */
+  validTokens: Set<string>;
+  tokenRequests: Array<Record<string, string>>;
   failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void;
   /** Close's signature headers for a body. */
   sign(signatureKey: string, body: string, timestamp: number): Record<string, string>;
@@ -50,6 +64,23 @@ export async function startFakeClose(): Promise<FakeClose> {
     hooks: new Map<string, CloseHook>(),
     deletedHooks: [] as CloseHook[],
     requests: [] as FakeClose['requests'],
+    clientId: 'oa2client_6xgYc4pKbLQG1fDkvtFz7Y',
+    clientSecret: 'close-client-secret-1',
+    codes: new Map<string, { redirectUri: string }>(),
+    validTokens: new Set<string>(),
+    tokenRequests: [] as Array<Record<string, string>>,
+  };
+  let tokenSeq = 1;
+  const refreshTokens = new Set<string>();
+  const issue = (res: ServerResponse) => {
+    const access = `close-access-${tokenSeq}`;
+    const refresh = `close-refresh-${tokenSeq++}`;
+    state.validTokens.add(access);
+    refreshTokens.add(refresh);
+    return json(res, 200, {
+      access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: refresh, scope: 'all.full_access offline_access',
+      user_id: state.userId, organization_id: state.organizationId,
+    });
   };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -61,14 +92,29 @@ export async function startFakeClose(): Promise<FakeClose> {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const body = req.method === 'POST' || req.method === 'PUT' ? await readJsonOrFormBody(req) : {};
+      if (req.method === 'POST' && url.pathname === '/oauth2/token/') {
+        state.tokenRequests.push(body);
+        if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return json(res, 400, { error: 'invalid_request' });
+        if (body.client_id !== state.clientId || body.client_secret !== state.clientSecret) return json(res, 401, { error: 'invalid_client' });
+        if (body.grant_type === 'authorization_code') {
+          const grant = state.codes.get(body.code ?? '');
+          if (!grant || (body.redirect_uri !== undefined && body.redirect_uri !== grant.redirectUri)) return json(res, 400, { error: 'invalid_grant' });
+          state.codes.delete(body.code);
+          return issue(res);
+        }
+        if (body.grant_type === 'refresh_token') return refreshTokens.delete(body.refresh_token ?? '') ? issue(res) : json(res, 400, { error: 'invalid_grant' });
+        return json(res, 400, { error: 'unsupported_grant_type' });
+      }
       state.requests.push({ method: req.method ?? 'GET', path: url.pathname, auth: req.headers.authorization, body });
       const failure = failures.shift();
       if (failure) return json(res, failure.status, failure.body, failure.headers);
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${state.apiKey}:`).toString('base64')}`) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const byKey = req.headers.authorization === `Basic ${Buffer.from(`${state.apiKey}:`).toString('base64')}`;
+      if (!byKey && !(bearer !== undefined && state.validTokens.has(bearer))) {
         return json(res, 401, { error: 'The API key is invalid or has been revoked.' });
       }
       if (req.method === 'GET' && url.pathname === '/api/v1/me/') {
-        return json(res, 200, { id: state.userId, email: 'joe@kline.example', first_name: 'Joe', last_name: 'Kemp', organizations: [{ id: state.organizationId, name: 'KLine' }] });
+        return json(res, 200, { id: state.userId, email: 'joe@kline.example', first_name: 'Joe', last_name: 'Kemp', organizations: [{ id: 'orga_OtherOrgOfTheSameUser000000000000000000000', name: 'Side project' }, { id: state.organizationId, name: 'KLine' }] });
       }
       if (req.method === 'POST' && url.pathname === '/api/v1/webhook/') {
         if (typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) return json(res, 400, { errors: [], 'field-errors': { url: 'Enter a valid URL.' } });
@@ -106,6 +152,8 @@ export async function startFakeClose(): Promise<FakeClose> {
 
   return Object.assign(state, {
     apiBaseUrl: `${base}/api/v1`,
+    tokenUrl: `${base}/oauth2/token/`,
+    authorizationUrl: `${base}/oauth2/authorize/`,
     failNext(count: number, status: number, body: unknown = { error: 'Internal server error' }, headers: Record<string, string> = {}) {
       failures = [...failures, ...Array.from({ length: count }, () => ({ status, body, headers }))];
     },
