@@ -159,3 +159,117 @@ describe.each(DIALECTS)('Kit end to end on %s', (dialect) => {
     expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
   });
 });
+
+// The same triggers through a Kit OAuth app: the account is connected through the connect flow (authorization code at
+// app.kit.com, token at the fake's /oauth/token), the token is sent as Bearer, an expired token is refreshed once,
+// Kit's plain-text 429 pauses the call without a refresh, and an account given as an API key works the key's way
+// until it is connected through OAuth, when the same credential (and its subscriptions) moves to the token.
+describe.each(DIALECTS)('Kit with an OAuth app, end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
+  let kit: FakeKit;
+
+  const endpointFor = (subscriptionId: string): KitEndpoint | undefined => [...kit.endpoints.values()].find((e) => e.url === `${w.t.url}/hooks/s/${subscriptionId}`);
+  const subscribeWith = (credentialId: string, type = 'KIT_TRIGGER_SUBSCRIBER_CREATED') => w.subscribe(type, {}, { 'x-paragon-credential': credentialId });
+
+  /** Runs the connect flow for user-1 with Kit granting `token`; returns the new credential's id. */
+  async function connect(token: string): Promise<string> {
+    const start = await w.user.post(`${w.base}/connect/kit`, { redirectUrl: 'https://app.example.com/connected' });
+    expect(start.status, start.text).toBe(200);
+    const authorizationUrl = new URL(start.body.authorizationUrl);
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe('https://app.kit.com/oauth/authorize');
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({ client_id: kit.clientId, response_type: 'code', scope: 'public' });
+    kit.codes.set('kit-code-1', token);
+    const cb = await w.t.admin.get(`/oauth/callback?code=kit-code-1&state=${encodeURIComponent(authorizationUrl.searchParams.get('state')!)}`);
+    expect(cb.status, cb.text).toBe(302);
+    const id = new URL(String(cb.headers.location)).searchParams.get('credentialId');
+    expect(id).toBeTruthy();
+    return id!;
+  }
+
+  beforeEach(async () => {
+    kit = await startFakeKit();
+    w = await startIntegrationWorld({
+      dialect,
+      integration: kitIntegration,
+      config: { apiBaseUrl: kit.apiBaseUrl, tokenUrl: kit.tokenUrl, clientId: kit.clientId, clientSecret: kit.clientSecret },
+    });
+  });
+  afterEach(async () => {
+    await w.close();
+    await kit.close();
+  });
+
+  it('lists both kinds; connects through OAuth and receives signed events with the token', async () => {
+    const listed = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/integrations`)).body.integrations.find((i: { integration: string }) => i.integration === 'kit');
+    expect(listed).toMatchObject({ authKind: 'apiKey', authKinds: ['apiKey', 'oauth2'] });
+
+    const oauthId = await connect('kit-oauth-token-1');
+    expect(kit.tokenRequests).toEqual([expect.objectContaining({ grant_type: 'authorization_code', code: 'kit-code-1', client_id: kit.clientId, client_secret: kit.clientSecret })]);
+    expect(await w.t.svc.storage.credentials.get(oauthId)).toMatchObject({ providerAccountId: String(kit.accountId), secrets: { accessToken: 'kit-oauth-token-1', refreshToken: 'kit-refresh-1' } });
+    expect(kit.requests.at(-1)).toMatchObject({ path: '/v4/account', bearer: 'kit-oauth-token-1', apiKey: undefined });
+
+    const sub = subscriptionOf(await subscribeWith(oauthId));
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId: oauthId });
+    expect(kit.requests.find((r) => r.method === 'POST')).toMatchObject({ path: '/v4/webhook_endpoints', bearer: 'kit-oauth-token-1', apiKey: undefined });
+    const endpoint = endpointFor(sub.id)!;
+    expect(endpoint.events).toEqual(['subscriber.created']);
+
+    expect((await kit.deliver(endpoint.id, [subscriberCreated], { secret: 'not-the-secret' })).status).toBe(401);
+    expect((await kit.deliver(endpoint.id, [subscriberCreated])).status).toBe(200);
+    expect((await kit.deliver(endpoint.id, [subscriberCreated])).status).toBe(200);
+    await w.worker.drain();
+    const [sent] = await w.receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({ integration: 'kit', triggerType: 'KIT_TRIGGER_SUBSCRIBER_CREATED', triggerSubscriptionId: sub.id, credentialId: oauthId, payload: subscriberCreated });
+    expect(await w.events()).toHaveLength(1);
+
+    expect((await w.user.delete(`${w.base}/trigger-subscriptions/${sub.id}`)).body).toEqual({ success: true });
+    expect(kit.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/v4/webhook_endpoints/${endpoint.id}`, bearer: 'kit-oauth-token-1' });
+  });
+
+  it('refreshes an expired token once and retries; Kit\'s plain-text 429 is rate_limited without a refresh', async () => {
+    const oauthId = await connect('kit-oauth-token-2');
+    kit.validTokens.delete('kit-oauth-token-2');
+    const before = kit.requests.length;
+    const sub = subscriptionOf(await subscribeWith(oauthId));
+    expect(sub.status).toBe('ACTIVE');
+    expect(kit.tokenRequests.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'kit-refresh-1', client_id: kit.clientId });
+    const fresh = (await w.t.svc.storage.credentials.get(oauthId))!.secrets.accessToken!;
+    expect(fresh).not.toBe('kit-oauth-token-2');
+    expect(kit.requests.slice(before).map((r) => r.bearer)).toEqual(['kit-oauth-token-2', fresh]);
+
+    const tokenCalls = kit.tokenRequests.length;
+    kit.rateLimitNext(1);
+    const limited = await subscribeWith(oauthId);
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('RATE_LIMITED');
+    expect(limited.text).not.toContain(fresh);
+    expect(kit.tokenRequests).toHaveLength(tokenCalls);
+    expect(kit.endpoints.size).toBe(1);
+  });
+
+  it('an API key credential sends X-Kit-Api-Key; connecting the same account through OAuth moves that credential to the token', async () => {
+    const key = await w.user.post(`${w.base}/credentials`, { integration: 'kit', apiKey: kit.apiKey, providerAccountId: String(kit.accountId) });
+    expect(key.status, key.text).toBe(201);
+    const keyId = key.body.id as string;
+    const keySub = subscriptionOf(await subscribeWith(keyId, 'KIT_TRIGGER_TAG_ADDED'));
+    expect(kit.requests.at(-1)).toMatchObject({ method: 'POST', apiKey: kit.apiKey, bearer: undefined });
+    const endpoint = endpointFor(keySub.id)!;
+    expect((await kit.deliver(endpoint.id, [subscriberTagAdded])).status).toBe(200);
+    await w.worker.drain();
+    expect((await w.receiver.waitFor(1))[0]!.json).toMatchObject({ credentialId: keyId, payload: subscriberTagAdded });
+
+    const connected = await connect('kit-oauth-token-3');
+    expect(connected).toBe(keyId);
+    const stored = (await w.t.svc.storage.credentials.get(keyId))!;
+    expect(stored.secrets).toMatchObject({ accessToken: 'kit-oauth-token-3', refreshToken: 'kit-refresh-1' });
+    expect(stored.secrets.apiKey).toBeUndefined();
+
+    subscriptionOf(await subscribeWith(keyId, 'KIT_TRIGGER_SUBSCRIBER_ACTIVATED'));
+    expect(kit.requests.at(-1)).toMatchObject({ method: 'POST', bearer: 'kit-oauth-token-3', apiKey: undefined });
+    const other = { ...subscriberTagAdded, id: '7a0d4c1e-9b2f-4e3a-8c5d-6f7a8b9c0d1e' };
+    expect((await kit.deliver(endpoint.id, [other])).status).toBe(200);
+    await w.worker.drain();
+    await w.receiver.waitFor(2);
+    expect((await w.user.get(`${w.base}/trigger-subscriptions/${keySub.id}`)).body.status).toBe('ACTIVE');
+  });
+});

@@ -99,7 +99,10 @@ describe('kitError', () => {
     expect(kitError(res(401, { errors: ['The access token is invalid'] }))).toMatchObject({ kind: 'auth', message: 'Kit 401: The access token is invalid' });
     expect(kitError(res(429, {}, { 'retry-after': '7' }), 0)).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
     expect(kitError(res(429, null), 0)).toMatchObject({ kind: 'rate_limited', retryAfterMs: 60_000 });
-    expect(kitError(res(503, 'upstream down'))).toMatchObject({ kind: 'transient', status: 503, message: 'Kit 503' });
+    // Kit's documented 429 (API keys: 120 per 60 s; OAuth tokens: 600 per 60 s): plain text, no Retry-After.
+    expect(kitError(res(429, 'Retry later'), 0)).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterMs: 60_000, message: 'Kit 429: Retry later' });
+    expect(kitError(res(503, 'upstream down'))).toMatchObject({ kind: 'transient', status: 503, message: 'Kit 503: upstream down' });
+    expect(kitError(res(502, '<html>\n<body>Bad gateway</body>\n</html>'))).toMatchObject({ kind: 'transient', message: 'Kit 502' });
     expect(kitError(res(422, { errors: ['Events foo is not a subscribable event type', 'Url is not a valid URL'] }))).toMatchObject({
       kind: 'permanent', status: 422, message: 'Kit 422: Events foo is not a subscribable event type; Url is not a valid URL',
     });
@@ -125,5 +128,14 @@ describe('Kit account id', () => {
   it('fails with the mapped error, or when the answer has no account id', async () => {
     await expect(kitIntegration.accountId!({ http: http(401, { errors: ['The API key is invalid'] }) as never, token: { accessToken: 'x' } })).rejects.toMatchObject({ kind: 'auth' });
     await expect(kitIntegration.accountId!({ http: http(200, { account: {} }) as never, token: { accessToken: 'x' } })).rejects.toMatchObject({ kind: 'permanent' });
+  });
+});
+
+describe('Kit accounts', () => {
+  it('take a V4 API key (X-Kit-Api-Key) or an OAuth app token (app.kit.com, scope public); a 401 read by our calls is a refused token', () => {
+    expect(kitIntegration.auth).toEqual({ kind: 'apiKey', header: 'x-kit-api-key' });
+    expect(kitIntegration.alternativeAuth).toMatchObject({ kind: 'oauth2', authorizationUrl: 'https://app.kit.com/oauth/authorize', tokenUrl: 'https://app.kit.com/oauth/token', scopes: ['public'] });
+    const answer = (status: number) => ({ status, headers: {}, body: { errors: ['The access token is invalid'] } });
+    expect([401, 403, 429].map((s) => kitIntegration.tokenRefused!(answer(s)))).toEqual([true, false, false]);
   });
 });

@@ -2,13 +2,18 @@
 // ({url, events, name?, description?} → 201 `{webhook_endpoint: {id, url, events, name, description, status,
 // secret}}`, the secret generated here and returned only then; events outside the catalog → 422), `GET` (without
 // the secret) and `DELETE` (204; 404 when unknown) of `/v4/webhook_endpoints/{id}` — behind `X-Kit-Api-Key`;
-// errors answer `{errors: ["…"]}`. And Kit's side of webhooks: the envelope `{delivery_id, events: [...]}` POSTed
+// errors answer `{errors: ["…"]}` — or `Authorization: Bearer <token>` issued by its OAuth token endpoint
+// (`POST /oauth/token`, form or JSON: authorization_code with client_id, client_secret, code, redirect_uri, or
+// refresh_token; answers `{access_token, token_type, expires_in, refresh_token, scope, created_at}`; a spent or
+// unknown code or refresh token → 400 `{error: "invalid_grant"}`, a wrong client → 401 `{error: "invalid_client"}`).
+// A 429 answers the plain text `Retry later` without Retry-After, as Kit documents. And Kit's side of webhooks: the envelope `{delivery_id, events: [...]}` POSTed
 // with `X-Kit-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, computed here with node:crypto,
 // independently of the SDK's signer.
 //
 // Docs followed: https://developers.kit.com/api-reference/webhooks/create-a-webhook-endpoint,
 // https://developers.kit.com/api-reference/webhooks/delete-a-webhook-endpoint,
-// https://developers.kit.com/webhooks/delivery-format, https://developers.kit.com/webhooks/verifying-signatures
+// https://developers.kit.com/webhooks/delivery-format, https://developers.kit.com/webhooks/verifying-signatures,
+// https://developers.kit.com/api-reference/oauth-refresh-token-flow, https://developers.kit.com/api-reference/rate-limits
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +41,18 @@ export interface FakeKit {
   accountId: number;
   endpoints: Map<number, KitEndpoint>;
   deletedEndpoints: KitEndpoint[];
-  requests: Array<{ method: string; path: string; apiKey: string | undefined; body: any }>;
+  requests: Array<{ method: string; path: string; apiKey: string | undefined; bearer: string | undefined; body: any }>;
+  /** The OAuth app's client; `tokenUrl` is the fake's token endpoint. */
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+  /** authorization code → the access token it grants. */
+  codes: Map<string, string>;
+  /** Access tokens accepted now (expire one with `delete`). */
+  validTokens: Set<string>;
+  tokenRequests: Array<Record<string, string>>;
+  /** Answer the next n API calls with Kit's 429 (plain text `Retry later`, no Retry-After). */
+  rateLimitNext(count: number): void;
   failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void;
   sign(secret: string, timestamp: number, body: string): string;
   /** POST `{delivery_id, events}` to the endpoint's URL, signed as Kit does (or with `secret`/`timestamp`/`headers`). */
@@ -48,12 +64,25 @@ export async function startFakeKit(): Promise<FakeKit> {
   let failures: Array<{ status: number; body: unknown; headers: Record<string, string> }> = [];
   let nextId = 1200;
   let nextDelivery = 123456;
+  let nextRefresh = 1;
+  const refreshTokens = new Map<string, string>();
   const state = {
     apiKey: 'kit_5a8f2c1e9b3d4a7f6e0c1b2a3d4e5f60',
     accountId: 31337,
     endpoints: new Map<number, KitEndpoint>(),
     deletedEndpoints: [] as KitEndpoint[],
     requests: [] as FakeKit['requests'],
+    clientId: 'kit-app-client',
+    clientSecret: 'kit-app-secret',
+    codes: new Map<string, string>(),
+    validTokens: new Set<string>(),
+    tokenRequests: [] as Array<Record<string, string>>,
+  };
+  const issue = (accessToken: string) => {
+    state.validTokens.add(accessToken);
+    const refreshToken = `kit-refresh-${nextRefresh++}`;
+    refreshTokens.set(refreshToken, accessToken);
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: 7200, refresh_token: refreshToken, scope: 'public', created_at: Math.floor(Date.now() / 1000) };
   };
   const json = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     if (body === undefined) {
@@ -70,11 +99,39 @@ export async function startFakeKit(): Promise<FakeKit> {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const body = req.method === 'POST' || req.method === 'PUT' ? await readJsonOrFormBody(req) : {};
+      if (req.method === 'POST' && url.pathname === '/oauth/token') {
+        const form = Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+        state.tokenRequests.push(form);
+        if (form.client_id !== state.clientId || form.client_secret !== state.clientSecret) return json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+        if (form.grant_type === 'authorization_code') {
+          const token = state.codes.get(form.code ?? '');
+          if (!token || !form.redirect_uri) return json(res, 400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' });
+          state.codes.delete(form.code!);
+          return json(res, 200, issue(token));
+        }
+        if (form.grant_type === 'refresh_token') {
+          const old = refreshTokens.get(form.refresh_token ?? '');
+          if (!old) return json(res, 400, { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid' });
+          refreshTokens.delete(form.refresh_token!);
+          state.validTokens.delete(old);
+          return json(res, 200, issue(`${old.replace(/-r\d+$/, '')}-r${nextRefresh}`));
+        }
+        return json(res, 400, { error: 'unsupported_grant_type' });
+      }
       const apiKey = req.headers['x-kit-api-key'];
-      state.requests.push({ method: req.method ?? 'GET', path: url.pathname, apiKey: typeof apiKey === 'string' ? apiKey : undefined, body });
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      state.requests.push({ method: req.method ?? 'GET', path: url.pathname, apiKey: typeof apiKey === 'string' ? apiKey : undefined, bearer, body });
       const failure = failures.shift();
-      if (failure) return json(res, failure.status, failure.body, failure.headers);
-      if (apiKey !== state.apiKey || req.headers.authorization) return error(res, 401, 'The API key is invalid');
+      if (failure) {
+        if (typeof failure.body === 'string') {
+          res.writeHead(failure.status, { 'content-type': 'text/plain', ...failure.headers });
+          return res.end(failure.body);
+        }
+        return json(res, failure.status, failure.body, failure.headers);
+      }
+      if (bearer !== undefined) {
+        if (apiKey !== undefined || !state.validTokens.has(bearer)) return error(res, 401, 'The access token is invalid');
+      } else if (apiKey !== state.apiKey || req.headers.authorization) return error(res, 401, 'The API key is invalid');
       if (req.method === 'GET' && url.pathname === '/v4/account') {
         return json(res, 200, {
           user: { id: 5, email: 'ada@example.com' },
@@ -113,6 +170,10 @@ export async function startFakeKit(): Promise<FakeKit> {
 
   return Object.assign(state, {
     apiBaseUrl: `${base}/v4`,
+    tokenUrl: `${base}/oauth/token`,
+    rateLimitNext(count: number) {
+      failures = [...failures, ...Array.from({ length: count }, () => ({ status: 429, body: 'Retry later', headers: {} }))];
+    },
     failNext(count: number, status: number, body: unknown = { errors: ['Internal server error'] }, headers: Record<string, string> = {}) {
       failures = [...failures, ...Array.from({ length: count }, () => ({ status, body, headers }))];
     },
