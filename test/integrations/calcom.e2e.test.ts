@@ -171,3 +171,84 @@ describe.each(DIALECTS)('Cal.com end to end on %s', (dialect) => {
     expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
   });
 });
+
+// The same triggers through a Cal.com OAuth client: connected through the connect flow (authorization at
+// app.cal.com with the four scopes, token at the fake's /v2/auth/oauth2/token), the token sent as Bearer and
+// refreshed once when Cal.com refuses it (30-minute tokens), a token without the webhook scope refused (403), and the
+// API key credential of the same project still working the key's way.
+describe.each(DIALECTS)('Cal.com with an OAuth client, end to end on %s', (dialect) => {
+  let w: IntegrationWorld;
+  let cal: FakeCalcom;
+  const SCOPES = ['PROFILE_READ', 'EVENT_TYPE_READ', 'EVENT_TYPE_WRITE', 'BOOKING_READ'];
+  const hookFor = (subscriptionId: string): CalcomHook | undefined => [...cal.hooks.values()].find((h) => h.subscriberUrl === `${w.t.url}/hooks/s/${subscriptionId}`);
+  const subscribeWith = (credentialId: string) => w.subscribe('CALCOM_TRIGGER_BOOKING_CREATED', {}, { 'x-paragon-credential': credentialId });
+
+  async function connect(token: string, scopes?: string[]): Promise<string> {
+    const start = await w.user.post(`${w.base}/connect/calcom`, { redirectUrl: 'https://app.example.com/connected' });
+    expect(start.status, start.text).toBe(200);
+    const authorizationUrl = new URL(start.body.authorizationUrl);
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe('https://app.cal.com/auth/oauth2/authorize');
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({ client_id: cal.clientId, scope: SCOPES.join(' ') });
+    cal.codes.set('cal-code-1', { token, scopes: scopes ?? authorizationUrl.searchParams.get('scope')!.split(' ') });
+    const cb = await w.t.admin.get(`/oauth/callback?code=cal-code-1&state=${encodeURIComponent(authorizationUrl.searchParams.get('state')!)}`);
+    expect(cb.status, cb.text).toBe(302);
+    return new URL(String(cb.headers.location)).searchParams.get('credentialId')!;
+  }
+
+  beforeEach(async () => {
+    cal = await startFakeCalcom();
+    w = await startIntegrationWorld({
+      dialect,
+      integration: calcomIntegration,
+      config: { apiBaseUrl: cal.apiBaseUrl, tokenUrl: cal.tokenUrl, clientId: cal.clientId, clientSecret: cal.clientSecret },
+      credential: { apiKey: cal.apiKey, providerAccountId: 'key-account' },
+    });
+  });
+  afterEach(async () => {
+    await w.close();
+    await cal.close();
+  });
+
+  it('connects through OAuth, creates the webhook with the token, receives signed events, refreshes a refused token once', async () => {
+    const listed = (await w.t.admin.get(`/admin/v1/projects/${w.project.id}/integrations`)).body.integrations.find((i: { integration: string }) => i.integration === 'calcom');
+    expect(listed).toMatchObject({ authKind: 'apiKey', authKinds: ['apiKey', 'oauth2'] });
+
+    const oauthId = await connect('cal-oauth-token-1');
+    expect(cal.tokenRequests).toEqual([expect.objectContaining({ grant_type: 'authorization_code', code: 'cal-code-1', client_id: cal.clientId, client_secret: cal.clientSecret })]);
+    expect(await w.t.svc.storage.credentials.get(oauthId)).toMatchObject({ providerAccountId: String(cal.userId), secrets: { accessToken: 'cal-oauth-token-1', refreshToken: 'cal-refresh-1' } });
+
+    const sub = subscriptionOf(await subscribeWith(oauthId));
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId: oauthId });
+    expect(cal.requests.find((r) => r.method === 'POST')).toMatchObject({ path: '/v2/webhooks', auth: 'Bearer cal-oauth-token-1' });
+    const hook = hookFor(sub.id)!;
+    expect((await cal.deliver(hook.id, bookingCreated, { secret: 'wrong' })).status).toBe(401);
+    expect((await cal.deliver(hook.id, bookingCreated)).status).toBe(200);
+    expect((await cal.deliver(hook.id, bookingCreated)).status).toBe(200);
+    await w.worker.drain();
+    expect((await w.receiver.waitFor(1))[0]!.json).toMatchObject({ triggerType: 'CALCOM_TRIGGER_BOOKING_CREATED', credentialId: oauthId, payload: bookingCreated });
+    expect(await w.events()).toHaveLength(1);
+
+    // The 30-minute token is refused: one refresh, the call made again with the new token.
+    cal.tokens.delete('cal-oauth-token-1');
+    const before = cal.requests.length;
+    subscriptionOf(await subscribeWith(oauthId));
+    expect(cal.tokenRequests.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'cal-refresh-1' });
+    const fresh = (await w.t.svc.storage.credentials.get(oauthId))!.secrets.accessToken!;
+    expect(cal.requests.slice(before).map((r) => r.auth)).toEqual(['Bearer cal-oauth-token-1', `Bearer ${fresh}`]);
+
+    // The API key credential still works, as Bearer <key>, never refreshed.
+    const keySub = subscriptionOf(await subscribeWith(w.credentialId!));
+    expect(keySub.credentialId).toBe(w.credentialId);
+    expect(cal.requests.at(-1)).toMatchObject({ method: 'POST', auth: `Bearer ${cal.apiKey}` });
+  });
+
+  it('a token granted without the webhook scope is refused at subscribe time (403), nothing left behind', async () => {
+    const oauthId = await connect('cal-oauth-token-2', ['PROFILE_READ', 'BOOKING_READ']);
+    const r = await subscribeWith(oauthId);
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.text).toContain('EVENT_TYPE_WRITE');
+    expect(r.text).not.toContain('cal-oauth-token-2');
+    expect(cal.hooks.size).toBe(0);
+    expect(cal.tokenRequests.filter((t) => t.grant_type === 'refresh_token')).toHaveLength(0);
+  });
+});

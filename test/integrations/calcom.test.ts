@@ -107,3 +107,14 @@ describe('Cal.com account id', () => {
     await expect(calcomIntegration.accountId!({ http: http(200, { status: 'success', data: {} }) as never, token: { accessToken: 'x' } })).rejects.toMatchObject({ kind: 'permanent' });
   });
 });
+
+describe('Cal.com accounts', () => {
+  it('take an API key or an OAuth client token, both as Bearer; the OAuth scopes cover /v2/me, webhooks and bookings; a 401 is a refused token', () => {
+    expect(calcomIntegration.auth).toEqual({ kind: 'apiKey', header: 'authorization', prefix: 'Bearer ' });
+    expect(calcomIntegration.alternativeAuth).toMatchObject({
+      kind: 'oauth2', authorizationUrl: 'https://app.cal.com/auth/oauth2/authorize', tokenUrl: 'https://api.cal.com/v2/auth/oauth2/token',
+      scopes: ['PROFILE_READ', 'EVENT_TYPE_READ', 'EVENT_TYPE_WRITE', 'BOOKING_READ'],
+    });
+    expect([401, 403].map((status) => calcomIntegration.tokenRefused!({ status, headers: {}, body: null }))).toEqual([true, false]);
+  });
+});

@@ -1,8 +1,8 @@
 // Cal.com API v2 failures as ProviderErrors. API v2 answers errors as
 // `{"status": "error", "timestamp", "path", "error": {"code", "message", "details"}}` (the NestJS error filter of
 // apps/api/v2; not confirmed from a published page, so the message is read defensively). 401 → auth, 429 →
-// rate_limited for Retry-After (else 60 s), 5xx → transient, anything else permanent. Messages carry Cal.com's text
-// only, never the API key or a webhook secret.
+// rate_limited for Retry-After (else 60 s), 5xx → transient, anything else permanent (a 403 for an OAuth token
+// lacking a scope too). Messages carry Cal.com's text only, never the API key, an access token or a webhook secret.
 import { ProviderError, providerErrorFor, type HttpClient, type HttpResponse } from '../../sdk/index.js';
 
 /** Statuses our calls read themselves, to keep Cal.com's message in the error. */
@@ -24,7 +24,7 @@ export function calcomError(res: HttpResponse<unknown>, now: number = Date.now()
   return providerErrorFor(res, `Cal.com ${res.status}${detail ? `: ${detail}` : ''}`, { now, rateLimitPauseMs: 60_000 });
 }
 
-/** `GET /v2/me`: the user the API key belongs to. */
+/** `GET /v2/me`: the user the API key or OAuth token belongs to (scope PROFILE_READ). */
 export async function currentUser(http: HttpClient): Promise<{ id: string; email?: string; username?: string }> {
   const res = await http.request<{ data?: { id?: unknown; email?: unknown; username?: unknown } | null } | null>({ path: '/me', allowStatus: CALCOM_ERROR_STATUSES });
   if (res.status >= 400) throw calcomError(res);
