@@ -1,10 +1,12 @@
-// Freshdesk end to end through the public API, on SQLite and PostgreSQL, against the fake Freshdesk on the
-// credential's domain (the project's apiBaseUrl deliberately points nowhere): subscribe (baseline ticket list
-// observed at the fake with HTTP Basic `<key>:X`, nothing delivered) → a new ticket / a new version / a new
-// contact → the real Poller on a test clock → exactly one signed delivery each → re-polls deliver nothing more →
-// unsubscribe. Plus: many tickets sharing one second across pages, each delivered once; group filter refused
-// when malformed and applied when valid; 429 with Retry-After backing the credential off and a 5xx retried;
-// a revoked API key (401) marking the credential INVALID and the subscription ERRORED.
+// Freshdesk end to end through the public API, on SQLite and PostgreSQL, against the fake Freshdesk. The
+// project's apiBaseUrl keeps the `{domain}` placeholder (`${fake}/{domain}/api/v2`), so every call shows the engine
+// filled in the credential's helpdesk (given as the host `acme.freshdesk.com`, stored as `acme`): subscribe (baseline
+// ticket list observed at the fake with HTTP Basic `<key>:X`, nothing delivered) → a new ticket / a new version / a
+// new contact → the real Poller on a test clock → exactly one signed delivery each → re-polls deliver nothing more →
+// unsubscribe. Plus: many tickets sharing one second across pages, each delivered once; group filter refused when
+// malformed and applied when valid; 429 with Retry-After backing the credential off and a 5xx retried; a revoked
+// API key (401) marking the credential INVALID and the subscription ERRORED; a URL as extra.domain refused at
+// creation, and a stored one (the old credential form) refused with the fix named, without any call.
 // (No inbound webhook exists for these triggers, so there is no signature to forge.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
@@ -47,8 +49,8 @@ describe.each(DIALECTS)('Freshdesk end to end on %s', (dialect) => {
       integration: freshdeskIntegration,
       now: clock.now,
       poller: true,
-      config: { apiBaseUrl: 'http://127.0.0.1:9' },
-      credential: { apiKey: 'fd-key-1', extra: { domain: fd.url } },
+      config: { apiBaseUrl: `${fd.url}/{domain}/api/v2` },
+      credential: { apiKey: 'fd-key-1', extra: { domain: 'acme.freshdesk.com' } },
     });
     ({ t, receiver, worker } = w);
     poller = w.poller!;
@@ -63,7 +65,7 @@ describe.each(DIALECTS)('Freshdesk end to end on %s', (dialect) => {
     const sub = await subscribed('FRESHDESK_TRIGGER_TICKET_CREATED');
     expect(sub).toMatchObject({ status: 'ACTIVE', credentialId });
     const [baseline] = fd.ticketLists();
-    expect(baseline).toMatchObject({ auth: `Basic ${basicAuth('fd-key-1')}`, query: { order_by: 'updated_at', order_type: 'asc', per_page: '100', page: '1' } });
+    expect(baseline).toMatchObject({ domain: 'acme', path: '/api/v2/tickets', auth: `Basic ${basicAuth('fd-key-1')}`, query: { order_by: 'updated_at', order_type: 'asc', per_page: '100', page: '1' } });
     await tick();
     expect(receiver.requests).toHaveLength(0); // the ticket that existed before subscribing is never delivered
 
@@ -147,5 +149,28 @@ describe.each(DIALECTS)('Freshdesk end to end on %s', (dialect) => {
     expect((await t.svc.storage.credentials.get(credentialId))!.status).toBe('INVALID');
     expect((await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ERRORED');
     expect(JSON.stringify((await w.user.get(`${w.base}/trigger-subscriptions/${sub.id}`)).body)).not.toContain('fd-key-1');
+  });
+
+  it('keeps the helpdesk as the domain account parameter: a URL is refused at creation, a stored one names the fix', async () => {
+    expect((await t.svc.storage.credentials.get(credentialId))!.secrets.extra).toEqual({ domain: 'acme' });
+    const refused = await w.user.post(`${w.base}/credentials`, { integration: 'freshdesk', apiKey: 'fd-key-1', extra: { domain: 'https://acme.freshdesk.com' } });
+    expect([refused.status, refused.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(refused.body.message).toContain('extra.domain: must be a single host name label');
+
+    // A credential stored before the account parameter, with an origin URL as extra.domain.
+    const sub = await subscribed('FRESHDESK_TRIGGER_TICKET_CREATED');
+    const stored = (await t.svc.storage.credentials.get(credentialId))!;
+    await t.svc.storage.credentials.update(credentialId, { secrets: { ...stored.secrets, extra: { domain: 'https://acme.freshdesk.com' } } });
+    const calls = fd.requests.length;
+    fd.addTicket({ createdAt: clock.now() });
+    await tick();
+    expect(fd.requests.length).toBe(calls); // nothing sent anywhere
+    expect((await t.svc.storage.subscriptions.get(sub.id))!.consecutiveFailures).toBe(1);
+    const logs = await t.svc.storage.logs.list(sub.id, 10);
+    expect(logs.map((l) => l.message).join('\n')).toContain('store extra.domain as the subdomain, e.g. acme for https://acme.freshdesk.com');
+    const again = await w.subscribe('FRESHDESK_TRIGGER_CONTACT_CREATED', {});
+    expect([again.status, again.body.code]).toEqual([422, 'PROVIDER_REFUSED']);
+    expect(again.body.message).toContain('store extra.domain as the subdomain');
+    expect(receiver.requests).toHaveLength(0);
   });
 });

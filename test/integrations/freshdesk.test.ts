@@ -2,7 +2,8 @@
 // engine's part (the baseline is recorded as seen, each key is kept once, the cursor is stored as JSON).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProviderHttp } from '../../src/engine/provider-http.js';
-import { apiBase, freshdeskError, getList, sinceParam } from '../../src/integrations/freshdesk/api.js';
+import { accountValuesFromInput, accountValuesOf, fillAccountTemplate } from '../../src/engine/account-parameters.js';
+import { UNREADABLE_DOMAIN, checkStoredDomain, freshdeskError, getList, sinceParam } from '../../src/integrations/freshdesk/api.js';
 import contactFixture from '../../src/integrations/freshdesk/fixtures/contact.json' with { type: 'json' };
 import ticketFixture from '../../src/integrations/freshdesk/fixtures/ticket.json' with { type: 'json' };
 import { freshdeskIntegration } from '../../src/integrations/freshdesk/integration.js';
@@ -29,13 +30,13 @@ class Harness {
   constructor(
     private readonly http: HttpClient,
     private readonly type: string,
-    private readonly domain: string,
     private readonly params: Record<string, unknown> = {},
+    private readonly extra: Record<string, unknown> = { domain: 'acme' },
   ) {}
   async poll(): Promise<Item[]> {
     const source = trigger(this.type).source as PollSource;
     const r = await source.poll({
-      http: this.http, params: this.params, credential: { id: 'cred-1', providerAccountId: null, extra: { domain: this.domain } },
+      http: this.http, params: this.params, credential: { id: 'cred-1', providerAccountId: null, extra: this.extra },
       log: silent, signal: AbortSignal.timeout(10_000), now: () => this.now, cursor: this.cursor,
     });
     return recordPoll(this, r);
@@ -45,11 +46,12 @@ class Harness {
 describe('freshdesk', () => {
   let fake: FakeFreshdesk;
   let http: HttpClient;
-  const harness = (type: string, params: Record<string, unknown> = {}) => new Harness(http, type, fake.url, params);
+  const harness = (type: string, params: Record<string, unknown> = {}, extra?: Record<string, unknown>) => new Harness(http, type, params, extra);
   beforeEach(async () => {
     fake = await startFakeFreshdesk({ now: () => T0 });
+    // The engine's client on the helpdesk's apiBaseUrl (the engine fills `{domain}` from the credential).
     http = createProviderHttp({
-      integration: freshdeskIntegration, apiBaseUrl: 'http://127.0.0.1:9',
+      integration: freshdeskIntegration, apiBaseUrl: `${fake.url}/acme/api/v2`,
       auth: { canRefresh: false, headers: async () => ({ authorization: `Basic ${basicAuth('fd-key-1')}` }) },
     });
   });
@@ -66,16 +68,38 @@ describe('freshdesk', () => {
     for (const t of freshdeskIntegration.triggers) expect(t.docsUrl).toMatch(/^https:\/\/developers\.freshdesk\.com\/api\/#/);
   });
 
-  it('builds the helpdesk API base from the credential domain and refuses anything else', () => {
-    expect(apiBase({ domain: 'acme' })).toBe('https://acme.freshdesk.com/api/v2');
-    expect(apiBase({ domain: 'Acme.freshdesk.com' })).toBe('https://acme.freshdesk.com/api/v2');
-    expect(apiBase({ domain: 'https://acme.freshdesk.com/' })).toBe('https://acme.freshdesk.com/api/v2');
-    expect(apiBase({ domain: 'http://127.0.0.1:4000' })).toBe('http://127.0.0.1:4000/api/v2');
-    for (const domain of [undefined, '', 'acme corp', 'ftp://acme.freshdesk.com', 'https://user:pw@acme.freshdesk.com']) {
-      const err = (() => { try { apiBase({ domain }); } catch (e) { return e; } })() as ProviderError;
-      expect(err).toBeInstanceOf(ProviderError);
-      expect(err.kind).toBe('permanent');
+  it('names the helpdesk by the domain account parameter in apiBaseUrl, never by another credential field', () => {
+    expect(freshdeskIntegration.apiBaseUrl).toBe('https://{domain}.freshdesk.com/api/v2');
+    expect(freshdeskIntegration.accountParameters).toEqual([expect.objectContaining({ name: 'domain', acceptSuffix: '.freshdesk.com' })]);
+    const base = (extra: Record<string, unknown>) => fillAccountTemplate(freshdeskIntegration, freshdeskIntegration.apiBaseUrl, accountValuesOf(freshdeskIntegration, extra));
+    // What credentials made before the account parameter hold and the engine still reads: the subdomain or the host.
+    expect(base({ domain: 'acme' })).toBe('https://acme.freshdesk.com/api/v2');
+    expect(base({ domain: 'Acme' })).toBe('https://acme.freshdesk.com/api/v2');
+    expect(base({ domain: ' Acme.Freshdesk.com ' })).toBe('https://acme.freshdesk.com/api/v2');
+    // A new credential is checked and stored normalized; a URL or a foreign host is refused.
+    const templates = [freshdeskIntegration.apiBaseUrl];
+    expect(accountValuesFromInput(freshdeskIntegration, { domain: 'acme.freshdesk.com' }, { field: 'extra', strict: false, templates })).toEqual({ domain: 'acme' });
+    for (const domain of ['https://acme.freshdesk.com', 'http://127.0.0.1:4000', 'acme.example.com', 'acme corp']) {
+      expect(() => accountValuesFromInput(freshdeskIntegration, { domain }, { field: 'extra', strict: false, templates })).toThrow(/extra\.domain: must be a single host name label/);
     }
+    // Nothing is read from an unreadable stored value: the engine refuses to build the URL rather than guess.
+    expect(() => base({ domain: 'https://acme.freshdesk.com' })).toThrow(ProviderError);
+  });
+
+  it('refuses a stored URL domain (the old credential form) with a permanent error naming the fix, before any call', async () => {
+    expect(() => checkStoredDomain({ domain: 'acme' })).not.toThrow();
+    expect(() => checkStoredDomain({ domain: 'ACME.freshdesk.com' })).not.toThrow();
+    expect(() => checkStoredDomain({})).not.toThrow(); // absent: the engine names the missing parameter when needed
+    for (const domain of ['https://acme.freshdesk.com', 'https://acme.freshdesk.com/', 'http://127.0.0.1:4000', 'support.acme.com', 42]) {
+      const err = (() => { try { checkStoredDomain({ domain }); } catch (e) { return e; } })() as ProviderError;
+      expect(err).toBeInstanceOf(ProviderError);
+      expect([err.kind, err.message]).toEqual(['permanent', UNREADABLE_DOMAIN]);
+    }
+    expect(UNREADABLE_DOMAIN).toContain('store extra.domain as the subdomain, e.g. acme');
+    for (const type of ['FRESHDESK_TRIGGER_TICKET_CREATED', 'FRESHDESK_TRIGGER_CONTACT_CREATED']) {
+      await expect(harness(type, {}, { domain: 'https://acme.freshdesk.com' }).poll()).rejects.toMatchObject({ kind: 'permanent', message: UNREADABLE_DOMAIN });
+    }
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('sends updated_since one second early at second precision', () => {
@@ -100,7 +124,7 @@ describe('freshdesk', () => {
       expect(await h.poll()).toEqual([]);
       expect(h.seen.has('1')).toBe(true);
       const [baseline] = fake.ticketLists();
-      expect(baseline).toMatchObject({ auth: `Basic ${basicAuth('fd-key-1')}`, query: { updated_since: '2026-11-27T14:54:59Z', order_by: 'updated_at', order_type: 'asc', per_page: '100', page: '1' } });
+      expect(baseline).toMatchObject({ domain: 'acme', path: '/api/v2/tickets', auth: `Basic ${basicAuth('fd-key-1')}`, query: { updated_since: '2026-11-27T14:54:59Z', order_by: 'updated_at', order_type: 'asc', per_page: '100', page: '1' } });
 
       fake.addTicket({ id: 20, createdAt: T0 + 30 * SEC, company_id: 1 });
       h.now = T0 + MIN;
@@ -188,7 +212,7 @@ describe('freshdesk', () => {
       await expect(h.poll()).rejects.toMatchObject({ kind: 'transient', status: 502 });
       expect(h.cursor).toBeNull(); // nothing was recorded by the failed baselines
       // Any other refusal is permanent and carries Freshdesk's own message (never the key).
-      const bad = await getList(http, `${fake.url}/api/v2/tickets`, { per_page: 500 }).catch((e: unknown) => e);
+      const bad = await getList(http, '/tickets', { per_page: 500 }).catch((e: unknown) => e);
       expect(bad).toMatchObject({ kind: 'permanent', status: 400, message: 'Freshdesk 400: Validation failed (per_page: It should be a Positive Integer less than or equal to 100)' });
       expect((bad as Error).message).not.toContain('fd-key-1');
     });

@@ -1,12 +1,15 @@
-// A fake Freshdesk (API v2) over real HTTP: what the integration uses — `GET /api/v2/tickets` (updated_since,
-// order_by created_at|updated_at, order_type asc|desc, per_page ≤ 100, page ≤ 300; without updated_since only
-// tickets created in the last 30 days) and `GET /api/v2/contacts` (_updated_since, per_page, page; no documented
-// order: the fake lists by id). Auth is HTTP Basic with the API key as user and `X` as password; anything else is
-// 401 `invalid_credentials`. Errors are `{description, errors: [{field, message, code}]}` (400) or `{code, message}`;
-// 429 carries Retry-After. Every answer carries X-Ratelimit-Total / X-Ratelimit-Remaining /
-// X-Ratelimit-Used-CurrentRequest, and lists a `Link: <…>; rel="next"` header when another page exists.
-// `updated_since` is treated as exclusive (the stricter reading; Freshdesk does not document which it is).
-// Timestamps are rendered `YYYY-MM-DDTHH:MM:SSZ` (second precision), as in Freshdesk's examples.
+// A fake Freshdesk (API v2) over real HTTP, one helpdesk per path prefix: `/{domain}/api/v2/…` stands for
+// `https://{domain}.freshdesk.com/api/v2/…` (tests set apiBaseUrl to `${url}/{domain}/api/v2`, so every call shows
+// the engine filled in the credential's domain; another domain answers 404). What the integration uses —
+// `GET /api/v2/tickets` (updated_since, order_by created_at|updated_at, order_type asc|desc, per_page ≤ 100,
+// page ≤ 300; without updated_since only tickets created in the last 30 days) and `GET /api/v2/contacts`
+// (_updated_since, per_page, page; no documented order: the fake lists by id). Auth is HTTP Basic with the API key
+// as user and `X` as password; anything else is 401 `invalid_credentials`. Errors are
+// `{description, errors: [{field, message, code}]}` (400) or `{code, message}`; 429 carries Retry-After. Every answer
+// carries X-Ratelimit-Total / X-Ratelimit-Remaining / X-Ratelimit-Used-CurrentRequest, and lists a
+// `Link: <…>; rel="next"` header when another page exists. `updated_since` is treated as exclusive (the stricter
+// reading; Freshdesk does not document which it is). Timestamps are rendered `YYYY-MM-DDTHH:MM:SSZ` (second
+// precision), as in Freshdesk's examples.
 //
 // Docs followed: https://developers.freshdesk.com/api/ (Authentication, Rate limit, Pagination, List All Tickets,
 // List All Contacts, View a Ticket, View a Contact).
@@ -37,6 +40,9 @@ export interface FakeContact {
 
 export interface FreshdeskRequest {
   method: string;
+  /** The helpdesk the request was addressed to (the path prefix). */
+  domain: string;
+  /** The path after the domain: `/api/v2/tickets`. */
   path: string;
   query: Record<string, string>;
   auth: string | undefined;
@@ -44,6 +50,8 @@ export interface FreshdeskRequest {
 
 export interface FakeFreshdesk {
   url: string;
+  /** The helpdesk domain the fake answers for. */
+  domain: string;
   /** API keys the helpdesk accepts. */
   validKeys: Set<string>;
   tickets: FakeTicket[];
@@ -73,8 +81,9 @@ export function freshdeskRateLimitHeaders(retryAfterSeconds: number): Record<str
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const sec = (ms: number) => Math.floor(ms / 1000);
 
-export async function startFakeFreshdesk(opts: { now?: () => number } = {}): Promise<FakeFreshdesk> {
+export async function startFakeFreshdesk(opts: { now?: () => number; domain?: string } = {}): Promise<FakeFreshdesk> {
   const now = opts.now ?? Date.now;
+  const domain = opts.domain ?? 'acme';
   let failures: Array<{ status: number; headers: Record<string, string> }> = [];
   let ticketPages = 0;
   let nextTicketId = 1000;
@@ -131,7 +140,10 @@ export async function startFakeFreshdesk(opts: { now?: () => number } = {}): Pro
     void (async () => {
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'x'}`);
       const query = Object.fromEntries(url.searchParams.entries());
-      state.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, auth: req.headers.authorization });
+      const m = /^\/([^/]+)(\/api\/v2\/.*)$/.exec(url.pathname);
+      const path = m?.[2] ?? url.pathname;
+      state.requests.push({ method: req.method ?? 'GET', domain: m?.[1] ?? '', path, query, auth: req.headers.authorization });
+      if (!m || m[1] !== domain) return send(res, 404, { code: 'not_found', message: 'No such helpdesk' });
       const failure = failures.shift();
       if (failure) return send(res, failure.status, failure.status === 429 ? { code: 'too_many_requests', message: 'You have exceeded the limit of requests per minute' } : { code: 'internal_error', message: 'scripted failure' }, failure.headers);
       const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -139,7 +151,7 @@ export async function startFakeFreshdesk(opts: { now?: () => number } = {}): Pro
       if (!key || password !== 'X' || !state.validKeys.has(key)) {
         return send(res, 401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
       }
-      if (req.method === 'GET' && url.pathname === '/api/v2/tickets') {
+      if (req.method === 'GET' && path === '/api/v2/tickets') {
         const p = paging(res, url.searchParams);
         if (!p) return;
         const updatedSince = since(res, url.searchParams, 'updated_since');
@@ -156,7 +168,7 @@ export async function startFakeFreshdesk(opts: { now?: () => number } = {}): Pro
         if (orderType === 'desc') list.reverse();
         return pageOf(res, url, list, p.page, p.perPage, renderTicket);
       }
-      if (req.method === 'GET' && url.pathname === '/api/v2/contacts') {
+      if (req.method === 'GET' && path === '/api/v2/contacts') {
         const p = paging(res, url.searchParams);
         if (!p) return;
         const updatedSince = since(res, url.searchParams, '_updated_since');
@@ -175,6 +187,7 @@ export async function startFakeFreshdesk(opts: { now?: () => number } = {}): Pro
 
   const methods: Omit<FakeFreshdesk, 'beforeTicketsPage'> = {
     url: `http://127.0.0.1:${port}`,
+    domain,
     ...state,
     addTicket(t: Partial<FakeTicket> & { createdAt: number }) {
       const ticket: FakeTicket = { id: nextTicketId++, status: 2, subject: 'Support needed', group_id: null, company_id: null, updatedAt: t.createdAt, ...t };

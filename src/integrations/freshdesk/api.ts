@@ -1,32 +1,30 @@
-// Freshdesk API v2 calls the triggers make: the helpdesk's own host, Freshdesk's error shape, timestamps.
+// Freshdesk API v2 calls the triggers make: list pages, Freshdesk's error shape, timestamps.
 //
 // Host: every Freshdesk account has its own domain, `https://{domain}.freshdesk.com/api/v2` (the API works only
-// on the Freshdesk domain, not on a custom CNAME: https://developers.freshdesk.com/api/). The domain is kept in
-// the credential's extra as `domain` — the subdomain (`acme`), the host (`acme.freshdesk.com`), or an origin URL
-// (`https://acme.freshdesk.com`, which is also how tests point calls at the fake) — like Pipedrive's api_domain.
+// on the Freshdesk domain, not on a custom CNAME: https://developers.freshdesk.com/api/). The domain is the
+// integration's account parameter (integration.ts), filled into apiBaseUrl by the engine, so every path here is
+// relative (ADR 0027).
 import { ProviderError, type HttpClient, type HttpRequest, type HttpResponse } from '../../sdk/index.js';
 
-const SUBDOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const MISSING = 'the Freshdesk credential has no domain: set extra.domain to the helpdesk subdomain (acme for acme.freshdesk.com)';
-const INVALID = 'the Freshdesk credential has an invalid extra.domain: use the helpdesk subdomain (acme for acme.freshdesk.com)';
+/** One host name label, as the engine reads an account parameter (after the `.freshdesk.com` suffix is removed). */
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** `https://{domain}.freshdesk.com/api/v2` (or `${origin}/api/v2` for an origin URL) from the credential's extra. */
-export function apiBase(extra: Record<string, unknown>): string {
-  const raw = typeof extra.domain === 'string' ? extra.domain.trim() : '';
-  if (raw === '') throw new ProviderError('permanent', MISSING);
-  if (SUBDOMAIN.test(raw)) return `https://${raw.toLowerCase()}.freshdesk.com/api/v2`;
-  const host = /^([A-Za-z0-9-]+)\.freshdesk\.com$/i.exec(raw);
-  if (host && SUBDOMAIN.test(host[1]!)) return `https://${host[1]!.toLowerCase()}.freshdesk.com/api/v2`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ProviderError('permanent', INVALID);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') {
-    throw new ProviderError('permanent', INVALID);
-  }
-  return `${url.origin}/api/v2`;
+export const UNREADABLE_DOMAIN =
+  'the Freshdesk credential\'s extra.domain is not a helpdesk subdomain (URLs are no longer accepted): ' +
+  'store extra.domain as the subdomain, e.g. acme for https://acme.freshdesk.com, by recreating the credential';
+
+/**
+ * Refuse a stored `extra.domain` the engine cannot read as the `domain` account parameter. Credentials made before
+ * the account parameter could hold an origin URL (`https://acme.freshdesk.com`); the engine would only say the
+ * credential has no domain, so name the fix instead. Nothing is checked when the domain is absent (a project whose
+ * apiBaseUrl names one fixed helpdesk needs none; otherwise the engine refuses the call naming the parameter).
+ */
+export function checkStoredDomain(extra: Record<string, unknown>): void {
+  const raw = extra.domain;
+  if (raw === undefined || raw === null || raw === '') return;
+  let v = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+  if (v.endsWith('.freshdesk.com')) v = v.slice(0, -'.freshdesk.com'.length);
+  if (!LABEL.test(v)) throw new ProviderError('permanent', UNREADABLE_DOMAIN);
 }
 
 interface FreshdeskErrorBody {
@@ -55,9 +53,9 @@ export function freshdeskError(res: HttpResponse<unknown>): ProviderError {
   return new ProviderError('permanent', text, res.status);
 }
 
-/** GET a list; every non-2xx answer becomes a classified ProviderError with Freshdesk's own message. */
-export async function getList<T>(http: HttpClient, url: string, query: HttpRequest['query']): Promise<T[]> {
-  const res = await http.request<unknown>({ path: url, query, allowStatus: [400, 401, 403, 404, 429, 500, 502, 503, 504] });
+/** GET a list (`path` relative to apiBaseUrl); every non-2xx answer becomes a classified ProviderError with Freshdesk's own message. */
+export async function getList<T>(http: HttpClient, path: string, query: HttpRequest['query']): Promise<T[]> {
+  const res = await http.request<unknown>({ path, query, allowStatus: [400, 401, 403, 404, 429, 500, 502, 503, 504] });
   if (res.status >= 400) throw freshdeskError(res);
   return Array.isArray(res.body) ? (res.body as T[]) : [];
 }

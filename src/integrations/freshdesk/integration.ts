@@ -1,5 +1,6 @@
-// Freshdesk (API v2) with an API key. Every call goes to the helpdesk's own domain, kept in the credential's
-// extra as `domain` (api.ts). Setup: docs/integrations/freshdesk.md.
+// Freshdesk (API v2) with an API key, on the helpdesk's own host `https://{domain}.freshdesk.com/api/v2`: the
+// credential's `extra` (or the connect call) names the helpdesk as `domain` (ADR 0027). Setup:
+// docs/integrations/freshdesk.md.
 //
 // Auth: HTTP Basic with the API key as the user name and `X` as the password
 // (https://developers.freshdesk.com/api/#authentication): the credential's `apiKey` is the key as Freshdesk shows
@@ -18,8 +19,8 @@ export const freshdeskIntegration = defineIntegration({
   key: 'freshdesk',
   name: 'Freshdesk',
   auth: { kind: 'apiKey', header: 'authorization', basicPassword: 'X' },
-  // Never used for calls: they go to the credential's domain (https://{domain}.freshdesk.com/api/v2).
-  apiBaseUrl: 'https://freshdesk.com/api/v2',
+  accountParameters: [{ name: 'domain', description: "the helpdesk's freshdesk.com name, e.g. acme for acme.freshdesk.com", acceptSuffix: '.freshdesk.com' }],
+  apiBaseUrl: 'https://{domain}.freshdesk.com/api/v2',
   docsUrl: 'https://developers.freshdesk.com/api/',
   triggers: [ticketCreatedTrigger, ticketUpdatedTrigger, contactCreatedTrigger],
 });

@@ -13,7 +13,7 @@
 // - `updated_since` is always sent, so Freshdesk's default window (tickets created in the last 30 days) never
 //   applies. Spam and deleted tickets are not listed by this endpoint.
 import { pollByTimestamp, type HttpClient, type Item, type PollContext, type PollResult, type TimestampPosition, type TimestampQuery } from '../../sdk/index.js';
-import { apiBase, getList, parseTime, sinceParam } from './api.js';
+import { checkStoredDomain, getList, parseTime, sinceParam } from './api.js';
 
 export const PAGE_SIZE = 100;
 /** Freshdesk serves pages 1..300 of a list. */
@@ -58,11 +58,11 @@ function parseCursor(raw: unknown): TicketCursor | null {
 }
 
 /** Tickets updated at or after an instant, oldest first, as a timestamp query (src/sdk/polling.ts). */
-export function ticketQuery(http: HttpClient, base: string): TimestampQuery<FreshdeskTicket> {
+export function ticketQuery(http: HttpClient): TimestampQuery<FreshdeskTicket> {
   return {
     async page({ from, until, token }) {
       const page = token ? Number(token) : 1;
-      const tickets = await getList<FreshdeskTicket>(http, `${base}/tickets`, {
+      const tickets = await getList<FreshdeskTicket>(http, '/tickets', {
         updated_since: sinceParam(from), order_by: 'updated_at', order_type: 'asc', per_page: PAGE_SIZE, page,
       });
       let items = tickets.filter((t) => typeof t?.id === 'number');
@@ -91,11 +91,11 @@ export async function pollTickets(
   ctx: PollContext<TicketParams>,
   select: (ticket: FreshdeskTicket, cursor: TicketCursor) => Item | null,
 ): Promise<PollResult> {
-  const base = apiBase(ctx.credential.extra);
+  checkStoredDomain(ctx.credential.extra);
   const start = ctx.now() - BASELINE_LOOKBACK_MS;
   const cursor = parseCursor(ctx.cursor) ?? { v: 1 as const, from: start, createdSince: start };
   const at: TimestampPosition = { from: cursor.from, ...(cursor.recheck !== undefined ? { recheck: cursor.recheck } : {}) };
-  const r = await pollByTimestamp(ticketQuery(ctx.http, base), at, OVERLAP_MS);
+  const r = await pollByTimestamp(ticketQuery(ctx.http), at, OVERLAP_MS);
   const found = new Map<string, Item>();
   for (const ticket of r.items) {
     if (!sameId(ctx.params.groupId, ticket.group_id) || !sameId(ctx.params.companyId, ticket.company_id)) continue;

@@ -6,7 +6,7 @@
 // the next poll continues at the following page of the same query; the engine keeps each contact id once.
 import { defineTrigger, type Item } from '../../../sdk/index.js';
 import contact from '../fixtures/contact.json' with { type: 'json' };
-import { apiBase, getList, parseTime, sinceParam } from '../api.js';
+import { checkStoredDomain, getList, parseTime, sinceParam } from '../api.js';
 import { BASELINE_LOOKBACK_MS, MAX_PAGE_NUMBER, OVERLAP_MS, PAGE_SIZE } from '../tickets.js';
 
 const MAX_PAGES = 10;
@@ -51,7 +51,7 @@ export const contactCreatedTrigger = defineTrigger({
   source: {
     kind: 'poll',
     async poll(ctx) {
-      const base = apiBase(ctx.credential.extra);
+      checkStoredDomain(ctx.credential.extra);
       const start = ctx.now() - BASELINE_LOOKBACK_MS;
       const cursor = parseCursor(ctx.cursor) ?? { v: 1 as const, from: start, createdSince: start };
       const found = new Map<string, Item>();
@@ -62,7 +62,7 @@ export const contactCreatedTrigger = defineTrigger({
           ctx.log.info('freshdesk contact poll stopped at the page cap; the next poll continues', { page });
           return { items: [...found.values()], cursor: { ...cursor, page, ...(newest !== null ? { newest } : {}) } };
         }
-        const contacts = await getList<FreshdeskContact>(ctx.http, `${base}/contacts`, { _updated_since: sinceParam(cursor.from), per_page: PAGE_SIZE, page });
+        const contacts = await getList<FreshdeskContact>(ctx.http, '/contacts', { _updated_since: sinceParam(cursor.from), per_page: PAGE_SIZE, page });
         for (const c of contacts) {
           if (typeof c?.id !== 'number') continue;
           const updated = parseTime(c.updated_at);
