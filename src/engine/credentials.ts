@@ -5,9 +5,9 @@ import type { Metrics } from '../observability/metrics.js';
 import type { IntegrationDefinition } from '../sdk/index.js';
 import type { Credential, Storage } from '../storage/port.js';
 import { accountValuesFromInput, describeAccountParameters, templatesInEffect } from './account-parameters.js';
-import { apiKeyOf, oauth2Of } from './auth-kinds.js';
+import { apiKeyOf, credentialAuthKind, oauth2Of } from './auth-kinds.js';
 import { inBatches } from './housekeeping-pass.js';
-import { clientTokenParams } from './tokens.js';
+import { basicUserFields, basicUserOf, clientTokenParams } from './tokens.js';
 import type { SubscriptionService } from './subscriptions.js';
 
 /** Events erased per transaction: each batch is short, so deliveries and inbound webhooks go on meanwhile. */
@@ -29,13 +29,17 @@ export interface CredentialInput {
 
 /**
  * The `extra` fields a credential given directly may need, for forms: the account parameters (the account's own
- * host) and a client-credentials integration's token-request fields.
+ * host), a client-credentials integration's token-request fields, and those an API key's Basic user name is made of.
  */
 export function credentialExtraFields(integration: IntegrationDefinition): Array<{ name: string; description: string }> {
   const fields = describeAccountParameters(integration);
   const auth = integration.auth;
   if (auth.kind === 'clientCredentials') {
     for (const p of auth.tokenParams ?? []) if (!fields.some((f) => f.name === p.fromExtra)) fields.push({ name: p.fromExtra, description: p.description });
+  }
+  const key = apiKeyOf(integration);
+  for (const name of key ? basicUserFields(key) : []) {
+    if (!fields.some((f) => f.name === name)) fields.push({ name, description: `with an API key: part of the HTTP Basic user name ${key!.basicUser}` });
   }
   return fields;
 }
@@ -53,6 +57,19 @@ function checkKeyOrToken(integration: IntegrationDefinition, input: CredentialIn
   }
   if (key) throw new AppError('VALIDATION_FAILED', `apiKey: ${integration.key} needs an apiKey`, { parameter: 'apiKey' });
   throw new AppError('VALIDATION_FAILED', `accessToken: ${integration.key} needs an accessToken (or use the connect flow)`, { parameter: 'accessToken' });
+}
+
+/** An API key sent as HTTP Basic password needs the `extra` fields its user name is made of (`basicUser`). */
+function checkBasicUser(integration: IntegrationDefinition, input: CredentialInput): void {
+  const key = apiKeyOf(integration);
+  if (key?.basicUser === undefined) return;
+  if (credentialAuthKind(integration, { secrets: input.apiKey !== undefined ? { apiKey: input.apiKey } : {} }) !== 'apiKey') return;
+  try {
+    basicUserOf(key.basicUser, input.extra);
+  } catch (err) {
+    const field = (err as Error).message.split(':')[0] ?? 'extra';
+    throw new AppError('VALIDATION_FAILED', (err as Error).message, { parameter: field });
+  }
 }
 
 /**
@@ -91,6 +108,7 @@ export class CredentialService {
     const integration = (await this.subscriptions.catalogFor(projectId)).integration(input.integration);
     if (!integration) throw new AppError('VALIDATION_FAILED', `integration: unknown integration ${input.integration}`, { parameter: 'integration' });
     checkKeyOrToken(integration, input);
+    checkBasicUser(integration, input);
     checkClientCredentials(integration, input);
     let expiresAt: number | null = null;
     if (input.expiresAt !== undefined) {

@@ -64,11 +64,39 @@ export function clientTokenParams(auth: ClientCredentialsAuth, extra: Record<str
   return out;
 }
 
-/** How an API key is sent: in the integration's header (with its prefix), or as HTTP Basic user name. */
-function apiKeyHeaders(auth: ApiKeyAuth, c: Credential): Record<string, string> {
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
+
+/** The credential `extra` fields a `basicUser` template names (`'{email}/token'` → `['email']`). */
+export function basicUserFields(auth: ApiKeyAuth): string[] {
+  return [...(auth.basicUser ?? '').matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
+
+/**
+ * The HTTP Basic user name of `basicUser`, its placeholders filled from the credential's `extra`; throws naming the
+ * first missing field (never its value). A colon would end the user name early (RFC 7617), so it is refused too.
+ */
+export function basicUserOf(template: string, extra: Record<string, unknown> | undefined): string {
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const v = extra?.[name];
+    const text = typeof v === 'string' ? v.trim() : '';
+    if (text === '' || text.length > 1000 || [...text].some((ch) => ch === ':' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
+      throw new ProviderError('permanent', `extra.${name}: required with an API key — it is part of the HTTP Basic user name (${template})`);
+    }
+    return text;
+  });
+}
+
+const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+
+/**
+ * How an API key is sent: in the integration's header (with its prefix), as HTTP Basic user name (`basicPassword`),
+ * or as HTTP Basic password (`basicUser`, filled from the credential's `extra`).
+ */
+export function apiKeyHeaders(auth: ApiKeyAuth, c: Credential): Record<string, string> {
   const key = c.secrets.apiKey ?? c.secrets.accessToken;
   if (!key) throw new ProviderError('auth', 'credential has no API key');
-  if (auth.basicPassword !== undefined) return { authorization: `Basic ${Buffer.from(`${key}:${auth.basicPassword}`).toString('base64')}` };
+  if (auth.basicUser !== undefined) return basic(basicUserOf(auth.basicUser, c.secrets.extra), key);
+  if (auth.basicPassword !== undefined) return basic(key, auth.basicPassword);
   return { [auth.header]: `${auth.prefix ?? ''}${key}` };
 }
 

@@ -353,6 +353,12 @@ export interface ApiKeyAuth {
    * user name and this fixed password (Freshdesk: "X"), so users store the key exactly as the provider shows it.
    */
   basicPassword?: string;
+  /**
+   * Send the key as the HTTP Basic password instead, with this user name (`header` and `prefix` are then not used).
+   * `{name}` placeholders are filled from the credential's `extra`, and those fields are required when a key
+   * credential is stored: Zendesk API tokens `'{email}/token'`, Azure DevOps personal access tokens `''`.
+   */
+  basicUser?: string;
 }
 
 /**
