@@ -36,6 +36,10 @@ describe('account parameters', () => {
     });
     expect(accountValuesFromInput(store, {}, { field: 'parameters', strict: true, templates: fixed })).toEqual({});
     expect(() => accountValuesFromInput(store, { shop: 'x/y' }, { field: 'parameters', strict: true, templates: fixed })).toThrow(AppError);
+    // An API key reaches only the API: a project that fixed apiBaseUrl alone does not need the OAuth endpoints' host.
+    const apiOnly = { projectId: 'p', integration: 'store', enabled: true, clientId: null, clientSecret: null, webhookSecret: null, scopes: null, apiBaseUrl: 'https://one.example/api', authorizationUrl: null, tokenUrl: null, createdAt: 0, updatedAt: 0 };
+    expect(templatesInEffect(store, apiOnly, 'apiKey')).toEqual(['https://one.example/api']);
+    expect(() => accountValuesFromInput(store, {}, { field: 'extra', strict: false, templates: templatesInEffect(store, apiOnly) })).toThrow(/extra\.shop: required/);
   });
 
   it('refuse unknown names only when strict (a credential extra holds other things)', () => {

@@ -27,8 +27,10 @@ function labelOf(value: unknown, acceptSuffix: string | undefined): string | nul
  * scopes where set, else the integration's. A parameter whose placeholder none of them holds is not needed
  * (a project pointed at one fixed account, or at a test double).
  */
-export function templatesInEffect(integration: IntegrationDefinition, config: IntegrationConfig | null): string[] {
+export function templatesInEffect(integration: IntegrationDefinition, config: IntegrationConfig | null, kind?: 'apiKey'): string[] {
   const out = [config?.apiBaseUrl ?? integration.apiBaseUrl];
+  // An API key reaches only the API: the OAuth endpoints' placeholders do not make a parameter required for it.
+  if (kind === 'apiKey') return out;
   const oauth = oauth2Of(integration);
   if (oauth) out.push(config?.authorizationUrl ?? oauth.authorizationUrl, config?.tokenUrl ?? oauth.tokenUrl, ...(config?.scopes ?? oauth.scopes));
   const client = clientCredentialsOf(integration);

@@ -117,7 +117,8 @@ export class CredentialService {
     }
     // The account's host (Shopify's shop) where the integration's URLs name one: checked, and kept normalized.
     const config = await this.storage.integrationConfigs.get(projectId, integration.key);
-    const accountValues = accountValuesFromInput(integration, input.extra, { field: 'extra', strict: false, templates: templatesInEffect(integration, config) });
+    const kind = credentialAuthKind(integration, { secrets: input.apiKey !== undefined ? { apiKey: input.apiKey } : {} }) === 'apiKey' ? 'apiKey' : undefined;
+    const accountValues = accountValuesFromInput(integration, input.extra, { field: 'extra', strict: false, templates: templatesInEffect(integration, config, kind) });
     const extra = input.extra === undefined && Object.keys(accountValues).length === 0 ? undefined : { ...input.extra, ...accountValues };
     await this.storage.users.touch(projectId, userId);
     return this.storage.credentials.create({

@@ -196,3 +196,57 @@ describe.each(DIALECTS)('Azure DevOps end to end on %s', (dialect) => {
     expect((await user.get(`${base}/trigger-subscriptions/${sub.id}`)).body.status).toBe('ACTIVE');
   });
 });
+
+// Personal access tokens (alternativeAuth): `Authorization: Basic base64(":{PAT}")`, the organization from extra; a
+// refused PAT (401, or the 203 sign-in page) marks the credential INVALID without any refresh.
+describe.each(DIALECTS)('Azure DevOps with personal access tokens on %s', (dialect) => {
+  const PAT = 'fake-personal-access-token-52chars';
+  const basic = (pat: string) => `Basic ${Buffer.from(`:${pat}`).toString('base64')}`;
+  let w: IntegrationWorld;
+  let ado: FakeAzureDevOps;
+
+  beforeEach(async () => {
+    ado = await startFakeAzureDevOps('fabrikam');
+    ado.validPats.add(PAT);
+    ado.projects.push(PROJECT_ID);
+    w = await startIntegrationWorld({
+      dialect,
+      integration: azureDevOpsIntegration,
+      config: { apiBaseUrl: ado.url },
+      credential: { apiKey: PAT, providerAccountId: 'pat-user', extra: { organization: 'fabrikam' } },
+    });
+  });
+  afterEach(async () => {
+    await w.close();
+    await ado.close();
+  });
+
+  it('subscribes, delivers and unsubscribes with the PAT as Basic password', async () => {
+    const sub = subscriptionOf(await w.subscribe('AZURE_DEVOPS_TRIGGER_WORK_ITEM_CREATED', PARAMS));
+    expect(sub.status).toBe('ACTIVE');
+    const hook = [...ado.subscriptions.values()].find((s) => s.consumerInputs.url === `${w.t.url}/hooks/s/${sub.id}`)!;
+    expect(ado.requests.map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([`POST /fabrikam/_apis/hooks/subscriptions ${basic(PAT)}`]);
+    expect((await ado.deliver(hook.id, created)).responses).toEqual([200]);
+    await w.worker.drain();
+    const [sent] = await w.receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({ integration: 'azureDevOps', triggerType: 'AZURE_DEVOPS_TRIGGER_WORK_ITEM_CREATED', payload: { ...created, subscriptionId: hook.id } });
+    expectSignedDelivery(sent!, w.project.signingSecret);
+    expect((await w.user.delete(`${w.base}/trigger-subscriptions/${sub.id}`)).body).toEqual({ success: true });
+    expect(ado.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/fabrikam/_apis/hooks/subscriptions/${hook.id}`, auth: basic(PAT) });
+  });
+
+  it('a refused PAT (401 or the 203 sign-in page) marks the credential INVALID after one call, never shown', async () => {
+    for (const signIn of [false, true]) {
+      ado.signInPageForUnknownTokens = signIn;
+      const revoked = await w.user.post(`${w.base}/credentials`, { integration: 'azureDevOps', apiKey: 'revoked-pat', extra: { organization: 'fabrikam' } });
+      expect(revoked.status, revoked.text).toBe(201);
+      const before = ado.requests.length;
+      const r = await w.subscribe('AZURE_DEVOPS_TRIGGER_WORK_ITEM_CREATED', PARAMS, { 'x-paragon-credential': revoked.body.id });
+      expect([r.status, r.body.code]).toEqual([422, 'CREDENTIAL_INVALID']);
+      expect(ado.requests.slice(before).map((q) => q.auth)).toEqual([basic('revoked-pat')]);
+      expect(JSON.stringify(r.body)).not.toContain('revoked-pat');
+      expect((await w.t.svc.storage.credentials.get(revoked.body.id))!.status).toBe('INVALID');
+    }
+    expect(ado.subscriptions.size).toBe(0);
+  });
+});

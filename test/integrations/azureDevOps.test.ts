@@ -65,6 +65,8 @@ describe('azureDevOps', () => {
       'AZURE_DEVOPS_TRIGGER_WORK_ITEM_CREATED', 'AZURE_DEVOPS_TRIGGER_WORK_ITEM_UPDATED', 'AZURE_DEVOPS_TRIGGER_CODE_PUSHED',
     ]);
     expect(azureDevOpsIntegration.auth).toMatchObject({ kind: 'oauth2', scopes: ['499b84ac-1321-427f-aa17-267ca6975798/.default', 'offline_access'], refreshWithScope: true });
+    // Personal access tokens: Basic base64(":{PAT}").
+    expect(azureDevOpsIntegration.alternativeAuth).toEqual({ kind: 'apiKey', header: 'authorization', basicUser: '' });
     expect(azureDevOpsIntegration.apiBaseUrl).toBe('https://dev.azure.com');
     for (const t of azureDevOpsIntegration.triggers) expect(t.source.kind === 'webhook' && t.source.redeliveryDays).toBeFalsy();
   });

@@ -221,3 +221,60 @@ describe('Zendesk with private destinations refused', () => {
     }
   });
 });
+
+// API tokens (alternativeAuth): `Authorization: Basic base64("{email}/token:{api_token}")` with the email from the
+// credential's extra, on the account origin the credential names; no OAuth client configured at all.
+describe.each(DIALECTS)('Zendesk with API tokens on %s', (dialect) => {
+  const EMAIL = 'smith@acme.example';
+  const basic = (token: string) => `Basic ${Buffer.from(`${EMAIL}/token:${token}`).toString('base64')}`;
+  let w: IntegrationWorld;
+  let zd: FakeZendesk;
+
+  beforeEach(async () => {
+    zd = await startFakeZendesk();
+    zd.apiTokens.add(`${EMAIL}/token:zd-api-token`);
+    w = await startIntegrationWorld({
+      dialect,
+      integration: zendeskIntegration,
+      config: { apiBaseUrl: 'http://127.0.0.1:9' },
+      credential: { apiKey: 'zd-api-token', providerAccountId: `acme:${zd.userId}`, extra: { baseUrl: zd.url, email: EMAIL } },
+    });
+  });
+  afterEach(async () => {
+    await w.close();
+    await zd.close();
+  });
+
+  it('subscribes and delivers with the token as Basic {email}/token, deletes the webhook with it', async () => {
+    const sub = subscriptionOf(await w.subscribe('ZENDESK_TRIGGER_TICKET_CREATED', {}));
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId: w.credentialId });
+    const hook = [...zd.hooks.values()].find((h) => h.endpoint === `${w.t.url}/hooks/s/${sub.id}`)!;
+    expect(zd.requests.map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([
+      `POST /api/v2/webhooks ${basic('zd-api-token')}`, `GET /api/v2/webhooks/${hook.id}/signing_secret ${basic('zd-api-token')}`,
+    ]);
+    expect((await zd.deliver(hook.id, ticketCreated)).status).toBe(200);
+    await w.worker.drain();
+    const [sent] = await w.receiver.waitFor(1);
+    expect(sent!.json).toMatchObject({ integration: 'zendesk', triggerType: 'ZENDESK_TRIGGER_TICKET_CREATED', payload: ticketCreated });
+    expectSignedDelivery(sent!, w.project.signingSecret);
+    expect((await w.user.delete(`${w.base}/trigger-subscriptions/${sub.id}`)).body).toEqual({ success: true });
+    expect(zd.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/api/v2/webhooks/${hook.id}`, auth: basic('zd-api-token') });
+  });
+
+  it('needs extra.email with a token (400, nothing stored); a refused token marks the credential INVALID, never refreshed', async () => {
+    const noEmail = await w.user.post(`${w.base}/credentials`, { integration: 'zendesk', apiKey: 'zd-api-token', extra: { subdomain: 'acme' } });
+    expect([noEmail.status, noEmail.body.message]).toEqual([400, expect.stringMatching(/^extra\.email: required/)]);
+    expect(noEmail.text).not.toContain('zd-api-token');
+    const bySubdomain = await w.user.post(`${w.base}/credentials`, { integration: 'zendesk', apiKey: 'zd-api-token', extra: { subdomain: 'acme.zendesk.com', email: EMAIL } });
+    expect(bySubdomain.status, bySubdomain.text).toBe(201);
+    expect((await w.t.svc.storage.credentials.get(bySubdomain.body.id))!.secrets.extra).toMatchObject({ subdomain: 'acme', email: EMAIL });
+
+    const revoked = await w.user.post(`${w.base}/credentials`, { integration: 'zendesk', apiKey: 'revoked-token', extra: { baseUrl: zd.url, email: EMAIL } });
+    const r = await w.subscribe('ZENDESK_TRIGGER_USER_CREATED', {}, { 'x-paragon-credential': revoked.body.id });
+    expect([r.status, r.body.code]).toEqual([422, 'CREDENTIAL_INVALID']);
+    expect(zd.requests.map((q) => q.auth)).toEqual([basic('revoked-token')]); // one call: a token is not refreshed
+    expect(JSON.stringify(r.body)).not.toContain('revoked-token');
+    expect((await w.t.svc.storage.credentials.get(revoked.body.id))!.status).toBe('INVALID');
+    expect(zd.hooks.size).toBe(0);
+  });
+});

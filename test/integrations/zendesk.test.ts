@@ -60,6 +60,8 @@ describe('zendesk', () => {
       kind: 'oauth2', authorizationUrl: 'https://{subdomain}.zendesk.com/oauth/authorizations/new', tokenUrl: 'https://{subdomain}.zendesk.com/oauth/tokens', scopes: ['read', 'write'],
     });
     for (const t of zendeskIntegration.triggers) expect(t.source).not.toHaveProperty('redeliveryDays');
+    // API tokens: Basic base64("{email}/token:{api_token}").
+    expect(zendeskIntegration.alternativeAuth).toEqual({ kind: 'apiKey', header: 'authorization', basicUser: '{email}/token' });
   });
 
   it('finds the account origin from extra.baseUrl or extra.subdomain, and refuses anything else', () => {

@@ -3,7 +3,7 @@
 // action "httpRequest"; 404 for an unknown project with a TF-style message, 403 for a project where the
 // user cannot edit subscriptions, 400 for an unknown event type), `GET`/`DELETE
 // /{organization}/_apis/hooks/subscriptions/{id}` (404 when gone; `status` enabled, disabledBySystem…) —
-// a Bearer token (401 for an unknown one, or 203 with an HTML sign-in page when `signInPageForUnknownTokens`),
+// a Bearer token or a personal access token as Basic base64(":{PAT}") (401 for an unknown one, or 203 with an HTML sign-in page when `signInPageForUnknownTokens`),
 // 429 with Retry-After when scripted, and Azure DevOps' side of service hooks: a POST per event with the
 // subscription's `consumerInputs.httpHeaders` ("Name:value" lines) as request headers; a retry posts the
 // same notification (same body, same event id) again.
@@ -45,6 +45,8 @@ export interface FakeAzureDevOps {
   projects: string[];
   readOnlyProjects: string[];
   validTokens: Set<string>;
+  /** Personal access tokens, accepted as `Basic base64(":{PAT}")` (empty user name). */
+  validPats: Set<string>;
   signInPageForUnknownTokens: boolean;
   subscriptions: Map<string, AdoSubscription>;
   deleted: AdoSubscription[];
@@ -77,6 +79,7 @@ export async function startFakeAzureDevOps(organization = 'fabrikam'): Promise<F
     projects: [] as string[],
     readOnlyProjects: [] as string[],
     validTokens: new Set<string>(),
+    validPats: new Set<string>(),
     signInPageForUnknownTokens: false,
     subscriptions: new Map<string, AdoSubscription>(),
     deleted: [] as AdoSubscription[],
@@ -103,8 +106,11 @@ export async function startFakeAzureDevOps(organization = 'fabrikam'): Promise<F
       state.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search, auth: req.headers.authorization, body });
       const failure = failures.shift();
       if (failure) return json(res, failure.status, failure.body, failure.headers);
-      const token = req.headers.authorization?.replace(/^Bearer /, '');
-      if (!token || !state.validTokens.has(token)) {
+      const auth = req.headers.authorization ?? '';
+      const ok = auth.startsWith('Bearer ')
+        ? state.validTokens.has(auth.slice(7))
+        : auth.startsWith('Basic ') && [...state.validPats].some((pat) => Buffer.from(auth.slice(6), 'base64').toString() === `:${pat}`);
+      if (!ok) {
         if (state.signInPageForUnknownTokens) {
           res.writeHead(203, { 'content-type': 'text/html; charset=utf-8' });
           return res.end('<html><head><title>Azure DevOps Services | Sign In</title></head><body></body></html>');

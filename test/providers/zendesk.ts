@@ -7,11 +7,13 @@
 // `X-Zendesk-Webhook-Signature` = base64(HMAC-SHA256(secret, timestamp + body)) and
 // `X-Zendesk-Webhook-Signature-Timestamp` (RFC 3339), signed with the SDK's signRequest. Errors answer
 // `{errors: [{code, title, detail}]}` (Webhooks API) or `{error, description}` (401); 429 carries Retry-After.
+// Auth: `Bearer <OAuth token>` or an API token as `Basic base64("{email}/token:{api_token}")`.
 //
 // Docs followed: https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/,
 // https://developer.zendesk.com/documentation/webhooks/creating-and-monitoring-webhooks/,
 // https://developer.zendesk.com/documentation/webhooks/verifying/,
-// https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/
+// https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/,
+// https://support.zendesk.com/hc/en-us/articles/4408831452954 (API token authentication)
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +48,8 @@ export interface FakeZendesk {
   accountId: number;
   userId: number;
   validTokens: Set<string>;
+  /** API tokens as `{email}/token:{api_token}`, the decoded Basic credentials Zendesk accepts. */
+  apiTokens: Set<string>;
   hooks: Map<string, ZendeskHook>;
   deletedHooks: ZendeskHook[];
   requests: Array<{ method: string; path: string; auth: string | undefined; body: any }>;
@@ -64,6 +68,7 @@ export async function startFakeZendesk(): Promise<FakeZendesk> {
     accountId: 10973248,
     userId: 6596848315902,
     validTokens: new Set<string>(),
+    apiTokens: new Set<string>(),
     hooks: new Map<string, ZendeskHook>(),
     deletedHooks: [] as ZendeskHook[],
     requests: [] as FakeZendesk['requests'],
@@ -91,8 +96,11 @@ export async function startFakeZendesk(): Promise<FakeZendesk> {
         const [failure] = failures.splice(at, 1);
         return json(res, failure!.status, failure!.body, failure!.headers);
       }
-      const token = req.headers.authorization?.replace(/^Bearer /, '');
-      if (!token || !state.validTokens.has(token)) return json(res, 401, { error: "Couldn't authenticate you" });
+      const auth = req.headers.authorization ?? '';
+      const ok = auth.startsWith('Bearer ')
+        ? state.validTokens.has(auth.slice(7))
+        : auth.startsWith('Basic ') && state.apiTokens.has(Buffer.from(auth.slice(6), 'base64').toString());
+      if (!ok) return json(res, 401, { error: "Couldn't authenticate you" });
 
       if (req.method === 'GET' && url.pathname === '/api/v2/users/me') {
         return json(res, 200, { user: { id: state.userId, url: `${base}/api/v2/users/${state.userId}.json`, name: 'Agent Smith', email: 'smith@acme.example', role: 'admin' } });

@@ -1,6 +1,7 @@
-// Zendesk Support through OAuth 2.0 (authorization code) on the account's own host,
+// Zendesk Support through OAuth 2.0 (authorization code) or an API token, on the account's own host,
 // https://{subdomain}.zendesk.com: a Zendesk OAuth client belongs to one account, so a project configures its
-// account's authorizationUrl, tokenUrl and apiBaseUrl (docs/integrations/zendesk.md). Each trigger subscription
+// account's authorizationUrl, tokenUrl and apiBaseUrl (docs/integrations/zendesk.md). An API token credential names
+// its account with extra.subdomain (or baseUrl) and the token's user with extra.email. Each trigger subscription
 // creates one Zendesk webhook subscribed to one Zendesk event type (webhooks.ts); every call goes to the
 // credential's account origin (api.ts).
 import { defineIntegration } from '../../sdk/index.js';
@@ -28,6 +29,9 @@ export const zendeskIntegration = defineIntegration({
     pkce: false,
     clientAuth: 'body',
   },
+  // API tokens (Admin Center → Apps and integrations → Zendesk API): `Authorization: Basic
+  // base64("{email}/token:{api_token}")`, the email of the (admin) user the token acts as from extra.email.
+  alternativeAuth: { kind: 'apiKey', header: 'authorization', basicUser: '{email}/token' },
   accountParameters: [{ name: 'subdomain', description: "the Zendesk account's subdomain, e.g. acme for acme.zendesk.com", acceptSuffix: '.zendesk.com' }],
   // The account's URL (https://acme.zendesk.com) from the subdomain or the project's configuration; trigger calls
   // use the credential's (api.ts).
