@@ -191,6 +191,30 @@ describe('Dropbox GET challenge', () => {
   });
 });
 
+describe('headerChallenge (Okta event hook verification)', () => {
+  const okta: Handshake = { kind: 'headerChallenge', header: 'X-Okta-Verification-Challenge', responseKey: 'verification' };
+  const config = { verification: { kind: 'sharedSecret', header: 'authorization' } as VerificationScheme, handshakes: [okta] };
+
+  it('echoes the header as JSON on GET, before (and without) verification', () => {
+    const decision = classifyInbound(config, req('GET', '/hooks/s/1', '', { 'x-okta-verification-challenge': 'c2FtcGxl"<x>' }), undefined, NOW);
+    expect(decision).toEqual({
+      kind: 'handshake',
+      response: {
+        kind: 'headerChallenge', phase: 'beforeVerification', status: 200,
+        headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' },
+        body: JSON.stringify({ verification: 'c2FtcGxl"<x>' }),
+      },
+    });
+    expect(handshakePhase(okta)).toBe('beforeVerification');
+  });
+
+  it('a POST with the header, or a GET without it, is no handshake and must carry the shared secret', () => {
+    expect(classifyInbound(config, req('POST', '/hooks/s/1', '{}', { 'x-okta-verification-challenge': 'c' }), { secret: 's' }, NOW)).toMatchObject({ kind: 'rejected' });
+    expect(classifyInbound(config, req('GET', '/hooks/s/1', '', { 'x-okta-verification-challenge': '' }), { secret: 's' }, NOW)).toMatchObject({ kind: 'rejected' });
+    expect(classifyInbound(config, req('POST', '/hooks/s/1', '{}', { authorization: 's' }), { secret: 's' }, NOW)).toEqual({ kind: 'event' });
+  });
+});
+
 it('the first matching handshake wins and unrelated requests are not handshakes', () => {
   const all = [graphValidation, dropboxChallenge, asanaHookSecret, slackUrlVerification];
   expect(detectHandshake(all, req('GET', '/?challenge=c&validationToken=t', ''))).toMatchObject({ kind: 'validationToken', body: 't' });

@@ -7,11 +7,12 @@
  *   Asana            hookSecret       POST with `X-Hook-Secret`, echo it back, store it as the secret
  *   Microsoft Graph  validationToken  POST ?validationToken=… → 200 text/plain, the decoded token
  *   Dropbox          getChallenge     GET ?challenge=… → 200 text/plain + `X-Content-Type-Options: nosniff`
+ *   Okta             headerChallenge  GET with `X-Okta-Verification-Challenge: …` → 200 {"verification": "…"}
  *   Zoom             hmacChallenge    POST {"event":"endpoint.url_validation","payload":{"plainToken":"…"}} —
  *                                     SIGNED like events; answer {"plainToken","encryptedToken": HMAC(secret, token)}
  *
  * Order matters, and differs per handshake (see `handshakePhase`):
- * - `beforeVerification`: the probe cannot carry a valid signature — Graph and Dropbox do not sign it,
+ * - `beforeVerification`: the probe cannot carry a valid signature — Graph, Dropbox and Okta do not sign it,
  *   and Asana's probe *delivers* the secret. Answering is harmless: it only echoes what was sent
  *   (as text/plain with nosniff) and changes nothing. Asana's captured secret must only be stored by the
  *   engine while it is itself creating that webhook (a pending registration for this URL); an unexpected
@@ -74,6 +75,16 @@ export interface GetChallengeHandshake {
 }
 
 /**
+ * Okta-style: a GET whose challenge is a request header, answered as JSON `{"<responseKey>": value}` (Okta's event
+ * hook verification: `X-Okta-Verification-Challenge` echoed as `{"verification": …}`). Only GET requests match.
+ */
+export interface HeaderChallengeHandshake {
+  kind: 'headerChallenge';
+  header: string;
+  responseKey: string;
+}
+
+/**
  * Zoom-style: a signed probe carries a token; the answer is JSON holding the token and its HMAC under the
  * endpoint's secret (the verification secret). Always answered after verification (module comment).
  */
@@ -88,7 +99,13 @@ export interface HmacChallengeHandshake {
   respondWith: { tokenKey: string; hmacKey: string };
 }
 
-export type Handshake = ChallengeEchoHandshake | HookSecretHandshake | ValidationTokenHandshake | GetChallengeHandshake | HmacChallengeHandshake;
+export type Handshake =
+  | ChallengeEchoHandshake
+  | HookSecretHandshake
+  | ValidationTokenHandshake
+  | GetChallengeHandshake
+  | HeaderChallengeHandshake
+  | HmacChallengeHandshake;
 
 export type HandshakePhase = 'beforeVerification' | 'afterVerification';
 
@@ -114,6 +131,7 @@ export function handshakePhase(handshake: Handshake): HandshakePhase {
     case 'hookSecret':
     case 'validationToken':
     case 'getChallenge':
+    case 'headerChallenge':
       return 'beforeVerification';
   }
 }
@@ -234,6 +252,18 @@ function answer(handshake: Handshake, req: VerifiableRequest, key: VerifyKey | u
       const challenge = queryParams(req.url).get(handshake.queryParam);
       if (challenge === null) return null;
       return textResponse(handshake.kind, phase, 200, challenge);
+    }
+    case 'headerChallenge': {
+      if (req.method.toUpperCase() !== 'GET') return null;
+      const challenge = headerValues(req.headers, handshake.header.toLowerCase())[0];
+      if (challenge === undefined || challenge === '') return null;
+      return {
+        kind: handshake.kind,
+        phase,
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' },
+        body: JSON.stringify({ [handshake.responseKey]: challenge }),
+      };
     }
   }
 }
