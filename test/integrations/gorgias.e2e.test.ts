@@ -35,7 +35,13 @@ describe.each(DIALECTS)('Gorgias end to end on %s', (dialect) => {
     w = await startIntegrationWorld({
       dialect,
       integration: gorgiasIntegration,
-      config: { apiBaseUrl: g.apiBaseUrl },
+      config: {
+        apiBaseUrl: g.apiBaseUrl,
+        authorizationUrl: `${g.url}/{domain}/oauth/authorize`,
+        tokenUrl: `${g.url}/{domain}/oauth/token`,
+        clientId: g.clientId,
+        clientSecret: g.clientSecret,
+      },
       credential: { apiKey: g.basicPair, providerAccountId: g.domain, extra: { domain: g.domain } },
     });
     ({ t, receiver, project, base, user, worker } = w);
@@ -131,5 +137,34 @@ describe.each(DIALECTS)('Gorgias end to end on %s', (dialect) => {
     expect((await w.subscribe('GORGIAS_TRIGGER_TICKET_CREATED', {})).status).toBe(502);
     expect((await w.subscribe('GORGIAS_TRIGGER_TICKET_CREATED', { channel: 'Not A Channel' })).status).toBe(400);
     expect(g.integrations.size).toBe(0);
+  });
+
+  it("connects through OAuth on the account's host, subscribes with the token, refreshes a refused token once", async () => {
+    const start = await user.post(`${base}/connect/gorgias`, { redirectUrl: 'https://app.example.com/connected', parameters: { domain: 'acme' } });
+    expect(start.status, start.text).toBe(200);
+    const authorizationUrl = new URL(start.body.authorizationUrl);
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe(`${g.url}/acme/oauth/authorize`);
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({ client_id: g.clientId, scope: 'openid email profile offline write:all' });
+    g.codes.set('gorgias-code-1', 'gorgias-token-1');
+    const cb = await t.admin.get(`/oauth/callback?code=gorgias-code-1&state=${encodeURIComponent(authorizationUrl.searchParams.get('state')!)}`);
+    expect(cb.status, cb.text).toBe(302);
+    const oauthId = new URL(String(cb.headers.location)).searchParams.get('credentialId')!;
+    expect(g.tokenRequests[0]).toMatchObject({ grant_type: 'authorization_code', code: 'gorgias-code-1' });
+    expect(await t.svc.storage.credentials.get(oauthId)).toMatchObject({ providerAccountId: 'acme', secrets: { accessToken: 'gorgias-token-1', refreshToken: 'gorgias-refresh-1' } });
+
+    const sub = subscriptionOf(await w.subscribe('GORGIAS_TRIGGER_TICKET_CREATED', {}, { 'x-paragon-credential': oauthId }));
+    expect(sub).toMatchObject({ status: 'ACTIVE', credentialId: oauthId });
+    expect(g.requests.find((r) => r.method === 'POST' && r.path === '/acme/api/integrations')!.headers.authorization).toBe('Bearer gorgias-token-1');
+    expect(await g.fire('ticket-created', { ticketId: ticket.id })).toEqual([200]);
+    await worker.drain();
+    expect((await receiver.waitFor(1))[0]!.json).toMatchObject({ triggerType: 'GORGIAS_TRIGGER_TICKET_CREATED', credentialId: oauthId, payload: ticket });
+
+    // The token is refused: one refresh, the call made again with the new token.
+    g.tokens.delete('gorgias-token-1');
+    const before = g.requests.length;
+    subscriptionOf(await w.subscribe('GORGIAS_TRIGGER_TICKET_UPDATED', {}, { 'x-paragon-credential': oauthId }));
+    expect(g.tokenRequests.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'gorgias-refresh-1' });
+    const auths = g.requests.slice(before).filter((r) => r.path === '/acme/api/integrations').map((r) => r.headers.authorization);
+    expect(auths).toEqual(['Bearer gorgias-token-1', 'Bearer gorgias-token-refreshed-1']);
   });
 });

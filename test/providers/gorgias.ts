@@ -35,6 +35,12 @@ export interface FakeGorgias {
   tickets: Map<number, Record<string, unknown>>;
   messages: Map<number, Record<string, unknown>>;
   requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined>; body: any }>;
+  /** OAuth app: `POST /{domain}/oauth/token` with HTTP Basic client authentication. */
+  clientId: string;
+  clientSecret: string;
+  codes: Map<string, string>;
+  tokens: Set<string>;
+  tokenRequests: Array<Record<string, string>>;
   failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void;
   /** Fire an event at every integration with that trigger (or only `only`), with `headers` replacing the registered ones. */
   fire(event: string, context: { ticketId: number; messageId?: number }, opts?: { only?: number; headers?: Record<string, string> }): Promise<number[]>;
@@ -65,7 +71,13 @@ export async function startFakeGorgias(): Promise<FakeGorgias> {
     tickets: new Map<number, Record<string, unknown>>(),
     messages: new Map<number, Record<string, unknown>>(),
     requests: [] as FakeGorgias['requests'],
+    clientId: 'gorgias-client-id',
+    clientSecret: 'gorgias-client-secret',
+    codes: new Map<string, string>(),
+    tokens: new Set<string>(),
+    tokenRequests: [] as Array<Record<string, string>>,
   };
+  let refreshSeq = 1;
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
@@ -79,9 +91,23 @@ export async function startFakeGorgias(): Promise<FakeGorgias> {
       state.requests.push({ method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body });
       const failure = failures.shift();
       if (failure) return json(res, failure.status, failure.body, failure.headers);
+      if (req.method === 'POST' && url.pathname === `/${state.domain}/oauth/token`) {
+        const form = Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+        state.tokenRequests.push(form);
+        if (req.headers.authorization !== `Basic ${Buffer.from(`${state.clientId}:${state.clientSecret}`).toString('base64')}`) return json(res, 401, { error: 'invalid_client' });
+        let access: string | undefined;
+        if (form.grant_type === 'authorization_code') access = state.codes.get(form.code ?? '');
+        else if (form.grant_type === 'refresh_token' && form.refresh_token === 'gorgias-refresh-1') access = `gorgias-token-refreshed-${refreshSeq++}`;
+        if (!access) return json(res, 400, { error: 'invalid_grant' });
+        state.codes.delete(form.code ?? '');
+        state.tokens.add(access);
+        return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: 86400, refresh_token: 'gorgias-refresh-1', scope: 'openid email profile offline write:all' });
+      }
       const prefix = `/${state.domain}/api`;
       if (!url.pathname.startsWith(`${prefix}/`)) return fail(res, 404, 'Not found');
-      if (req.headers.authorization !== `Basic ${state.basicPair}`) return fail(res, 401, 'Unauthorized');
+      const auth = req.headers.authorization ?? '';
+      const bearer = auth.startsWith('Bearer ') && state.tokens.has(auth.slice(7));
+      if (auth !== `Basic ${state.basicPair}` && !bearer) return fail(res, 401, 'Unauthorized');
       const path = url.pathname.slice(prefix.length).replace(/\/$/, '');
       if (req.method === 'GET' && path === '/account') return json(res, 200, { domain: state.domain, status: { status: 'active' } });
       if (req.method === 'POST' && path === '/integrations') {
