@@ -137,10 +137,6 @@ describe.each(DIALECTS)('Clockify end to end on %s', (dialect) => {
     expect((await w.subscribe('CLOCKIFY_TRIGGER_TIME_ENTRY_CREATED', { workspaceId: ck.workspaceId })).status).toBe(429);
     ck.failNext(1, 503);
     expect((await w.subscribe('CLOCKIFY_TRIGGER_TIME_ENTRY_CREATED', { workspaceId: ck.workspaceId })).status).toBe(502);
-    ck.failNext(1, 401, { message: 'Full authentication is required to access this resource', code: 1000 });
-    const r401 = await w.subscribe('CLOCKIFY_TRIGGER_TIME_ENTRY_CREATED', { workspaceId: ck.workspaceId });
-    expect(r401.status).toBeGreaterThanOrEqual(400);
-    expect(r401.text).not.toContain(ck.apiKey);
     // Another workspace, not the key owner's to manage.
     const r403 = await w.subscribe('CLOCKIFY_TRIGGER_TIME_ENTRY_CREATED', { workspaceId: 'aaaaaaaaaaaaaaaaaaaaaaaa' });
     expect(r403.status).toBe(422);
@@ -156,5 +152,12 @@ describe.each(DIALECTS)('Clockify end to end on %s', (dialect) => {
 
     expect((await user.get(`${base}/trigger-subscriptions`)).body).toEqual({ triggers: {} });
     expect(ck.hooks.size).toBe(0);
+
+    // Last: a refused key marks the credential INVALID (a key cannot be refreshed), without echoing it.
+    ck.failNext(1, 401, { message: 'Full authentication is required to access this resource', code: 1000 });
+    const r401 = await w.subscribe('CLOCKIFY_TRIGGER_TIME_ENTRY_CREATED', { workspaceId: ck.workspaceId });
+    expect([r401.status, r401.body.code]).toEqual([422, 'CREDENTIAL_INVALID']);
+    expect(r401.text).not.toContain(ck.apiKey);
+    expect((await user.get(`${base}/credentials`)).body.credentials).toEqual([expect.objectContaining({ status: 'INVALID' })]);
   });
 });
