@@ -1,4 +1,4 @@
-// Gorgias end to end through the public API, on SQLite and PostgreSQL, with an API-key credential (the Basic pair)
+// Gorgias end to end through the public API, on SQLite and PostgreSQL, with an API-key credential (key + extra.email, sent as Basic)
 // on the account's own path: subscribe → an HTTP integration at the fake Gorgias (our URL, POST, JSON, our secret
 // as a header, the one trigger, an ids-only form) → Gorgias fires → the ticket or message read back and delivered,
 // signed → the same event again adds nothing → unsubscribe deletes the integration. Plus wrong or missing secret
@@ -42,7 +42,7 @@ describe.each(DIALECTS)('Gorgias end to end on %s', (dialect) => {
         clientId: g.clientId,
         clientSecret: g.clientSecret,
       },
-      credential: { apiKey: g.basicPair, providerAccountId: g.domain, extra: { domain: g.domain } },
+      credential: { apiKey: g.apiKey, providerAccountId: g.domain, extra: { domain: g.domain, email: g.email } },
     });
     ({ t, receiver, project, base, user, worker } = w);
     credentialId = w.credentialId!;

@@ -104,10 +104,10 @@ describe('Gorgias errors, times and auth', () => {
     expect(parseTime(null)).toBeUndefined();
     expect(parseTime('soon')).toBeUndefined();
   });
-  it("declares OAuth 2 on the account's host and the Basic pair as the alternative", () => {
+  it("declares OAuth 2 on the account's host and the API key (Basic, email as user name) as the alternative", () => {
     expect(gorgiasIntegration.auth).toMatchObject({ kind: 'oauth2', authorizationUrl: 'https://{domain}.gorgias.com/oauth/authorize', tokenUrl: 'https://{domain}.gorgias.com/oauth/token' });
     expect(gorgiasIntegration.auth.kind === 'oauth2' && gorgiasIntegration.auth.scopes).toContain('offline');
-    expect(gorgiasIntegration.alternativeAuth).toEqual({ kind: 'apiKey', header: 'authorization', prefix: 'Basic ' });
+    expect(gorgiasIntegration.alternativeAuth).toEqual({ kind: 'apiKey', header: 'authorization', basicUser: '{email}' });
     expect(gorgiasIntegration.apiBaseUrl).toBe('https://{domain}.gorgias.com/api');
     expect(gorgiasIntegration.tokenRefused?.({ status: 401, headers: {}, body: null })).toBe(true);
   });

@@ -28,7 +28,7 @@ export interface FakeGorgias {
   apiBaseUrl: string;
   email: string;
   apiKey: string;
-  /** The alternative credential's apiKey: base64("email:api-key"). */
+  /** What Gorgias expects after `Authorization: Basic` for a key: base64("email:api-key"). */
   basicPair: string;
   integrations: Map<number, GorgiasHttpIntegration>;
   deleted: GorgiasHttpIntegration[];

@@ -5,9 +5,8 @@
 // https://{domain}.gorgias.com/oauth/authorize, token and refresh at https://{domain}.gorgias.com/oauth/token; scopes
 // `offline` (a refresh token) and `write:all` (today the only data scope; creating HTTP integrations needs write).
 // Private apps use an API key as HTTP Basic with the key owner's email as user name
-// (https://developers.gorgias.com/docs/access-tokens-api-keys). Our apiKey auth sends a key with a fixed prefix, so
-// the alternative credential's `apiKey` is the Basic pair already encoded, base64("email:api-key"), exactly the
-// value Gorgias's own request example puts after `Authorization: Basic`.
+// (https://developers.gorgias.com/docs/access-tokens-api-keys): the alternative credential holds the key as shown and
+// the email in `extra.email`, and the engine builds the Basic header (`basicUser`).
 //
 // Events: each trigger subscription creates one Gorgias HTTP integration that POSTs to our URL with our secret as a
 // header (webhooks.ts).
@@ -30,7 +29,8 @@ export const gorgiasIntegration = defineIntegration({
     pkce: false,
     clientAuth: 'basic',
   },
-  alternativeAuth: { kind: 'apiKey', header: 'authorization', prefix: 'Basic ' },
+  // Keys are HTTP Basic with the user's email as user name and the key as password.
+  alternativeAuth: { kind: 'apiKey', header: 'authorization', basicUser: '{email}' },
   accountParameters: [{ name: 'domain', description: 'the Gorgias subdomain, e.g. acme for acme.gorgias.com', acceptSuffix: '.gorgias.com' }],
   apiBaseUrl: 'https://{domain}.gorgias.com/api',
   // Our calls read 401 themselves (allowStatus, to keep Gorgias's message): an OAuth token is then refreshed once.
