@@ -33,14 +33,13 @@ export interface CredentialInput {
  */
 export function credentialExtraFields(integration: IntegrationDefinition): Array<{ name: string; description: string }> {
   const fields = describeAccountParameters(integration);
+  const add = (name: string, description: string) => {
+    if (!fields.some((f) => f.name === name)) fields.push({ name, description });
+  };
   const auth = integration.auth;
-  if (auth.kind === 'clientCredentials') {
-    for (const p of auth.tokenParams ?? []) if (!fields.some((f) => f.name === p.fromExtra)) fields.push({ name: p.fromExtra, description: p.description });
-  }
+  if (auth.kind === 'clientCredentials') for (const p of auth.tokenParams ?? []) add(p.fromExtra, p.description);
   const key = apiKeyOf(integration);
-  for (const name of key ? basicUserFields(key) : []) {
-    if (!fields.some((f) => f.name === name)) fields.push({ name, description: `with an API key: part of the HTTP Basic user name ${key!.basicUser}` });
-  }
+  if (key) for (const name of basicUserFields(key)) add(name, `with an API key: part of the HTTP Basic user name ${key.basicUser}`);
   return fields;
 }
 
@@ -64,12 +63,7 @@ function checkBasicUser(integration: IntegrationDefinition, input: CredentialInp
   const key = apiKeyOf(integration);
   if (key?.basicUser === undefined) return;
   if (credentialAuthKind(integration, { secrets: input.apiKey !== undefined ? { apiKey: input.apiKey } : {} }) !== 'apiKey') return;
-  try {
-    basicUserOf(key.basicUser, input.extra);
-  } catch (err) {
-    const field = (err as Error).message.split(':')[0] ?? 'extra';
-    throw new AppError('VALIDATION_FAILED', (err as Error).message, { parameter: field });
-  }
+  asFieldError(() => basicUserOf(key.basicUser!, input.extra));
 }
 
 /**
@@ -89,11 +83,19 @@ function checkClientCredentials(integration: IntegrationDefinition, input: Crede
   for (const field of ['accessToken', 'refreshToken', 'apiKey', 'expiresAt'] as const) {
     if (input[field] !== undefined) throw new AppError('VALIDATION_FAILED', `${field}: ${integration.key} takes clientId and clientSecret; the service gets the tokens itself`, { parameter: field });
   }
+  asFieldError(() => clientTokenParams(auth, input.extra));
+}
+
+/**
+ * Run a check of credential `extra` fields shared with the token code (which throws ProviderErrors whose message
+ * starts with the field, `extra.<name>: …`) and answer its failure as the API's validation error naming that field.
+ */
+function asFieldError(check: () => unknown): void {
   try {
-    clientTokenParams(auth, input.extra);
+    check();
   } catch (err) {
-    const field = (err as Error).message.split(':')[0] ?? 'extra';
-    throw new AppError('VALIDATION_FAILED', (err as Error).message, { parameter: field });
+    const message = (err as Error).message;
+    throw new AppError('VALIDATION_FAILED', message, { parameter: message.split(':')[0] ?? 'extra' });
   }
 }
 
